@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# podkit: the podnet and podvol kernel modules and their tools.
+#
+#   make                 build both modules (for KVER/KDIR) and all tools
+#   make install         install into DESTDIR (default /), depmod when DESTDIR is empty
+#   make deps            install the Debian packages everything here needs
+#   make check           build, unit tests, KUnit, selftests on both kernels
+#   make demo            the three-node demo in a VM
+#   make bench           benchmarks against geneve/vxlan and dm-stripe/md
+#   make vm-shell        interactive shell in a guest (KERNEL=stock|debug)
+#   make vm-test T=NAME  one selftest in a guest (KERNEL=stock|debug)
+#
+# KVER / KDIR choose the kernel: by default the running kernel when its
+# headers are installed, otherwise the newest installed headers.  Giving only
+# KDIR (for example the debug kernel's build tree) derives KVER from it.
+
+TOP := $(CURDIR)
+
+ifneq ($(KDIR),)
+KVER ?= $(shell $(TOP)/scripts/kver.sh $(KDIR))
+else
+KVER ?= $(shell $(TOP)/scripts/kver.sh)
+KDIR := /lib/modules/$(KVER)/build
+endif
+
+BUILD := $(TOP)/build/$(KVER)
+DESTDIR ?=
+MULTIARCH ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+KBUILD_FLAGS ?= W=1 C=1
+
+export KVER KDIR MULTIARCH DESTDIR
+
+.PHONY: all modules tools install modules_install tools_install deps check \
+	demo bench vm-shell vm-test clean dkms-install
+
+all: modules tools
+
+# The kernel tree is built per kernel release in build/KVER, which mirrors the
+# sources through symlinks so several kernels can be built side by side.
+modules:
+	@test -e $(KDIR)/Makefile || { echo "no kernel build tree at KDIR=$(KDIR)"; exit 1; }
+	@mkdir -p $(BUILD)
+	@cp -rsf $(TOP)/Kbuild $(TOP)/drivers $(TOP)/include $(BUILD)/
+	@find $(BUILD) -xtype l -delete
+	$(MAKE) -C $(KDIR) M=$(BUILD) $(KBUILD_FLAGS) modules
+
+tools:
+	$(MAKE) -C tools
+
+install: modules_install tools_install
+
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(BUILD) INSTALL_MOD_PATH=$(if $(DESTDIR),$(abspath $(DESTDIR))) \
+		INSTALL_MOD_DIR=updates DEPMOD=/bin/true modules_install
+	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+
+tools_install: tools
+	$(MAKE) -C tools install
+
+deps:
+	@$(TOP)/scripts/deps.sh
+
+check: deps
+	@$(TOP)/scripts/check.sh
+
+demo: deps
+	@$(TOP)/scripts/demo.sh
+
+bench: deps
+	@$(TOP)/scripts/bench.sh
+
+KERNEL ?= stock
+vm-shell: deps
+	@$(TOP)/selftests/vm/run-test --kernel $(KERNEL) --shell
+
+vm-test: deps
+	@$(TOP)/selftests/vm/run-test --kernel $(KERNEL) $(T)
+
+clean:
+	rm -rf build
+	$(MAKE) -C tools clean
