@@ -1,0 +1,1001 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnetctl: show and program the route table of podnet devices over the
+ * "podnet" generic netlink family.  See podnetctl(8).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/podnet.h>
+
+#include "netlink.h"
+#include "output.h"
+#include "parse.h"
+
+static bool json;
+static bool human;
+
+static const char usage_text[] =
+"Usage: podnetctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+"\n"
+"  podnetctl route add PREFIX via NODEADDR dev DEV\n"
+"  podnetctl route replace PREFIX via NODEADDR dev DEV\n"
+"  podnetctl route del PREFIX [via NODEADDR] dev DEV\n"
+"  podnetctl route get ADDR[/LEN] dev DEV\n"
+"  podnetctl route show [dev DEV]\n"
+"  podnetctl route flush dev DEV\n"
+"  podnetctl show [DEV]\n"
+"  podnetctl setconf DEV FILE      (FILE '-' reads standard input)\n"
+"  podnetctl monitor\n"
+"\n"
+"Options:\n"
+"  -j, --json    JSON output\n"
+"  -H, --human   byte counts in human-readable units (KiB, MiB, ...)\n"
+"  -h, --help    this help\n"
+"\n"
+"PREFIX := ADDR[/LEN] (IPv4 or IPv6)  NODEADDR := underlay IPv4 or IPv6 address\n"
+"A setconf FILE holds lines 'route PREFIX via NODEADDR'; '#' starts a comment.\n";
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("podnetctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'podnetctl -h' for more information.\n", stderr);
+	return 1;
+}
+
+static int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("podnetctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+/* Report a failed request: the kernel's own words if it gave any. */
+static int kernel_error(const struct nl *nl, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("podnetctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (nl->extack[0])
+		fprintf(stderr, ": %s (%s)", nl->extack, strerror(-err));
+	else
+		fprintf(stderr, ": %s", strerror(-err));
+	if (err == -EPERM)
+		fputs(" (changes need CAP_NET_ADMIN)", stderr);
+	fputc('\n', stderr);
+	return 1;
+}
+
+/* Resolve a device name and make sure it is a podnet device. */
+static int get_dev(const char *name, unsigned int *ifindex)
+{
+	struct link_info li;
+	int ret = link_get(name, 0, &li);
+
+	if (ret == -ENODEV)
+		return error("%s: no such device", name);
+	if (ret)
+		return error("%s: %s", name, strerror(-ret));
+	if (strcmp(li.kind, PODNET_LINK_KIND))
+		return error("%s: not a podnet device", name);
+	*ifindex = li.ifindex;
+	return 0;
+}
+
+/* Routes as reported by the kernel. */
+
+struct route {
+	unsigned int ifindex;
+	char ifname[IF_NAMESIZE];
+	struct pn_prefix prefix;
+	struct pn_addr via;
+	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
+};
+
+struct msg {				/* one podnet message, parsed */
+	uint8_t cmd;
+	unsigned int ifindex;
+	char ifname[IF_NAMESIZE];
+	bool have_route, have_via;
+	struct route route;
+	uint32_t route_count, generation;
+};
+
+static void get_addr_attr(const struct nlattr *a, struct pn_addr *addr, bool *ok)
+{
+	uint16_t len = mnl_attr_get_payload_len(a);
+
+	memset(addr, 0, sizeof(*addr));
+	if (len != 4 && len != 16)
+		return;
+	addr->family = len == 4 ? AF_INET : AF_INET6;
+	memcpy(addr->b, mnl_attr_get_payload(a), len);
+	*ok = true;
+}
+
+static uint64_t u64_attr(const struct nlattr *a)
+{
+	return mnl_attr_validate(a, MNL_TYPE_U64) ? 0 : mnl_attr_get_u64(a);
+}
+
+static int route_attr_cb(const struct nlattr *a, void *data)
+{
+	struct msg *m = data;
+	struct route *r = &m->route;
+	bool ok = false;
+
+	switch (mnl_attr_get_type(a)) {
+	case PODNET_ROUTE_A_DST:
+		get_addr_attr(a, &r->prefix.addr, &ok);
+		m->have_route = ok;
+		break;
+	case PODNET_ROUTE_A_DST_LEN:
+		if (!mnl_attr_validate(a, MNL_TYPE_U8))
+			r->prefix.len = mnl_attr_get_u8(a);
+		break;
+	case PODNET_ROUTE_A_VIA:
+		get_addr_attr(a, &r->via, &m->have_via);
+		break;
+	case PODNET_ROUTE_A_TX_PACKETS:
+		r->tx_packets = u64_attr(a);
+		break;
+	case PODNET_ROUTE_A_TX_BYTES:
+		r->tx_bytes = u64_attr(a);
+		break;
+	case PODNET_ROUTE_A_RX_PACKETS:
+		r->rx_packets = u64_attr(a);
+		break;
+	case PODNET_ROUTE_A_RX_BYTES:
+		r->rx_bytes = u64_attr(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int msg_attr_cb(const struct nlattr *a, void *data)
+{
+	struct msg *m = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case PODNET_A_IFINDEX:
+		if (!mnl_attr_validate(a, MNL_TYPE_U32))
+			m->ifindex = mnl_attr_get_u32(a);
+		break;
+	case PODNET_A_IFNAME:
+		if (!mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+			snprintf(m->ifname, sizeof(m->ifname), "%s", mnl_attr_get_str(a));
+		break;
+	case PODNET_A_ROUTE:
+		return mnl_attr_parse_nested(a, route_attr_cb, m);
+	case PODNET_A_ROUTE_COUNT:
+		if (!mnl_attr_validate(a, MNL_TYPE_U32))
+			m->route_count = mnl_attr_get_u32(a);
+		break;
+	case PODNET_A_GENERATION:
+		if (!mnl_attr_validate(a, MNL_TYPE_U32))
+			m->generation = mnl_attr_get_u32(a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int parse_msg(const struct nlmsghdr *nlh, struct msg *m)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	memset(m, 0, sizeof(*m));
+	m->cmd = g->cmd;
+	if (mnl_attr_parse(nlh, sizeof(*g), msg_attr_cb, m) < 0)
+		return MNL_CB_ERROR;
+	m->route.ifindex = m->ifindex;
+	memcpy(m->route.ifname, m->ifname, sizeof(m->ifname));
+	return MNL_CB_OK;
+}
+
+struct route_list {
+	struct route *v;
+	size_t n, cap;
+};
+
+static int route_list_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_list *l = data;
+	struct msg m;
+
+	if (parse_msg(nlh, &m) < 0)
+		return MNL_CB_ERROR;
+	if (!m.have_route)
+		return MNL_CB_OK;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		struct route *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = m.route;
+	return MNL_CB_OK;
+}
+
+static int route_cmp(const void *a, const void *b)
+{
+	const struct route *x = a, *y = b;
+	int c = strcmp(x->ifname, y->ifname);
+
+	if (c)
+		return c;
+	if (x->prefix.addr.family != y->prefix.addr.family)
+		return x->prefix.addr.family - y->prefix.addr.family;
+	c = memcmp(x->prefix.addr.b, y->prefix.addr.b, 16);
+	if (c)
+		return c;
+	return (int)x->prefix.len - (int)y->prefix.len;
+}
+
+static const char *fmt_count(uint64_t v, bool bytes, char *buf, size_t len)
+{
+	if (bytes && human)
+		return fmt_size(v, buf, len);
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+static void print_route_json(const struct route *r)
+{
+	char p[PN_PREFIX_STRLEN], v[PN_PREFIX_STRLEN];
+
+	printf("{\"dev\":");
+	json_string(stdout, r->ifname);
+	printf(",\"ifindex\":%u,\"prefix\":\"%s\",\"via\":\"%s\","
+	       "\"tx_packets\":%" PRIu64 ",\"tx_bytes\":%" PRIu64 ","
+	       "\"rx_packets\":%" PRIu64 ",\"rx_bytes\":%" PRIu64 "}",
+	       r->ifindex, fmt_prefix(&r->prefix, p, sizeof(p)),
+	       fmt_addr(&r->via, v, sizeof(v)),
+	       r->tx_packets, r->tx_bytes, r->rx_packets, r->rx_bytes);
+}
+
+static void print_routes(struct route *v, size_t n, bool with_dev)
+{
+	static const char *const head[] = {
+		"DEV", "PREFIX", "VIA", ">TX_PACKETS", ">TX_BYTES",
+		">RX_PACKETS", ">RX_BYTES",
+	};
+	char c[7][PN_PREFIX_STRLEN];
+	const char *row[7];
+	struct table t;
+	unsigned int off = with_dev ? 0 : 1, i;
+	size_t k;
+
+	qsort(v, n, sizeof(*v), route_cmp);
+	if (json) {
+		putchar('[');
+		for (k = 0; k < n; k++) {
+			if (k)
+				putchar(',');
+			print_route_json(&v[k]);
+		}
+		puts("]");
+		return;
+	}
+	if (!n)
+		return;
+	table_init(&t, 7 - off, head + off);
+	for (k = 0; k < n; k++) {
+		snprintf(c[0], sizeof(c[0]), "%s", v[k].ifname);
+		fmt_prefix(&v[k].prefix, c[1], sizeof(c[1]));
+		fmt_addr(&v[k].via, c[2], sizeof(c[2]));
+		fmt_count(v[k].tx_packets, false, c[3], sizeof(c[3]));
+		fmt_count(v[k].tx_bytes, true, c[4], sizeof(c[4]));
+		fmt_count(v[k].rx_packets, false, c[5], sizeof(c[5]));
+		fmt_count(v[k].rx_bytes, true, c[6], sizeof(c[6]));
+		for (i = 0; i < 7; i++)
+			row[i] = c[i];
+		if (table_add(&t, row + off)) {
+			error("out of memory");
+			break;
+		}
+	}
+	table_print(&t, stdout);
+	table_free(&t);
+}
+
+static void put_route(struct nlmsghdr *nlh, const struct pn_prefix *p,
+		      const struct pn_addr *via, bool with_len)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, PODNET_A_ROUTE);
+
+	mnl_attr_put_u16(nlh, PODNET_ROUTE_A_FAMILY, p->addr.family);
+	mnl_attr_put(nlh, PODNET_ROUTE_A_DST, pn_addr_len(&p->addr), p->addr.b);
+	if (with_len)
+		mnl_attr_put_u8(nlh, PODNET_ROUTE_A_DST_LEN, p->len);
+	if (via)
+		mnl_attr_put(nlh, PODNET_ROUTE_A_VIA, pn_addr_len(via), via->b);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* route add|replace|del|get|show|flush */
+
+struct route_args {
+	struct nl *nl;
+	const char *prefix_arg, *via_arg, *dev;
+	struct pn_prefix prefix;
+	struct pn_addr via;
+	unsigned int ifindex;
+};
+
+enum { NEED_PREFIX = 1, NEED_VIA = 2, ALLOW_VIA = 4, NEED_DEV = 8, ALLOW_PREFIX = 16 };
+
+/* Check the arguments, then open the netlink socket. */
+static int parse_route_args(struct nl *nl, const char *verb, int argc, char **argv,
+			    unsigned int need, struct route_args *ra)
+{
+	char err[ERRBUF_LEN];
+	int i;
+
+	memset(ra, 0, sizeof(*ra));
+	ra->nl = nl;
+	for (i = 0; i < argc; i++) {
+		const char **slot = NULL;
+
+		if (!strcmp(argv[i], "via") && (need & (NEED_VIA | ALLOW_VIA)))
+			slot = &ra->via_arg;
+		else if (!strcmp(argv[i], "dev"))
+			slot = &ra->dev;
+		if (slot) {
+			if (*slot)
+				return usage_error("route %s: '%s' given twice", verb, argv[i]);
+			if (++i == argc)
+				return usage_error("route %s: '%s' needs an argument",
+						   verb, argv[i - 1]);
+			*slot = argv[i];
+		} else if ((need & (NEED_PREFIX | ALLOW_PREFIX)) && !ra->prefix_arg) {
+			ra->prefix_arg = argv[i];
+		} else {
+			return usage_error("route %s: unexpected argument '%s'", verb, argv[i]);
+		}
+	}
+	if ((need & NEED_PREFIX) && !ra->prefix_arg)
+		return usage_error("route %s: missing PREFIX", verb);
+	if ((need & NEED_VIA) && !ra->via_arg)
+		return usage_error("route %s: missing 'via NODEADDR'", verb);
+	if ((need & NEED_DEV) && !ra->dev)
+		return usage_error("route %s: missing 'dev DEV'", verb);
+	if (ra->prefix_arg && parse_prefix(ra->prefix_arg, &ra->prefix, err, sizeof(err)))
+		return error("%s", err);
+	if (ra->via_arg && parse_addr(ra->via_arg, &ra->via, err, sizeof(err)))
+		return error("%s", err);
+	if (ra->dev && get_dev(ra->dev, &ra->ifindex))
+		return 1;
+	return nl_open(ra->nl);
+}
+
+static int route_change(struct nl *nl, const char *verb, int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], p[PN_PREFIX_STRLEN];
+	bool del = !strcmp(verb, "del");
+	struct route_args ra;
+	struct nlmsghdr *nlh;
+	uint16_t flags;
+	int ret;
+
+	if (parse_route_args(nl, verb, argc, argv,
+			     NEED_PREFIX | NEED_DEV | (del ? ALLOW_VIA : NEED_VIA), &ra))
+		return 1;
+	if (del)
+		flags = 0;
+	else if (!strcmp(verb, "add"))
+		flags = NLM_F_CREATE | NLM_F_EXCL;
+	else
+		flags = NLM_F_CREATE | NLM_F_REPLACE;
+	nlh = nl_msg(nl, buf, del ? PODNET_CMD_ROUTE_DEL : PODNET_CMD_ROUTE_NEW, flags);
+	mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ra.ifindex);
+	put_route(nlh, &ra.prefix, ra.via_arg ? &ra.via : NULL, true);
+	ret = nl_talk(nl, nlh, NULL, NULL);
+	fmt_prefix(&ra.prefix, p, sizeof(p));
+	if (ret == -EEXIST && !nl->extack[0])
+		return error("%s: route %s exists (use 'route replace' to change it)",
+			     ra.dev, p);
+	if (ret == -ENOENT && !nl->extack[0])
+		return error("%s: no route %s%s%s", ra.dev, p,
+			     ra.via_arg ? " via " : "", ra.via_arg ? ra.via_arg : "");
+	if (ret)
+		return kernel_error(nl, ret, "%s: route %s %s", ra.dev, verb, p);
+	return 0;
+}
+
+static int route_get(struct nl *nl, int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct route_list l = { 0 };
+	struct route_args ra;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (parse_route_args(nl, "get", argc, argv, NEED_PREFIX | NEED_DEV, &ra))
+		return 1;
+	nlh = nl_msg(nl, buf, PODNET_CMD_ROUTE_GET, 0);
+	mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ra.ifindex);
+	/* A bare address asks what the data path would do with it. */
+	put_route(nlh, &ra.prefix, NULL, !!strchr(ra.prefix_arg, '/'));
+	ret = nl_talk(nl, nlh, route_list_cb, &l);
+	if (ret == -ENOENT && !nl->extack[0])
+		ret = error("%s: no route to %s", ra.dev, ra.prefix_arg);
+	else if (ret)
+		ret = kernel_error(nl, ret, "%s: route get %s", ra.dev, ra.prefix_arg);
+	else
+		print_routes(l.v, l.n, false);
+	free(l.v);
+	return ret;
+}
+
+static int route_show(struct nl *nl, int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct route_list l = { 0 };
+	struct route_args ra;
+	struct nlmsghdr *nlh;
+	int ret, tries = 0;
+
+	if (parse_route_args(nl, "show", argc, argv, 0, &ra))
+		return 1;
+	/* A dump that saw the table change is worthless: start it over. */
+	do {
+		l.n = 0;
+		nlh = nl_msg(nl, buf, PODNET_CMD_ROUTE_GET, NLM_F_DUMP);
+		if (ra.dev)
+			mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ra.ifindex);
+		ret = nl_talk(nl, nlh, route_list_cb, &l);
+	} while (ret == -EINTR && ++tries < 10);
+	if (ret)
+		ret = kernel_error(nl, ret, "route show%s%s",
+				   ra.dev ? " dev " : "", ra.dev ? ra.dev : "");
+	else
+		print_routes(l.v, l.n, !ra.dev);
+	free(l.v);
+	return ret;
+}
+
+static int route_flush(struct nl *nl, int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct route_args ra;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (parse_route_args(nl, "flush", argc, argv, NEED_DEV, &ra))
+		return 1;
+	nlh = nl_msg(nl, buf, PODNET_CMD_ROUTE_FLUSH, 0);
+	mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ra.ifindex);
+	ret = nl_talk(nl, nlh, NULL, NULL);
+	if (ret)
+		return kernel_error(nl, ret, "%s: route flush", ra.dev);
+	return 0;
+}
+
+static int cmd_route(struct nl *nl, int argc, char **argv)
+{
+	const char *verb = argc ? argv[0] : "show";
+
+	if (argc) {
+		argc--;
+		argv++;
+	}
+	if (!strcmp(verb, "add") || !strcmp(verb, "replace"))
+		return route_change(nl, verb, argc, argv);
+	if (!strcmp(verb, "del") || !strcmp(verb, "delete"))
+		return route_change(nl, "del", argc, argv);
+	if (!strcmp(verb, "get"))
+		return route_get(nl, argc, argv);
+	if (!strcmp(verb, "show") || !strcmp(verb, "list") || !strcmp(verb, "ls"))
+		return route_show(nl, argc, argv);
+	if (!strcmp(verb, "flush"))
+		return route_flush(nl, argc, argv);
+	return usage_error("route: unknown command '%s'", verb);
+}
+
+/* show [DEV] */
+
+static const char *const drop_name[PODNET_DROP_A_MAX + 1] = {
+	[PODNET_DROP_A_NO_ROUTE] = "no_route",
+	[PODNET_DROP_A_UNDERLAY] = "underlay",
+	[PODNET_DROP_A_TOO_BIG] = "too_big",
+	[PODNET_DROP_A_TX_INVALID] = "tx_invalid",
+	[PODNET_DROP_A_BAD_VERSION] = "bad_version",
+	[PODNET_DROP_A_CRITICAL_OPTION] = "critical_option",
+	[PODNET_DROP_A_UNKNOWN_VNI] = "unknown_vni",
+	[PODNET_DROP_A_UNKNOWN_PROTO] = "unknown_proto",
+	[PODNET_DROP_A_MALFORMED] = "malformed",
+	[PODNET_DROP_A_SPOOFED_SOURCE] = "spoofed_source",
+	[PODNET_DROP_A_OAM] = "oam",
+	[PODNET_DROP_A_ECN] = "ecn",
+	[PODNET_DROP_A_DOWN] = "down",
+};
+
+#define MAX_DROPS 64
+
+struct device {
+	unsigned int ifindex;
+	char ifname[IF_NAMESIZE];
+	uint32_t vni, route_count, generation;
+	uint16_t port;
+	bool have_local, have_local6;
+	struct pn_addr local, local6;
+	uint8_t ttl, tos, df, udp_csum, zcsum6_tx, zcsum6_rx;
+	bool have_drop[MAX_DROPS];
+	uint64_t drop[MAX_DROPS];
+};
+
+struct device_list {
+	struct device *v;
+	size_t n, cap;
+};
+
+static uint8_t u8_attr(const struct nlattr *a)
+{
+	return mnl_attr_validate(a, MNL_TYPE_U8) ? 0 : mnl_attr_get_u8(a);
+}
+
+static uint32_t u32_attr(const struct nlattr *a)
+{
+	return mnl_attr_validate(a, MNL_TYPE_U32) ? 0 : mnl_attr_get_u32(a);
+}
+
+static int drop_attr_cb(const struct nlattr *a, void *data)
+{
+	struct device *d = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type != PODNET_DROP_A_PAD && type < MAX_DROPS &&
+	    !mnl_attr_validate(a, MNL_TYPE_U64)) {
+		d->drop[type] = mnl_attr_get_u64(a);
+		d->have_drop[type] = true;
+	}
+	return MNL_CB_OK;
+}
+
+static int device_attr_cb(const struct nlattr *a, void *data)
+{
+	struct device *d = data;
+	bool ok = false;
+
+	switch (mnl_attr_get_type(a)) {
+	case PODNET_A_IFINDEX:
+		d->ifindex = u32_attr(a);
+		break;
+	case PODNET_A_IFNAME:
+		if (!mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+			snprintf(d->ifname, sizeof(d->ifname), "%s", mnl_attr_get_str(a));
+		break;
+	case PODNET_A_VNI:
+		d->vni = u32_attr(a);
+		break;
+	case PODNET_A_PORT:
+		if (!mnl_attr_validate(a, MNL_TYPE_U16))
+			d->port = ntohs(mnl_attr_get_u16(a));
+		break;
+	case PODNET_A_LOCAL:
+		get_addr_attr(a, &d->local, &ok);
+		d->have_local = ok && d->local.family == AF_INET;
+		break;
+	case PODNET_A_LOCAL6:
+		get_addr_attr(a, &d->local6, &ok);
+		d->have_local6 = ok && d->local6.family == AF_INET6;
+		break;
+	case PODNET_A_TTL:
+		d->ttl = u8_attr(a);
+		break;
+	case PODNET_A_TOS:
+		d->tos = u8_attr(a);
+		break;
+	case PODNET_A_DF:
+		d->df = u8_attr(a);
+		break;
+	case PODNET_A_UDP_CSUM:
+		d->udp_csum = u8_attr(a);
+		break;
+	case PODNET_A_UDP_ZERO_CSUM6_TX:
+		d->zcsum6_tx = u8_attr(a);
+		break;
+	case PODNET_A_UDP_ZERO_CSUM6_RX:
+		d->zcsum6_rx = u8_attr(a);
+		break;
+	case PODNET_A_ROUTE_COUNT:
+		d->route_count = u32_attr(a);
+		break;
+	case PODNET_A_GENERATION:
+		d->generation = u32_attr(a);
+		break;
+	case PODNET_A_DROPS:
+		return mnl_attr_parse_nested(a, drop_attr_cb, d);
+	}
+	return MNL_CB_OK;
+}
+
+static int device_list_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct device_list *l = data;
+	struct device *d;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+
+		d = realloc(l->v, cap * sizeof(*d));
+		if (!d) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		l->v = d;
+		l->cap = cap;
+	}
+	d = &l->v[l->n++];
+	memset(d, 0, sizeof(*d));
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), device_attr_cb, d);
+}
+
+static const char *drop_label(unsigned int i, char *buf, size_t len)
+{
+	if (i <= PODNET_DROP_A_MAX && drop_name[i])
+		return drop_name[i];
+	snprintf(buf, len, "drop_%u", i);	/* from a newer kernel */
+	return buf;
+}
+
+static const char *tos_str(uint8_t tos, char *buf, size_t len)
+{
+	if (tos == PODNET_TOS_INHERIT)
+		return "inherit";
+	snprintf(buf, len, "0x%02x", tos);
+	return buf;
+}
+
+static const char *df_str(uint8_t df)
+{
+	static const char *const s[] = { "unset", "set", "inherit" };
+
+	return df < 3 ? s[df] : "?";
+}
+
+static void print_device_json(const struct device *d, const struct link_info *li)
+{
+	char a[PN_PREFIX_STRLEN], b[16];
+	bool first = true;
+	unsigned int i;
+
+	printf("{\"ifname\":");
+	json_string(stdout, d->ifname);
+	printf(",\"ifindex\":%u,\"vni\":%u,\"port\":%u", d->ifindex, d->vni, d->port);
+	if (d->have_local)
+		printf(",\"local\":\"%s\"", fmt_addr(&d->local, a, sizeof(a)));
+	if (d->have_local6)
+		printf(",\"local6\":\"%s\"", fmt_addr(&d->local6, a, sizeof(a)));
+	printf(",\"ttl\":%u,\"tos\":\"%s\",\"df\":\"%s\",\"udp_csum\":%s,"
+	       "\"udp_zero_csum6_tx\":%s,\"udp_zero_csum6_rx\":%s,"
+	       "\"routes\":%u,\"generation\":%u",
+	       d->ttl, tos_str(d->tos, b, sizeof(b)), df_str(d->df),
+	       d->udp_csum ? "true" : "false", d->zcsum6_tx ? "true" : "false",
+	       d->zcsum6_rx ? "true" : "false", d->route_count, d->generation);
+	if (li->have_stats)
+		printf(",\"stats\":{\"rx_packets\":%llu,\"rx_bytes\":%llu,"
+		       "\"rx_dropped\":%llu,\"tx_packets\":%llu,\"tx_bytes\":%llu,"
+		       "\"tx_dropped\":%llu}",
+		       li->stats.rx_packets, li->stats.rx_bytes, li->stats.rx_dropped,
+		       li->stats.tx_packets, li->stats.tx_bytes, li->stats.tx_dropped);
+	printf(",\"drops\":{");
+	for (i = 0; i < MAX_DROPS; i++) {
+		if (!d->have_drop[i])
+			continue;
+		json_key(stdout, &first, drop_label(i, a, sizeof(a)));
+		printf("%" PRIu64, d->drop[i]);
+	}
+	printf("}}");
+}
+
+#define KV "  %-18s "
+
+static void print_device(const struct device *d, const struct link_info *li)
+{
+	char a[PN_PREFIX_STRLEN], b[PN_PREFIX_STRLEN + 2], c[32];
+	unsigned int i;
+
+	printf("%s:\n", d->ifname);
+	printf(KV "%u\n", "vni:", d->vni);
+	printf(KV "%u\n", "port:", d->port);
+	if (d->have_local)
+		printf(KV "%s\n", "local:", fmt_addr(&d->local, a, sizeof(a)));
+	if (d->have_local6)
+		printf(KV "%s\n", "local6:", fmt_addr(&d->local6, a, sizeof(a)));
+	if (d->ttl)
+		printf(KV "%u\n", "ttl:", d->ttl);
+	else
+		printf(KV "%s\n", "ttl:", "auto");
+	printf(KV "%s\n", "tos:", tos_str(d->tos, b, sizeof(b)));
+	printf(KV "%s\n", "df:", df_str(d->df));
+	printf(KV "%s\n", "udpcsum:", d->udp_csum ? "on" : "off");
+	printf(KV "%s\n", "udp6zerocsumtx:", d->zcsum6_tx ? "on" : "off");
+	printf(KV "%s\n", "udp6zerocsumrx:", d->zcsum6_rx ? "on" : "off");
+	printf(KV "%u\n", "routes:", d->route_count);
+	printf(KV "%u\n", "generation:", d->generation);
+	if (li->have_stats) {
+		printf(KV "%s packets, %s bytes, %llu dropped\n", "rx:",
+		       fmt_count(li->stats.rx_packets, false, b, sizeof(b)),
+		       fmt_count(li->stats.rx_bytes, true, c, sizeof(c)),
+		       li->stats.rx_dropped);
+		printf(KV "%s packets, %s bytes, %llu dropped\n", "tx:",
+		       fmt_count(li->stats.tx_packets, false, b, sizeof(b)),
+		       fmt_count(li->stats.tx_bytes, true, c, sizeof(c)),
+		       li->stats.tx_dropped);
+	}
+	printf("  drops:\n");
+	for (i = 0; i < MAX_DROPS; i++) {
+		if (!d->have_drop[i])
+			continue;
+		snprintf(b, sizeof(b), "%s:", drop_label(i, a, sizeof(a)));
+		printf("  " KV "%" PRIu64 "\n", b, d->drop[i]);
+	}
+}
+
+static int dev_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct device *)a)->ifname,
+		      ((const struct device *)b)->ifname);
+}
+
+static int cmd_show(struct nl *nl, int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct device_list l = { 0 };
+	struct nlmsghdr *nlh;
+	unsigned int ifindex = 0;
+	struct link_info li;
+	size_t i;
+	int ret;
+
+	if (argc > 1)
+		return usage_error("show: unexpected argument '%s'", argv[1]);
+	if ((argc && get_dev(argv[0], &ifindex)) || nl_open(nl))
+		return 1;
+	nlh = nl_msg(nl, buf, PODNET_CMD_GET_DEVICE, argc ? 0 : NLM_F_DUMP);
+	if (argc)
+		mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ifindex);
+	ret = nl_talk(nl, nlh, device_list_cb, &l);
+	if (ret) {
+		ret = kernel_error(nl, ret, "show%s%s", argc ? " " : "", argc ? argv[0] : "");
+		goto out;
+	}
+	qsort(l.v, l.n, sizeof(*l.v), dev_cmp);
+	if (json)
+		putchar('[');
+	for (i = 0; i < l.n; i++) {
+		/* Interface counters live in rtnetlink, not in the family. */
+		if (link_get(NULL, l.v[i].ifindex, &li))
+			memset(&li, 0, sizeof(li));
+		if (json) {
+			if (i)
+				putchar(',');
+			print_device_json(&l.v[i], &li);
+		} else {
+			if (i)
+				putchar('\n');
+			print_device(&l.v[i], &li);
+		}
+	}
+	if (json)
+		puts("]");
+out:
+	free(l.v);
+	return ret;
+}
+
+/* setconf DEV FILE */
+
+static int cmd_setconf(struct nl *nl, int argc, char **argv)
+{
+	const char *name;
+	char err[ERRBUF_LEN], p[PN_PREFIX_STRLEN];
+	struct pn_routes rs = { 0 };
+	struct nlmsghdr *nlh;
+	uint32_t *offs = NULL;
+	unsigned int ifindex;
+	size_t len, i;
+	void *buf = NULL;
+	FILE *f;
+	int ret = 1;
+
+	if (argc != 2)
+		return usage_error("setconf: expected DEV FILE");
+	if (get_dev(argv[0], &ifindex))
+		return 1;
+	if (!strcmp(argv[1], "-")) {
+		f = stdin;
+		name = "<stdin>";
+	} else {
+		f = fopen(argv[1], "r");
+		name = argv[1];
+		if (!f)
+			return error("%s: %s", argv[1], strerror(errno));
+	}
+	if (conf_parse(f, name, &rs, err, sizeof(err))) {
+		error("%s", err);
+		goto out;
+	}
+	if (nl_open(nl))
+		goto out;
+
+	/* One message, so that the kernel swaps the whole table at once. */
+	len = MNL_SOCKET_BUFFER_SIZE + rs.n * 64;
+	buf = malloc(len);
+	offs = malloc((rs.n + 1) * sizeof(*offs));
+	if (!buf || !offs) {
+		error("out of memory");
+		goto out;
+	}
+	nlh = nl_msg(nl, buf, PODNET_CMD_ROUTE_SET, 0);
+	mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ifindex);
+	for (i = 0; i < rs.n; i++) {
+		offs[i] = nlh->nlmsg_len;
+		put_route(nlh, &rs.v[i].prefix, &rs.v[i].via, true);
+	}
+	offs[rs.n] = nlh->nlmsg_len;
+	ret = nl_talk(nl, nlh, NULL, NULL);
+	if (!ret)
+		goto out;
+
+	/* If the kernel pointed at one route, name its line. */
+	for (i = 0; nl->extack_off && i < rs.n; i++) {
+		if (nl->extack_off >= offs[i] && nl->extack_off < offs[i + 1]) {
+			ret = kernel_error(nl, ret, "%s:%u: route %s", name, rs.v[i].line,
+					   fmt_prefix(&rs.v[i].prefix, p, sizeof(p)));
+			goto out;
+		}
+	}
+	ret = kernel_error(nl, ret, "%s: setconf from %s", argv[0], name);
+out:
+	if (f != stdin)
+		fclose(f);
+	routes_free(&rs);
+	free(offs);
+	free(buf);
+	return ret;
+}
+
+/* monitor */
+
+static int monitor_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const char *const event[] = {
+		[PODNET_CMD_ROUTE_NEW] = "new",
+		[PODNET_CMD_ROUTE_DEL] = "del",
+		[PODNET_CMD_ROUTE_FLUSH] = "flush",
+		[PODNET_CMD_ROUTE_SET] = "set",
+	};
+	char p[PN_PREFIX_STRLEN], v[PN_PREFIX_STRLEN];
+	const char *ev;
+	struct msg m;
+
+	(void)data;
+	if (parse_msg(nlh, &m) < 0)
+		return MNL_CB_ERROR;
+	if (m.cmd >= sizeof(event) / sizeof(event[0]) || !event[m.cmd])
+		return MNL_CB_OK;
+	ev = event[m.cmd];
+	fmt_prefix(&m.route.prefix, p, sizeof(p));
+	fmt_addr(&m.route.via, v, sizeof(v));
+
+	if (json) {
+		printf("{\"event\":\"%s\",\"dev\":", ev);
+		json_string(stdout, m.ifname);
+		printf(",\"ifindex\":%u", m.ifindex);
+		if (m.have_route)
+			printf(",\"prefix\":\"%s\"", p);
+		if (m.have_via)
+			printf(",\"via\":\"%s\"", v);
+		if (!m.have_route)
+			printf(",\"routes\":%u,\"generation\":%u",
+			       m.route_count, m.generation);
+		puts("}");
+	} else if (m.have_route) {
+		printf("%s route %s%s%s dev %s\n", ev, p,
+		       m.have_via ? " via " : "", m.have_via ? v : "", m.ifname);
+	} else {
+		printf("%s dev %s routes %u generation %u\n", ev, m.ifname,
+		       m.route_count, m.generation);
+	}
+	fflush(stdout);
+	return MNL_CB_OK;
+}
+
+static int cmd_monitor(struct nl *nl, int argc, char **argv)
+{
+	int ret;
+
+	if (argc)
+		return usage_error("monitor: unexpected argument '%s'", argv[0]);
+	if (nl_open(nl))
+		return 1;
+	ret = nl_monitor(nl, monitor_cb, NULL);
+	if (ret == -ENOENT)
+		return error("monitor: the kernel offers no '%s' multicast group",
+			     PODNET_MCGRP_ROUTES);
+	return error("monitor: %s", strerror(-ret));
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "human", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *obj;
+	struct nl nl;
+	int c, ret;
+
+	/* '+': options end at the object, as with ip(8). */
+	while ((c = getopt_long(argc, argv, "+jHh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'H':
+			human = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			fputs("Try 'podnetctl -h' for more information.\n", stderr);
+			return 1;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (!argc)
+		return usage_error("missing OBJECT (route, show, setconf or monitor)");
+	obj = argv[0];
+	argc--;
+	argv++;
+	if (!strcmp(obj, "help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(obj, "route") && strcmp(obj, "show") &&
+	    strcmp(obj, "setconf") && strcmp(obj, "monitor"))
+		return usage_error("unknown object '%s'", obj);
+
+	memset(&nl, 0, sizeof(nl));
+	if (!strcmp(obj, "route"))
+		ret = cmd_route(&nl, argc, argv);
+	else if (!strcmp(obj, "show"))
+		ret = cmd_show(&nl, argc, argv);
+	else if (!strcmp(obj, "setconf"))
+		ret = cmd_setconf(&nl, argc, argv);
+	else
+		ret = cmd_monitor(&nl, argc, argv);
+	nl_close(&nl);
+	if (fflush(stdout) || ferror(stdout))
+		ret = error("write error on standard output");
+	return ret;
+}
