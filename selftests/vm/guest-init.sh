@@ -1,0 +1,62 @@
+#!/bin/sh
+# PID 1 of the test guest after switch_root into the (read-only) host root.
+# Prepares a node-like system, runs /run/podkit/cmd and reports its exit
+# status and the kernel log through the shared directory /run/podkit.
+share=/run/podkit
+. "$share/env"
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=${TERM:-linux}
+
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+mkdir -p /var/tmp /var/lib /var/log /var/cache /run/lock /tmp
+hostname podkit-guest
+
+# Writable /usr and /etc: the project is installed into them, as on a node.
+for d in usr etc; do
+	mkdir -p "/run/ovl/$d/upper" "/run/ovl/$d/work"
+	mount -t overlay overlay \
+		-o "lowerdir=/$d,upperdir=/run/ovl/$d/upper,workdir=/run/ovl/$d/work" "/$d"
+done
+if [ -n "$PODKIT_STAGE" ] && [ -d "$PODKIT_STAGE" ]; then
+	for d in "$PODKIT_STAGE"/*; do
+		case "${d##*/}" in
+		lib|lib64|sbin|bin) cp -a "$d/." "/usr/${d##*/}/" ;;  # merged /usr
+		usr|etc) cp -a "$d/." "/${d##*/}/" ;;
+		esac
+	done
+fi
+# The debug kernel's own modules live in its build cache, not in /lib/modules.
+if [ -n "$PODKIT_MODROOT" ] && [ -d "$PODKIT_MODROOT/lib/modules" ]; then
+	for m in "$PODKIT_MODROOT"/lib/modules/*; do
+		mkdir -p "/usr/lib/modules/${m##*/}"
+		cp -a "$m/kernel" "/usr/lib/modules/${m##*/}/"
+	done
+fi
+ip link set lo up
+
+kmemleak=/sys/kernel/debug/kmemleak
+[ -w $kmemleak ] && echo clear > $kmemleak
+
+cd "${PODKIT_SRC:-/}"
+if [ "$PODKIT_SHELL" = 1 ]; then
+	setsid -c /bin/bash -i </dev/hvc0 >/dev/hvc0 2>&1
+	rc=$?
+else
+	sh "$share/cmd" </dev/null >/dev/hvc0 2>&1
+	rc=$?
+fi
+
+if [ -w $kmemleak ]; then
+	echo scan > $kmemleak
+	sleep 1
+	echo scan > $kmemleak
+	cat $kmemleak > "$share/kmemleak"
+fi
+dmesg > "$share/dmesg"
+echo "$rc" > "$share/rc"
+sync
+/bin/busybox reboot -f
