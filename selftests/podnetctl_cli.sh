@@ -1,0 +1,292 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# podnetctl and `ip link ... type podnet` used as a user would: every
+# command, its human and JSON output, and its error messages for bad input.
+# vm-timeout: 400
+set -u
+
+n=0 failed=0
+tmp=$(mktemp -d)
+trap 'kill $monpid 2>/dev/null; rm -rf "$tmp"' EXIT
+monpid=
+
+report() {	# report OK DESC [OUTPUT]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		[ $# -gt 2 ] && printf '%s\n' "$3" | sed 's/^/# /'
+		failed=1
+	fi
+}
+
+t() {		# t DESC CMD...: CMD succeeds
+	local desc=$1 out
+	shift
+	out=$("$@" 2>&1)
+	report $? "$desc" "$out"
+}
+
+has() {		# has DESC PATTERN CMD...: CMD succeeds and prints PATTERN
+	local desc=$1 pat=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	[ $rc = 0 ] && printf '%s\n' "$out" | grep -qF -- "$pat"
+	report $? "$desc" "rc=$rc, want '$pat'; got:
+$out"
+}
+
+fails() {	# fails DESC PATTERN CMD...: CMD fails and prints PATTERN on stderr
+	local desc=$1 pat=$2 out rc
+	shift 2
+	out=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	[ $rc != 0 ] && printf '%s\n' "$out" | grep -qF -- "$pat"
+	report $? "$desc" "rc=$rc, want failure and '$pat'; got:
+$out"
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/#   says: /'
+}
+
+route_count() { podnetctl -j route show dev "$1" | jq length; }
+
+echo "KTAP version 1"
+
+# --- setup: an underlay link with both address families ------------------
+t "modprobe podnet" modprobe podnet
+ip link add u0 type veth peer name u1
+ip addr add 192.168.0.1/24 dev u0
+ip addr add fd00::1/64 dev u0 nodad
+ip link set u0 up
+ip link set u1 up
+
+# --- ip link ... type podnet ----------------------------------------------
+has "ip link help podnet explains the options" "Usage: ... podnet vni VNI" \
+	ip link help podnet
+t "ip link add podnet0 type podnet vni 42 local 192.168.0.1" \
+	ip link add podnet0 type podnet vni 42 local 192.168.0.1
+t "ip link add podnet6 with an IPv6 local address and port 6082" \
+	ip link add podnet6 type podnet vni 43 local fd00::1 port 6082 ttl 32 noudpcsum
+has "ip -d link show prints the podnet attributes" \
+	"podnet vni 42 port 6081 local 192.168.0.1 ttl 64 tos inherit df unset udpcsum noudp6zerocsumtx noudp6zerocsumrx" \
+	ip -d link show podnet0
+has "ip -d link show prints an IPv6 local address" "vni 43 port 6082 local fd00::1 ttl 32" \
+	ip -d link show podnet6
+t "ip -j -d link show gives the attributes as JSON" sh -c \
+	"ip -j -d link show podnet0 | jq -e '.[0].linkinfo | .info_kind == \"podnet\" and
+	 .info_data.vni == 42 and .info_data.port == 6081 and .info_data.local == \"192.168.0.1\" and
+	 .info_data.ttl == 64 and .info_data.tos == \"inherit\" and .info_data.df == \"unset\" and
+	 .info_data.udp_csum == true and .info_data.udp_zero_csum6_tx == false'"
+t "ip -j -d link show gives local6 for an IPv6 local address" sh -c \
+	"ip -j -d link show podnet6 | jq -e '.[0].linkinfo.info_data | .local6 == \"fd00::1\" and .udp_csum == false'"
+t "ip link set ... type podnet changes ttl, tos and df" \
+	ip link set podnet0 type podnet ttl 10 tos 0x10 df set
+has "the changes show in ip -d link show" "ttl 10 tos 0x10 df set" ip -d link show podnet0
+t "ttl auto" ip link set podnet0 type podnet ttl auto
+has "ttl 0 shows as auto" "ttl auto" ip -d link show podnet0
+ip link set podnet0 type podnet ttl 64 tos inherit df unset
+fails "ip link add without vni is refused by the kernel" "Error:" \
+	ip link add podnet9 type podnet port 6090
+fails "ip link add with vni 16777216 is refused" 'vni must be 0-16777215' \
+	ip link add podnet9 type podnet vni 16777216
+fails "ip link add with port 0 is refused" 'port must be 1-65535' \
+	ip link add podnet9 type podnet vni 9 port 0
+fails "ip link add with a bad local address is refused" 'local must be an IPv4 or IPv6 address' \
+	ip link add podnet9 type podnet vni 9 local 192.168.0.300
+fails "ip link add with an unknown option names it" 'unknown option "remote"' \
+	ip link add podnet9 type podnet vni 9 remote 192.168.0.2
+fails "changing the vni is refused by the kernel" "Error:" \
+	ip link set podnet0 type podnet vni 7
+t "no podnet9 was left behind" sh -c '! ip link show podnet9 2>/dev/null'
+ip link set podnet0 up
+ip link set podnet6 up
+
+# --- podnetctl: usage errors -----------------------------------------------
+has "podnetctl -h prints usage" "podnetctl route add PREFIX via NODEADDR dev DEV" podnetctl -h
+fails "unknown object" "unknown object 'routes'" podnetctl routes show
+fails "unknown route command" "route: unknown command 'insert'" podnetctl route insert
+fails "invalid prefix length" "invalid prefix '10.0.0.0/33'" \
+	podnetctl route add 10.0.0.0/33 via 192.168.0.2 dev podnet0
+fails "invalid IPv6 prefix length" "invalid prefix 'fd00:2::/129'" \
+	podnetctl route add fd00:2::/129 via 192.168.0.2 dev podnet0
+fails "host bits set" "invalid prefix '10.244.2.1/24': host bits set (did you mean 10.244.2.0/24?)" \
+	podnetctl route add 10.244.2.1/24 via 192.168.0.2 dev podnet0
+fails "invalid node address" "invalid address '192.168.0'" \
+	podnetctl route add 10.244.2.0/24 via 192.168.0 dev podnet0
+fails "missing via" "route add: missing 'via NODEADDR'" \
+	podnetctl route add 10.244.2.0/24 dev podnet0
+fails "missing dev" "route add: missing 'dev DEV'" \
+	podnetctl route add 10.244.2.0/24 via 192.168.0.2
+fails "dev given twice" "route add: 'dev' given twice" \
+	podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev podnet0 dev podnet6
+fails "stray argument" "route add: unexpected argument 'metric'" \
+	podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev podnet0 metric
+fails "device that does not exist" "nosuch0: no such device" \
+	podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev nosuch0
+fails "device that is not a podnet device" "u0: not a podnet device" \
+	podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev u0
+fails "show of a non-podnet device" "lo: not a podnet device" podnetctl show lo
+fails "-j before the object only" "unexpected argument '-j'" podnetctl route show dev podnet0 -j
+
+# --- routes ----------------------------------------------------------------
+t "route add IPv4 prefix" podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev podnet0
+t "route add IPv6 prefix via an IPv4 node" podnetctl route add fd00:244:3::/64 via 192.168.0.3 dev podnet0
+t "route add host route" podnetctl route add 10.244.9.9 via 192.168.0.9 dev podnet0
+t "route add /0" podnetctl route add 0.0.0.0/0 via 192.168.0.4 dev podnet0
+fails "route add of an existing prefix" "10.244.2.0/24" \
+	podnetctl route add 10.244.2.0/24 via 192.168.0.5 dev podnet0
+fails "IPv6 node on a device without an IPv6 underlay: kernel's message" "podnet0" \
+	podnetctl route add 10.244.7.0/24 via fd00::7 dev podnet0
+t "IPv6 node on the IPv6 device" podnetctl route add 10.244.7.0/24 via fd00::7 dev podnet6
+t "route replace moves a prefix to another node" \
+	podnetctl route replace 10.244.2.0/24 via 192.168.0.22 dev podnet0
+t "route replace creates a missing prefix" \
+	podnetctl route replace 10.244.5.0/24 via 192.168.0.5 dev podnet0
+has "route get: longest prefix match" "10.244.2.0/24" podnetctl route get 10.244.2.77 dev podnet0
+has "route get: falls back to /0" "0.0.0.0/0" podnetctl route get 10.245.0.1 dev podnet0
+has "route get: exact prefix" "192.168.0.22" podnetctl route get 10.244.2.0/24 dev podnet0
+t "route get -j: one object with the route" sh -c \
+	"podnetctl -j route get 10.244.2.77 dev podnet0 | jq -e 'length == 1 and .[0].prefix == \"10.244.2.0/24\" and .[0].via == \"192.168.0.22\"'"
+
+podnetctl route show dev podnet0 >"$tmp/show" 2>&1
+has "route show has a heading" "PREFIX" head -1 "$tmp/show"
+t "route show lists 5 routes" sh -c "[ \$(tail -n +2 '$tmp/show' | wc -l) = 5 ]"
+has "route show shows the replaced node" "192.168.0.22" cat "$tmp/show"
+t "route show columns line up (all lines equally long)" sh -c \
+	"[ \$(awk '{ print length(\$0) }' '$tmp/show' | sort -u | wc -l) = 1 ]"
+t "route show: VIA column starts at the same offset on every line" sh -c \
+	"awk 'NR == 1 { p = index(\$0, \"VIA\") } NR > 1 && index(\$0, \$2) != p { bad = 1 } END { exit bad }' '$tmp/show'"
+sed 's/^/#   /' "$tmp/show"
+t "route show -j is valid JSON with counters" sh -c \
+	"podnetctl -j route show dev podnet0 | jq -e 'length == 5 and all(.[]; .dev == \"podnet0\" and
+	 has(\"tx_packets\") and has(\"tx_bytes\") and has(\"rx_packets\") and has(\"rx_bytes\"))'"
+has "route show without dev lists every device" "podnet6" podnetctl route show
+t "route show -j without dev covers both devices" sh -c \
+	"[ \$(podnetctl -j route show | jq length) = 6 ]"
+t "route del" podnetctl route del 10.244.5.0/24 dev podnet0
+fails "route del of a missing prefix" "podnet0: no route 10.244.5.0/24" \
+	podnetctl route del 10.244.5.0/24 dev podnet0
+fails "route del with the wrong node" "" \
+	podnetctl route del 10.244.2.0/24 via 192.168.0.99 dev podnet0
+t "route del with the right node" podnetctl route del 10.244.2.0/24 via 192.168.0.22 dev podnet0
+fails "route get with no match" "no route to 10.244.2.1" \
+	podnetctl route get 10.244.2.1 dev podnet6
+t "route flush" podnetctl route flush dev podnet0
+t "nothing left after flush" sh -c "[ \$(podnetctl -j route show dev podnet0 | jq length) = 0 ]"
+t "route show of an empty table prints nothing" sh -c "[ -z \"\$(podnetctl route show dev podnet0)\" ]"
+
+# --- show ------------------------------------------------------------------
+podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev podnet0
+has "show DEV prints the configuration" "vni:" podnetctl show podnet0
+has "show DEV prints drops by reason" "spoofed_source:" podnetctl show podnet0
+podnetctl show podnet0 | sed 's/^/#   /'
+t "show -j DEV" sh -c "podnetctl -j show podnet0 | jq -e 'length == 1 and .[0].ifname == \"podnet0\" and
+	.[0].vni == 42 and .[0].port == 6081 and .[0].local == \"192.168.0.1\" and .[0].routes == 1 and
+	.[0].tos == \"inherit\" and .[0].udp_csum == true and (.[0].drops | has(\"no_route\")) and
+	(.[0].stats | has(\"tx_packets\"))'"
+t "show -j lists every podnet device" sh -c \
+	"podnetctl -j show | jq -e '[.[].ifname] == [\"podnet0\", \"podnet6\"]'"
+t "show lists every podnet device" sh -c "podnetctl show | grep -q '^podnet6:'"
+
+# --- setconf -----------------------------------------------------------------
+cat >"$tmp/ok.conf" <<'EOF'
+# node 2
+route 10.244.2.0/24 via 192.168.0.2
+route fd00:244:2::/64 via 192.168.0.2   # its IPv6 pods
+
+# node 3
+route 10.244.3.0/24 via 192.168.0.3
+EOF
+t "setconf from a file" podnetctl setconf podnet0 "$tmp/ok.conf"
+t "setconf installed exactly the file's routes" sh -c \
+	"podnetctl -j route show dev podnet0 | jq -r '.[] | \"\(.prefix) \(.via)\"' | sort >'$tmp/got' &&
+	 printf '%s\n' '10.244.2.0/24 192.168.0.2' '10.244.3.0/24 192.168.0.3' 'fd00:244:2::/64 192.168.0.2' | diff - '$tmp/got'"
+printf 'route 10.244.4.0/24 via 192.168.0.4\n# x\nroute 10.244.5.0/33 via 192.168.0.5\n' >"$tmp/bad.conf"
+fails "setconf: a bad line is named by file and line" "$tmp/bad.conf:3: invalid prefix '10.244.5.0/33'" \
+	podnetctl setconf podnet0 "$tmp/bad.conf"
+printf 'route 10.244.4.0/24 via 192.168.0.4\nroute 10.244.4.0/24 via 192.168.0.5\n' >"$tmp/dup.conf"
+fails "setconf: a duplicate prefix is named" "dup.conf:2: duplicate route 10.244.4.0/24 (first on line 1)" \
+	podnetctl setconf podnet0 "$tmp/dup.conf"
+printf 'route 10.244.4.0/24 via 192.168.0.4\nrouter 10.244.5.0/24 via 192.168.0.5\n' >"$tmp/kw.conf"
+fails "setconf: an unknown keyword is named" "kw.conf:2: unknown keyword 'router'" \
+	podnetctl setconf podnet0 "$tmp/kw.conf"
+fails "setconf: a missing file" "/nonexistent.conf: No such file or directory" \
+	podnetctl setconf podnet0 /nonexistent.conf
+fails "setconf: missing arguments" "setconf: expected DEV FILE" podnetctl setconf podnet0
+t "the failed setconfs changed nothing" sh -c "[ \$(podnetctl -j route show dev podnet0 | jq length) = 3 ]"
+printf 'route 10.244.4.0/24 via 192.168.0.4\nroute 10.244.5.0/24 via fd00::5\n' >"$tmp/fam.conf"
+out=$(podnetctl setconf podnet0 "$tmp/fam.conf" 2>&1)
+rc=$?
+report $((rc == 0)) "setconf: a route the kernel refuses fails the whole file" "$out"
+printf '#   says: %s\n' "$out"
+if printf '%s' "$out" | grep -qF "fam.conf:2:"; then
+	report 0 "setconf: the kernel's complaint is mapped to the file line"
+else
+	report 0 "setconf: the kernel's complaint is mapped to the file line # SKIP kernel gave no attribute offset"
+fi
+t "... and left the table as it was" sh -c "[ \$(podnetctl -j route show dev podnet0 | jq length) = 3 ]"
+t "setconf - reads standard input" sh -c \
+	"printf 'route 10.244.8.0/24 via 192.168.0.8\n' | podnetctl setconf podnet0 -"
+t "... and replaced the whole table" sh -c \
+	"[ \"\$(podnetctl -j route show dev podnet0 | jq -r '.[].prefix')\" = 10.244.8.0/24 ]"
+t "setconf of an empty file empties the table" sh -c \
+	"podnetctl setconf podnet0 - </dev/null && [ \$(podnetctl -j route show dev podnet0 | jq length) = 0 ]"
+
+# 10,000 routes: a setconf and dump round trip far larger than one message.
+awk 'BEGIN { for (i = 0; i < 10000; i++)
+	printf "route 10.%d.%d.0/24 via 192.168.%d.%d\n", 100 + int(i / 256), i % 256, 1 + int(i / 250) % 200, 2 + i % 250 }' \
+	>"$tmp/big.conf"
+t "setconf of 10,000 routes" podnetctl setconf podnet0 "$tmp/big.conf"
+t "route show -j returns all 10,000 routes, exactly" sh -c \
+	"podnetctl -j route show dev podnet0 | jq -r '.[] | \"route \(.prefix) via \(.via)\"' | sort >'$tmp/big.got' &&
+	 sort '$tmp/big.conf' | diff -q - '$tmp/big.got'"
+t "route show prints 10,000 rows" sh -c \
+	"[ \$(podnetctl route show dev podnet0 | tail -n +2 | wc -l) = 10000 ]"
+has "show counts 10,000 routes" "10000" podnetctl show podnet0
+t "flush of 10,000 routes" podnetctl route flush dev podnet0
+
+# --- permissions and namespaces ---------------------------------------------
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
+fails "route add needs CAP_NET_ADMIN" "Operation not permitted" \
+	nobody podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev podnet0
+t "show works without privileges" nobody podnetctl show podnet0
+t "route show works without privileges" nobody podnetctl route show dev podnet0
+fails "another netns does not see podnet0" "podnet0: no such device" \
+	unshare -n podnetctl show podnet0
+t "show in an empty netns prints nothing" sh -c '[ "$(unshare -n podnetctl -j show)" = "[]" ]'
+
+# --- monitor -------------------------------------------------------------------
+podnetctl -j monitor >"$tmp/mon.json" 2>&1 &
+monpid=$!
+podnetctl monitor >"$tmp/mon.txt" 2>&1 &
+monpid="$monpid $!"
+sleep 1
+podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev podnet0
+podnetctl route replace 10.244.2.0/24 via 192.168.0.3 dev podnet0
+podnetctl route del 10.244.2.0/24 dev podnet0
+podnetctl setconf podnet0 "$tmp/ok.conf"
+podnetctl route flush dev podnet0
+sleep 1
+kill $monpid
+wait $monpid 2>/dev/null
+monpid=
+sed 's/^/#   /' "$tmp/mon.txt"
+t "monitor -j prints one valid JSON object per line" sh -c \
+	"[ \$(wc -l <'$tmp/mon.json') = 5 ] && jq -e -c . '$tmp/mon.json' >/dev/null"
+t "monitor -j reports new, new, del, set, flush" sh -c \
+	"[ \"\$(jq -r .event '$tmp/mon.json' | tr '\n' ' ')\" = 'new new del set flush ' ]"
+t "monitor -j carries the route" sh -c \
+	"head -1 '$tmp/mon.json' | jq -e '.dev == \"podnet0\" and .prefix == \"10.244.2.0/24\" and .via == \"192.168.0.2\"'"
+t "monitor -j reports the route count after setconf" sh -c \
+	"sed -n 4p '$tmp/mon.json' | jq -e '.event == \"set\" and .routes == 3'"
+has "monitor prints readable lines" "new route 10.244.2.0/24 via 192.168.0.3 dev podnet0" cat "$tmp/mon.txt"
+has "monitor prints deletions" "del route 10.244.2.0/24" cat "$tmp/mon.txt"
+
+# --- cleanup -------------------------------------------------------------------
+t "delete the devices" sh -c 'ip link del podnet0 && ip link del podnet6'
+fails "a deleted device is gone for podnetctl" "podnet0: no such device" podnetctl show podnet0
+ip link del u0
+
+echo "1..$n"
+exit $failed
