@@ -288,7 +288,8 @@ static void print_routes(struct route *v, size_t n, bool with_dev)
 	unsigned int off = with_dev ? 0 : 1, i;
 	size_t k;
 
-	qsort(v, n, sizeof(*v), route_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), route_cmp);
 	if (json) {
 		putchar('[');
 		for (k = 0; k < n; k++) {
@@ -784,7 +785,8 @@ static int cmd_show(struct nl *nl, int argc, char **argv)
 		ret = kernel_error(nl, ret, "show%s%s", argc ? " " : "", argc ? argv[0] : "");
 		goto out;
 	}
-	qsort(l.v, l.n, sizeof(*l.v), dev_cmp);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), dev_cmp);
 	if (json)
 		putchar('[');
 	for (i = 0; i < l.n; i++) {
