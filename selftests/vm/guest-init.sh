@@ -7,6 +7,12 @@ share=/run/podkit
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux}
 
+for m in $PODKIT_MOUNTS; do
+	mkdir -p "${m#*:}" 2>/dev/null
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose \
+		"${m%%:*}" "${m#*:}"
+done
+
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
