@@ -7,11 +7,9 @@
  *   ip link help podnet
  *
  * ip(8) dlopen()s $IP_LIB_DIR/link_<kind>.so and looks up <kind>_link_util.
- * The plugin is built outside iproute2's tree, so the few iproute2
- * declarations it needs are repeated below; they must match the ABI of the
- * ip binary (iproute2 6.1: ip/ip_common.h, include/utils.h,
- * include/libnetlink.h, include/json_print.h, include/color.h).  ip is
- * linked with -export-dynamic, which is what lets us call into it.
+ * The plugin is built outside iproute2's tree; iproute2.h repeats the few
+ * iproute2 declarations it needs.  ip is linked with -export-dynamic,
+ * which is what lets us call into it.
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -24,45 +22,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/podnet.h>
 
-/* ---- iproute2 6.1 declarations ------------------------------------------ */
-
-struct link_util {
-	struct link_util *next;
-	const char *id;
-	int maxattr;
-	int (*parse_opt)(struct link_util *, int, char **, struct nlmsghdr *);
-	void (*print_opt)(struct link_util *, FILE *, struct rtattr *[]);
-	void (*print_xstats)(struct link_util *, FILE *, struct rtattr *);
-	void (*print_help)(struct link_util *, int, char **, FILE *);
-	int (*parse_ifla_xstats)(struct link_util *, int, char **);
-	int (*print_ifla_xstats)(struct nlmsghdr *, void *);
-};
-
-enum output_type { PRINT_FP = 1, PRINT_JSON = 2, PRINT_ANY = 4 };
-enum color_attr {
-	COLOR_IFNAME, COLOR_MAC, COLOR_INET, COLOR_INET6,
-	COLOR_OPERSTATE_UP, COLOR_OPERSTATE_DOWN, COLOR_NONE
-};
-
-int addattr8(struct nlmsghdr *n, int maxlen, int type, uint8_t data);
-int addattr16(struct nlmsghdr *n, int maxlen, int type, uint16_t data);
-int addattr32(struct nlmsghdr *n, int maxlen, int type, uint32_t data);
-int addattr_l(struct nlmsghdr *n, int maxlen, int type, const void *data, int alen);
-void incomplete_command(void) __attribute__((noreturn));
-void invarg(const char *msg, const char *arg) __attribute__((noreturn));
-void duparg2(const char *key, const char *arg) __attribute__((noreturn));
-int rtnl_dsfield_a2n(uint32_t *id, const char *arg);
-bool is_json_context(void);
-int print_color_uint(enum output_type t, enum color_attr color, const char *key,
-		     const char *fmt, unsigned int value);
-int print_color_string(enum output_type t, enum color_attr color, const char *key,
-		       const char *fmt, const char *value);
-int print_color_bool(enum output_type t, enum color_attr color, const char *key,
-		     const char *fmt, bool value);
-
-#define NEXT_ARG() do { argv++; if (--argc <= 0) incomplete_command(); } while (0)
-
-/* ---- the plugin ------------------------------------------------------- */
+#include "iproute2.h"
 
 /* Room left in ip's request buffer for IFLA_INFO_DATA (as other plugins use). */
 #define MAXLEN 1024
