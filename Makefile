@@ -77,6 +77,9 @@ vm-shell: deps
 vm-test: deps
 	@$(TOP)/selftests/vm/run-test --kernel $(KERNEL) $(T)
 
+dkms-install:
+	@$(TOP)/scripts/dkms-install.sh
+
 clean:
 	rm -rf build
 	$(MAKE) -C tools clean
