@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podvolctl: manage podvol pools and volumes.
+ *
+ *   podvolctl [-j [-p]] OBJECT VERB [ARGS]
+ *
+ * Grammar as in ip(8): options first, then the object, then its verb.
+ */
+#include <string.h>
+#include <stdlib.h>
+
+#include "podvolctl.h"
+
+struct opts opts;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: podvolctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+		"\n"
+		"Options (before OBJECT):\n"
+		"  -j, --json      JSON output for show and list\n"
+		"  -p, --pretty    indent JSON output\n"
+		"  -h, --help      this text\n"
+		"  -V, --version   print the version\n"
+		"\n"
+		"Objects and commands:\n"
+		"  pool create NAME [--chunk SIZE] [--force] DISK...\n"
+		"  pool add DISK\n"
+		"  pool stop NAME\n"
+		"  pool show [NAME]\n"
+		"  volume create POOL/NAME SIZE\n"
+		"  volume delete POOL/NAME\n"
+		"  volume resize POOL/NAME SIZE\n"
+		"  volume list [POOL]\n"
+		"  probe DISK\n"
+		"  check DISK...\n"
+		"\n"
+		"SIZE is a number of bytes with an optional K, M, G or T suffix\n"
+		"(powers of 1024).  See podvolctl(8).\n");
+}
+
+/* Unique prefixes of object names are accepted, as in ip(8). */
+static bool matches(const char *arg, const char *word)
+{
+	size_t n = strlen(arg);
+
+	return n && n <= strlen(word) && !strncmp(arg, word, n);
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(a, "-j") || !strcmp(a, "-json") || !strcmp(a, "--json")) {
+			opts.json = true;
+		} else if (!strcmp(a, "-p") || !strcmp(a, "--pretty")) {
+			opts.pretty = true;
+		} else if (!strcmp(a, "-jp") || !strcmp(a, "-pj")) {
+			opts.json = opts.pretty = true;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			opts.verbose = true;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("podvolctl " PODVOLCTL_VERSION "\n");
+			return 0;
+		} else {
+			pv_err("unknown option \"%s\"; try \"podvolctl --help\"", a);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	argc -= i;
+	argv += i;
+
+	if (!strcmp(argv[0], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (matches(argv[0], "pool"))
+		return cmd_pool(argc - 1, argv + 1);
+	if (matches(argv[0], "volume") || !strcmp(argv[0], "vol"))
+		return cmd_volume(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "probe"))
+		return cmd_probe(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "check"))
+		return cmd_check(argc - 1, argv + 1);
+	pv_err("unknown object \"%s\"; expected pool, volume, probe or check",
+	       argv[0]);
+	return EXIT_USAGE;
+}

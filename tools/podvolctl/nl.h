@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Generic netlink plumbing for podvolctl, on top of libmnl. */
+#ifndef PODVOLCTL_NL_H
+#define PODVOLCTL_NL_H
+
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+struct pv_nl {
+	struct mnl_socket *sock;
+	uint16_t family;
+	uint8_t version;
+	uint32_t portid;
+	uint32_t seq;
+	char *buf;
+	/* filled from the kernel's extended ack, if any */
+	char extack[256];
+	uint32_t extack_off;
+};
+
+/*
+ * Open a socket and resolve family @name.  Returns 0, or -errno having
+ * printed why (e.g. the module is not loaded).
+ */
+int pv_nl_open(struct pv_nl *nl, const char *name, uint8_t version);
+void pv_nl_close(struct pv_nl *nl);
+
+/* Start a request; add attributes with mnl_attr_put*() on the result. */
+struct nlmsghdr *pv_nl_req(struct pv_nl *nl, uint8_t cmd, uint16_t flags);
+
+/*
+ * Send @nlh and process replies with @cb (may be NULL) until the ack or
+ * NLMSG_DONE.  Returns 0 or -errno; on error nl->extack holds the kernel's
+ * message ("" when it gave none).
+ */
+int pv_nl_talk(struct pv_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+	       void *data);
+
+/* Payload of a genetlink message (after the genlmsghdr). */
+void *pv_genl_payload(const struct nlmsghdr *nlh);
+size_t pv_genl_payload_len(const struct nlmsghdr *nlh);
+
+/*
+ * Print "podvolctl: WHAT: REASON (strerror)" to stderr, where REASON is the
+ * kernel's extack message, else @hint, else nothing.
+ */
+void pv_nl_perror(struct pv_nl *nl, int err, const char *hint,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PODVOLCTL_H
+#define PODVOLCTL_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+struct opts {
+	bool json;
+	bool pretty;
+	bool force;
+	bool verbose;
+};
+
+extern struct opts opts;
+
+/* Exit codes: 0 ok, 1 error, 2 usage; probe: 1 "not a member". */
+#define EXIT_USAGE 2
+
+int cmd_pool(int argc, char **argv);
+int cmd_volume(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+void usage_pool(FILE *f);
+void usage_volume(FILE *f);
+
+#endif

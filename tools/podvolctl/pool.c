@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podvolctl pool create|add|stop|show
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "disk.h"
+#include "podvolctl.h"
+#include "pvnl.h"
+
+void usage_pool(FILE *f)
+{
+	fprintf(f,
+		"Usage: podvolctl pool create NAME [--chunk SIZE] [--force] DISK...\n"
+		"       podvolctl pool add DISK\n"
+		"       podvolctl pool stop NAME\n"
+		"       podvolctl [-j] pool show [NAME]\n");
+}
+
+static int bad_name(const char *what, const char *name)
+{
+	const char *why;
+
+	if (!check_name(name, PODVOL_NAME_MAX + 1, &why))
+		return 0;
+	pv_err("invalid %s name \"%s\": %s", what, name, why);
+	return 1;
+}
+
+/* Is device @rdev a member of one of @pools?  Returns the pool or NULL. */
+static const struct pv_pool_info *member_of(const struct pv_pool_list *pools,
+					    dev_t rdev)
+{
+	size_t i;
+	uint32_t m;
+
+	for (i = 0; i < pools->n; i++)
+		for (m = 0; m < pools->v[i].nr_member_info; m++) {
+			const struct pv_member_info *mi = &pools->v[i].member[m];
+
+			if (mi->present && mi->major == major(rdev) &&
+			    mi->minor == minor(rdev))
+				return &pools->v[i];
+		}
+	return NULL;
+}
+
+static int dump_pools(struct pv_nl *nl, struct pv_pool_list *l)
+{
+	struct nlmsghdr *nlh = pv_nl_req(nl, PODVOL_CMD_POOL_GET, NLM_F_DUMP);
+
+	return pv_nl_talk(nl, nlh, pv_pool_list_cb, l);
+}
+
+static void print_pool_json(struct json *j, const struct pv_pool_info *p)
+{
+	char uuid[37];
+	uint32_t i;
+
+	json_obj_open(j, NULL);
+	json_str(j, "name", p->name);
+	uuid_to_str(p->uuid, uuid);
+	json_str(j, "uuid", uuid);
+	json_str(j, "state", pv_state_name(p->state));
+	json_u64(j, "chunk_size", p->chunk);
+	json_u64(j, "generation", p->generation);
+	json_u64(j, "size", p->size);
+	json_u64(j, "free", p->free);
+	json_u64(j, "nr_members", p->nr_members);
+	json_u64(j, "nr_present", p->nr_present);
+	json_u64(j, "nr_volumes", p->nr_volumes);
+	json_arr_open(j, "members");
+	for (i = 0; i < p->nr_member_info; i++) {
+		const struct pv_member_info *m = &p->member[i];
+
+		json_obj_open(j, NULL);
+		json_u64(j, "index", m->index);
+		if (m->has_uuid) {
+			uuid_to_str(m->uuid, uuid);
+			json_str(j, "uuid", uuid);
+		}
+		json_bool(j, "present", m->present);
+		if (m->present) {
+			json_str(j, "path", m->path);
+			json_u64(j, "major", m->major);
+			json_u64(j, "minor", m->minor);
+		}
+		json_u64(j, "size", m->size);
+		json_u64(j, "free", m->free);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_obj_close(j);
+}
+
+static void print_pool(const struct pv_pool_info *p)
+{
+	static const char *const hdr[] = { "INDEX", "DEVICE", "MAJ:MIN", "SIZE",
+					   "FREE", "UUID" };
+	static const bool right[] = { true, false, false, true, true, false };
+	char uuid[37], b1[SIZE_BUF], b2[SIZE_BUF], b3[SIZE_BUF];
+	struct table t;
+	uint32_t i;
+
+	uuid_to_str(p->uuid, uuid);
+	printf("pool %s  state %s  uuid %s\n", p->name, pv_state_name(p->state),
+	       uuid);
+	printf("  chunk %s  size %s  free %s  volumes %" PRIu32
+	       "  members %" PRIu32 "/%" PRIu32 "  generation %" PRIu64 "\n",
+	       format_size(p->chunk, b1, sizeof(b1)),
+	       format_size(p->size, b2, sizeof(b2)),
+	       format_size(p->free, b3, sizeof(b3)), p->nr_volumes,
+	       p->nr_present, p->nr_members, p->generation);
+	if (!p->nr_member_info)
+		return;
+	table_init(&t, 6, hdr, right);
+	for (i = 0; i < p->nr_member_info; i++) {
+		const struct pv_member_info *m = &p->member[i];
+		char idx[12], mm[24];
+		const char *cells[6];
+
+		snprintf(idx, sizeof(idx), "%" PRIu32, m->index);
+		snprintf(mm, sizeof(mm), "%" PRIu32 ":%" PRIu32, m->major, m->minor);
+		if (m->has_uuid)
+			uuid_to_str(m->uuid, uuid);
+		cells[0] = idx;
+		cells[1] = m->present ? m->path : "(missing)";
+		cells[2] = m->present ? mm : "-";
+		cells[3] = m->size ? format_size(m->size, b1, sizeof(b1)) : "-";
+		cells[4] = m->size ? format_size(m->free, b2, sizeof(b2)) : "-";
+		cells[5] = m->has_uuid ? uuid : "-";
+		table_add(&t, cells);
+	}
+	/* indent the member table under its pool */
+	{
+		char *buf = NULL, *line, *save;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		table_print(&t, f);
+		fclose(f);
+		for (line = strtok_r(buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			printf("  %s\n", line);
+		free(buf);
+	}
+	table_free(&t);
+}
+
+static int pool_show(int argc, char **argv)
+{
+	struct pv_pool_list l = {};
+	struct pv_nl nl;
+	size_t i;
+	int ret;
+
+	if (argc > 1) {
+		pv_err("pool show: too many arguments");
+		usage_pool(stderr);
+		return EXIT_USAGE;
+	}
+	if (argc == 1 && bad_name("pool", argv[0]))
+		return EXIT_USAGE;
+	if (pv_open(&nl))
+		return 1;
+	if (argc == 1) {
+		struct nlmsghdr *nlh = pv_nl_req(&nl, PODVOL_CMD_POOL_GET, 0);
+
+		mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, argv[0]);
+		ret = pv_nl_talk(&nl, nlh, pv_pool_list_cb, &l);
+		if (ret) {
+			pv_nl_perror(&nl, ret,
+				     ret == -ENOENT ? "no such pool" : NULL,
+				     "pool \"%s\"", argv[0]);
+			goto out;
+		}
+	} else {
+		ret = dump_pools(&nl, &l);
+		if (ret) {
+			pv_nl_perror(&nl, ret, NULL, "cannot list pools");
+			goto out;
+		}
+	}
+	if (opts.json) {
+		struct json j;
+
+		json_init(&j, stdout, opts.pretty);
+		json_arr_open(&j, NULL);
+		for (i = 0; i < l.n; i++)
+			print_pool_json(&j, &l.v[i]);
+		json_arr_close(&j);
+		json_end(&j);
+	} else {
+		for (i = 0; i < l.n; i++) {
+			if (i)
+				putchar('\n');
+			print_pool(&l.v[i]);
+		}
+	}
+out:
+	free(l.v);
+	pv_nl_close(&nl);
+	return ret ? 1 : 0;
+}
+
+struct create_disk {
+	char *arg;
+	char path[PATH_MAX];
+	dev_t rdev;
+	bool wipe;
+};
+
+/*
+ * Everything that can be said about a disk before touching it.  Returns the
+ * number of problems found (each printed).
+ */
+static int check_create_disk(struct create_disk *d,
+			     const struct pv_pool_list *pools, bool force)
+{
+	const struct pv_pool_info *p;
+	uint8_t uuid[PODVOL_UUID_SIZE];
+	char pool[PODVOL_NAME_MAX + 1], what[256], us[37];
+	struct stat st;
+	int ret;
+
+	if (!realpath(d->arg, d->path) || stat(d->path, &st) < 0) {
+		pv_err("disk %s: %s", d->arg, strerror(errno));
+		return 1;
+	}
+	if (!S_ISBLK(st.st_mode)) {
+		pv_err("disk %s: not a block device", d->arg);
+		return 1;
+	}
+	d->rdev = st.st_rdev;
+	p = member_of(pools, st.st_rdev);
+	if (p) {
+		pv_err("disk %s is in use: it is a member of pool \"%s\"",
+		       d->arg, p->name);
+		return 1;
+	}
+	ret = disk_in_use(d->path);
+	if (ret < 0)
+		return 1;
+	if (ret) {
+		pv_err("disk %s is in use (mounted, or held by another driver such as device-mapper, md or a pool)",
+		       d->arg);
+		return 1;
+	}
+	ret = disk_podvol_signature(d->path, pool, sizeof(pool), uuid);
+	if (ret < 0) {
+		pv_err("disk %s: cannot read: %s", d->arg, strerror(-ret));
+		return 1;
+	}
+	if (ret) {
+		uuid_to_str(uuid, us);
+		if (!force) {
+			pv_err("disk %s carries podvol metadata of pool \"%s\" (uuid %s); use --force to overwrite it",
+			       d->arg, pool, us);
+			return 1;
+		}
+		pv_warn("disk %s: overwriting podvol metadata of pool \"%s\" (uuid %s)",
+			d->arg, pool, us);
+	}
+	ret = disk_foreign_signature(d->path, what, sizeof(what));
+	if (ret < 0)
+		return 1;
+	if (ret) {
+		if (!force) {
+			pv_err("disk %s has %s; use --force to overwrite it",
+			       d->arg, what);
+			return 1;
+		}
+		pv_warn("disk %s: erasing %s", d->arg, what);
+		d->wipe = true;
+	}
+	return 0;
+}
+
+static int pool_create(int argc, char **argv)
+{
+	struct create_disk disks[PODVOL_MAX_MEMBERS];
+	struct pv_pool_list pools = {};
+	const char *name = NULL, *why;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *m;
+	uint64_t chunk = 0;
+	bool force = false, have_chunk = false;
+	int ndisks = 0, problems = 0, i, j, ret;
+	struct pv_nl nl;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--chunk") || !strcmp(a, "-c") ||
+		    !strncmp(a, "--chunk=", 8)) {
+			const char *v = a[2] == 'c' && a[7] == '=' ? a + 8 :
+					(i + 1 < argc ? argv[++i] : NULL);
+
+			if (!v) {
+				pv_err("pool create: --chunk needs a SIZE");
+				return EXIT_USAGE;
+			}
+			if (parse_size(v, &chunk, &why)) {
+				pv_err("invalid chunk size \"%s\": %s", v, why);
+				return EXIT_USAGE;
+			}
+			if (chunk < PODVOL_CHUNK_MIN || chunk > PODVOL_CHUNK_MAX ||
+			    (chunk & (chunk - 1))) {
+				pv_err("invalid chunk size \"%s\": must be a power of two from 4K to 1G",
+				       v);
+				return EXIT_USAGE;
+			}
+			have_chunk = true;
+		} else if (!strcmp(a, "--force") || !strcmp(a, "-f")) {
+			force = true;
+		} else if (a[0] == '-' && a[1]) {
+			pv_err("pool create: unknown option \"%s\"", a);
+			usage_pool(stderr);
+			return EXIT_USAGE;
+		} else if (!name) {
+			name = a;
+		} else {
+			if (ndisks == PODVOL_MAX_MEMBERS) {
+				pv_err("pool create: too many disks (at most %d)",
+				       PODVOL_MAX_MEMBERS);
+				return EXIT_USAGE;
+			}
+			memset(&disks[ndisks], 0, sizeof(disks[0]));
+			disks[ndisks++].arg = argv[i];
+		}
+	}
+	if (!name || !ndisks) {
+		pv_err("pool create: need a pool NAME and at least one DISK");
+		usage_pool(stderr);
+		return EXIT_USAGE;
+	}
+	if (bad_name("pool", name))
+		return EXIT_USAGE;
+	if (pv_open(&nl))
+		return 1;
+	ret = dump_pools(&nl, &pools);
+	if (ret) {
+		pv_nl_perror(&nl, ret, NULL, "cannot list pools");
+		goto out;
+	}
+	for (i = 0; i < (int)pools.n; i++)
+		if (!strcmp(pools.v[i].name, name)) {
+			pv_err("pool \"%s\" already exists (%s)", name,
+			       pv_state_name(pools.v[i].state));
+			ret = -EEXIST;
+			goto out;
+		}
+	for (i = 0; i < ndisks; i++) {
+		problems += check_create_disk(&disks[i], &pools, force);
+		for (j = 0; j < i; j++)
+			if (disks[j].rdev && disks[j].rdev == disks[i].rdev) {
+				pv_err("disk %s is given twice (as %s and %s)",
+				       disks[i].path, disks[j].arg,
+				       disks[i].arg);
+				problems++;
+			}
+	}
+	if (problems) {
+		ret = -EINVAL;
+		goto out;
+	}
+	for (i = 0; i < ndisks; i++)
+		if (disks[i].wipe && disk_wipe_signatures(disks[i].path) < 0) {
+			ret = -EIO;
+			goto out;
+		}
+
+	nlh = pv_nl_req(&nl, PODVOL_CMD_POOL_CREATE, 0);
+	mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, name);
+	if (have_chunk)
+		mnl_attr_put_u32(nlh, PODVOL_A_CHUNK_SIZE, (uint32_t)chunk);
+	if (force)
+		mnl_attr_put(nlh, PODVOL_A_FORCE, 0, NULL);
+	nest = mnl_attr_nest_start(nlh, PODVOL_A_MEMBERS);
+	for (i = 0; i < ndisks; i++) {
+		m = mnl_attr_nest_start(nlh, PODVOL_A_MEMBER);
+		mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH, disks[i].path);
+		mnl_attr_nest_end(nlh, m);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	free(pools.v);
+	memset(&pools, 0, sizeof(pools));
+	ret = pv_nl_talk(&nl, nlh, pv_pool_list_cb, &pools);
+	if (ret) {
+		pv_nl_perror(&nl, ret,
+			     ret == -EEXIST ? "a pool with this name exists" :
+			     ret == -EBUSY ? "a disk is in use" : NULL,
+			     "cannot create pool \"%s\"", name);
+		goto out;
+	}
+	if (opts.json) {
+		struct json js;
+
+		json_init(&js, stdout, opts.pretty);
+		for (i = 0; i < (int)pools.n; i++)
+			print_pool_json(&js, &pools.v[i]);
+		json_end(&js);
+	} else if (pools.n) {
+		char b1[SIZE_BUF], b2[SIZE_BUF];
+
+		printf("created pool %s: %" PRIu32 " members, chunk %s, %s\n",
+		       pools.v[0].name, pools.v[0].nr_members,
+		       format_size(pools.v[0].chunk, b1, sizeof(b1)),
+		       format_size(pools.v[0].size, b2, sizeof(b2)));
+	}
+out:
+	free(pools.v);
+	pv_nl_close(&nl);
+	return ret ? 1 : 0;
+}
+
+static int pool_add(int argc, char **argv)
+{
+	struct pv_pool_list l = {};
+	char path[PATH_MAX];
+	struct nlmsghdr *nlh;
+	struct nlattr *m;
+	struct pv_nl nl;
+	const char *hint;
+	int ret;
+
+	if (argc != 1) {
+		pv_err("pool add: expected exactly one DISK");
+		usage_pool(stderr);
+		return EXIT_USAGE;
+	}
+	if (!realpath(argv[0], path)) {
+		pv_err("disk %s: %s", argv[0], strerror(errno));
+		return 1;
+	}
+	if (pv_open(&nl))
+		return 1;
+	nlh = pv_nl_req(&nl, PODVOL_CMD_POOL_ADD_MEMBER, 0);
+	m = mnl_attr_nest_start(nlh, PODVOL_A_MEMBER);
+	mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH, path);
+	mnl_attr_nest_end(nlh, m);
+	ret = pv_nl_talk(&nl, nlh, pv_pool_list_cb, &l);
+	if (ret) {
+		switch (ret) {
+		case -ENODATA:
+			hint = "no podvol metadata: not a pool member";
+			break;
+		case -EBADMSG:
+			hint = "podvol metadata is corrupt in both slots";
+			break;
+		case -EEXIST:
+			hint = "another pool with the same name is active";
+			break;
+		case -EINVAL:
+			hint = "metadata inconsistent with the pool's other members";
+			break;
+		case -EBUSY:
+			hint = "the disk is in use";
+			break;
+		default:
+			hint = NULL;
+		}
+		pv_nl_perror(&nl, ret, hint, "cannot add %s to its pool", argv[0]);
+		goto out;
+	}
+	if (opts.json) {
+		struct json j;
+
+		json_init(&j, stdout, opts.pretty);
+		if (l.n)
+			print_pool_json(&j, &l.v[0]);
+		json_end(&j);
+	} else if (l.n) {
+		printf("%s: pool %s %s, %" PRIu32 "/%" PRIu32 " members present\n",
+		       argv[0], l.v[0].name, pv_state_name(l.v[0].state),
+		       l.v[0].nr_present, l.v[0].nr_members);
+	}
+out:
+	free(l.v);
+	pv_nl_close(&nl);
+	return ret ? 1 : 0;
+}
+
+static int pool_stop(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	struct pv_nl nl;
+	int ret;
+
+	if (argc != 1) {
+		pv_err("pool stop: expected exactly one pool NAME");
+		usage_pool(stderr);
+		return EXIT_USAGE;
+	}
+	if (bad_name("pool", argv[0]))
+		return EXIT_USAGE;
+	if (pv_open(&nl))
+		return 1;
+	nlh = pv_nl_req(&nl, PODVOL_CMD_POOL_STOP, 0);
+	mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, argv[0]);
+	ret = pv_nl_talk(&nl, nlh, NULL, NULL);
+	if (ret)
+		pv_nl_perror(&nl, ret,
+			     ret == -ENOENT ? "no such pool" :
+			     ret == -EBUSY ? "a volume of the pool is open" : NULL,
+			     "cannot stop pool \"%s\"", argv[0]);
+	pv_nl_close(&nl);
+	return ret ? 1 : 0;
+}
+
+int cmd_pool(int argc, char **argv)
+{
+	const char *verb = argc ? argv[0] : "show";
+
+	if (argc)
+		argc--, argv++;
+	if (!strcmp(verb, "create"))
+		return pool_create(argc, argv);
+	if (!strcmp(verb, "add"))
+		return pool_add(argc, argv);
+	if (!strcmp(verb, "stop"))
+		return pool_stop(argc, argv);
+	if (!strcmp(verb, "show") || !strcmp(verb, "list") ||
+	    !strcmp(verb, "ls"))
+		return pool_show(argc, argv);
+	if (!strcmp(verb, "help")) {
+		usage_pool(stdout);
+		return 0;
+	}
+	pv_err("pool: unknown command \"%s\"", verb);
+	usage_pool(stderr);
+	return EXIT_USAGE;
+}

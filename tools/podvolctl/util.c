@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podvolctl helpers with no kernel dependency, unit-tested on the host
+ * (see test.c).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+const char *progname = "podvolctl";
+
+void pv_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void pv_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: warning: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int parse_size(const char *s, uint64_t *bytes, const char **why)
+{
+	uint64_t whole = 0, frac = 0, fracdiv = 1, mult = 1, v;
+	const char *p = s;
+	int shift = 0;
+
+	if (!s || !*s) {
+		*why = "empty size";
+		return -1;
+	}
+	if (!isdigit((unsigned char)*p)) {
+		*why = "size must start with a digit";
+		return -1;
+	}
+	while (isdigit((unsigned char)*p)) {
+		if (whole > (UINT64_MAX - 9) / 10) {
+			*why = "size too large";
+			return -1;
+		}
+		whole = whole * 10 + (*p++ - '0');
+	}
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p)) {
+			*why = "malformed fraction";
+			return -1;
+		}
+		while (isdigit((unsigned char)*p)) {
+			/* more than 6 decimals is noise at these scales */
+			if (fracdiv < 1000000) {
+				frac = frac * 10 + (*p - '0');
+				fracdiv *= 10;
+			}
+			p++;
+		}
+	}
+	switch (toupper((unsigned char)*p)) {
+	case 'K':
+		shift = 10;
+		break;
+	case 'M':
+		shift = 20;
+		break;
+	case 'G':
+		shift = 30;
+		break;
+	case 'T':
+		shift = 40;
+		break;
+	case 'P':
+		shift = 50;
+		break;
+	case 'B':
+	case '\0':
+		break;
+	default:
+		*why = "unknown size suffix (use K, M, G or T)";
+		return -1;
+	}
+	if (shift) {
+		p++;
+		if (p[0] == 'i' && (p[1] == 'B' || p[1] == 'b'))
+			p += 2;
+		else if (*p == 'B' || *p == 'b')
+			p++;
+	} else if (*p) {
+		p++;	/* the 'B' */
+	}
+	if (*p) {
+		*why = "trailing characters after size";
+		return -1;
+	}
+	mult = 1ULL << shift;
+	if (whole > UINT64_MAX >> shift) {
+		*why = "size too large";
+		return -1;
+	}
+	v = whole << shift;
+	if (frac) {
+		uint64_t f;
+
+		if (!shift) {
+			*why = "fractional number of bytes";
+			return -1;
+		}
+		/* mult <= 2^50 and frac < 10^6 < 2^20: no overflow */
+		f = frac * mult / fracdiv;
+		if (frac * mult % fracdiv) {
+			*why = "size is not a whole number of bytes";
+			return -1;
+		}
+		if (v > UINT64_MAX - f) {
+			*why = "size too large";
+			return -1;
+		}
+		v += f;
+	}
+	*bytes = v;
+	return 0;
+}
+
+const char *format_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char suf[] = "KMGTP";
+	int i;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%" PRIu64 "B", bytes);
+		return buf;
+	}
+	for (i = 4; i >= 0; i--) {
+		uint64_t unit = 1ULL << (10 * (i + 1));
+
+		if (bytes < unit)
+			continue;
+		if (bytes % unit == 0)
+			snprintf(buf, len, "%" PRIu64 "%c", bytes / unit, suf[i]);
+		else
+			snprintf(buf, len, "%.2f%c", (double)bytes / unit, suf[i]);
+		return buf;
+	}
+	snprintf(buf, len, "%" PRIu64 "B", bytes);
+	return buf;
+}
+
+int check_name(const char *s, size_t maxlen, const char **why)
+{
+	size_t n = strlen(s);
+	const char *p;
+
+	if (!n) {
+		*why = "empty name";
+		return -1;
+	}
+	if (n >= maxlen) {
+		*why = "name too long";
+		return -1;
+	}
+	if (s[0] == '.' || s[0] == '-') {
+		*why = "name may not start with '.' or '-'";
+		return -1;
+	}
+	for (p = s; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' &&
+		    *p != '-') {
+			*why = "name may only contain letters, digits, '.', '_' and '-'";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int split_pool_volume(const char *arg, char *pool, size_t plen,
+		      char *vol, size_t vlen, const char **why)
+{
+	const char *slash = strchr(arg, '/');
+	size_t pl;
+
+	if (!slash) {
+		*why = "expected POOL/NAME";
+		return -1;
+	}
+	pl = slash - arg;
+	if (pl >= plen) {
+		*why = "pool name too long";
+		return -1;
+	}
+	if (!pl) {
+		*why = "empty pool name";
+		return -1;
+	}
+	if (!slash[1]) {
+		*why = "empty volume name";
+		return -1;
+	}
+	memcpy(pool, arg, pl);
+	pool[pl] = '\0';
+	if (check_name(pool, plen, why))
+		return -1;
+	if (strchr(slash + 1, '/')) {
+		*why = "volume name may not contain '/'";
+		return -1;
+	}
+	if (strlen(slash + 1) >= vlen) {
+		*why = "volume name too long";
+		return -1;
+	}
+	strcpy(vol, slash + 1);
+	return check_name(vol, vlen, why);
+}
+
+void uuid_to_str(const uint8_t u[16], char out[37])
+{
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+		 u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+int uuid_from_str(const char *s, uint8_t u[16])
+{
+	int i, n = 0;
+
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return -1;
+			continue;
+		}
+		if (!isxdigit((unsigned char)s[i]))
+			return -1;
+	}
+	if (s[36])
+		return -1;
+	for (i = 0; i < 36 && n < 16; i++) {
+		char hex[3];
+
+		if (s[i] == '-')
+			continue;
+		hex[0] = s[i];
+		hex[1] = s[i + 1];
+		hex[2] = 0;
+		u[n++] = (uint8_t)strtoul(hex, NULL, 16);
+		i++;
+	}
+	return 0;
+}
+
+/* JSON */
+
+void json_escape(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		switch (c) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		default:
+			if (c < 0x20)
+				fprintf(f, "\\u%04x", c);
+			else
+				fputc(c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+void json_init(struct json *j, FILE *f, bool pretty)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+	j->pretty = pretty;
+	j->first[0] = true;
+}
+
+static void json_sep(struct json *j, const char *key)
+{
+	if (!j->first[j->depth])
+		fputc(',', j->f);
+	j->first[j->depth] = false;
+	if (j->pretty && j->depth) {
+		fputc('\n', j->f);
+		fprintf(j->f, "%*s", 2 * j->depth, "");
+	}
+	if (key) {
+		json_escape(j->f, key);
+		fputs(j->pretty ? ": " : ":", j->f);
+	}
+}
+
+static void json_open(struct json *j, const char *key, char c)
+{
+	json_sep(j, key);
+	fputc(c, j->f);
+	if (j->depth < 15)
+		j->depth++;
+	j->first[j->depth] = true;
+}
+
+static void json_close(struct json *j, char c)
+{
+	bool empty = j->first[j->depth];
+
+	if (j->depth)
+		j->depth--;
+	if (j->pretty && !empty) {
+		fputc('\n', j->f);
+		fprintf(j->f, "%*s", 2 * j->depth, "");
+	}
+	fputc(c, j->f);
+}
+
+void json_obj_open(struct json *j, const char *key)
+{
+	json_open(j, key, '{');
+}
+
+void json_obj_close(struct json *j)
+{
+	json_close(j, '}');
+}
+
+void json_arr_open(struct json *j, const char *key)
+{
+	json_open(j, key, '[');
+}
+
+void json_arr_close(struct json *j)
+{
+	json_close(j, ']');
+}
+
+void json_str(struct json *j, const char *key, const char *val)
+{
+	json_sep(j, key);
+	json_escape(j->f, val);
+}
+
+void json_u64(struct json *j, const char *key, uint64_t val)
+{
+	json_sep(j, key);
+	fprintf(j->f, "%" PRIu64, val);
+}
+
+void json_bool(struct json *j, const char *key, bool val)
+{
+	json_sep(j, key);
+	fputs(val ? "true" : "false", j->f);
+}
+
+void json_end(struct json *j)
+{
+	fputc('\n', j->f);
+	fflush(j->f);
+}
+
+/* Tables */
+
+void table_init(struct table *t, int ncols, const char *const *hdr,
+		const bool *right)
+{
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	t->ncols = ncols;
+	for (i = 0; i < ncols; i++) {
+		t->hdr[i] = hdr[i];
+		t->right[i] = right ? right[i] : false;
+	}
+}
+
+void table_add(struct table *t, const char *const *cells)
+{
+	int i;
+
+	if (t->nrows == t->cap) {
+		int ncap = t->cap ? 2 * t->cap : 16;
+		char **n = realloc(t->cells, sizeof(char *) * ncap * t->ncols);
+
+		if (!n) {
+			pv_err("out of memory");
+			exit(1);
+		}
+		t->cells = n;
+		t->cap = ncap;
+	}
+	for (i = 0; i < t->ncols; i++) {
+		char *c = strdup(cells[i] ? cells[i] : "-");
+
+		if (!c) {
+			pv_err("out of memory");
+			exit(1);
+		}
+		t->cells[t->nrows * t->ncols + i] = c;
+	}
+	t->nrows++;
+}
+
+void table_print(struct table *t, FILE *f)
+{
+	size_t w[TABLE_MAX_COLS];
+	int r, c;
+
+	for (c = 0; c < t->ncols; c++) {
+		w[c] = strlen(t->hdr[c]);
+		for (r = 0; r < t->nrows; r++) {
+			size_t l = strlen(t->cells[r * t->ncols + c]);
+
+			if (l > w[c])
+				w[c] = l;
+		}
+	}
+	for (r = -1; r < t->nrows; r++) {
+		for (c = 0; c < t->ncols; c++) {
+			const char *s = r < 0 ? t->hdr[c] : t->cells[r * t->ncols + c];
+			bool last = c == t->ncols - 1;
+
+			if (t->right[c])
+				fprintf(f, "%*s", (int)w[c], s);
+			else if (last)
+				fputs(s, f);
+			else
+				fprintf(f, "%-*s", (int)w[c], s);
+			if (!last)
+				fputs("  ", f);
+		}
+		fputc('\n', f);
+	}
+}
+
+void table_free(struct table *t)
+{
+	int i;
+
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
+}

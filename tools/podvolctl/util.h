@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by podvolctl's commands that need no kernel: size
+ * parsing and printing, a small JSON writer, error reporting.
+ */
+#ifndef PODVOLCTL_UTIL_H
+#define PODVOLCTL_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+extern const char *progname;
+
+void pv_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pv_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Parse "10G", "512K", "4096", "1.5G" (binary multiples, optional "iB"/"B").
+ * A plain number is bytes.  Returns 0 and stores bytes, or -1 with *why set
+ * to a static message.
+ */
+int parse_size(const char *s, uint64_t *bytes, const char **why);
+
+/* Human form: "10G", "1.50G", "4K", "512B" into buf. */
+const char *format_size(uint64_t bytes, char *buf, size_t len);
+#define SIZE_BUF 24
+
+/* "POOL/NAME" split into two validated names.  0 or -1 with *why. */
+int split_pool_volume(const char *arg, char *pool, size_t plen,
+		      char *vol, size_t vlen, const char **why);
+
+/* Pool and volume names: 1..maxlen-1 chars of [A-Za-z0-9._-], no leading '.'/'-'. */
+int check_name(const char *s, size_t maxlen, const char **why);
+
+/* UUID text <-> 16 bytes */
+void uuid_to_str(const uint8_t uuid[16], char out[37]);
+int uuid_from_str(const char *s, uint8_t uuid[16]);
+
+/* Minimal streaming JSON writer; nesting tracked so commas come out right. */
+struct json {
+	FILE *f;
+	int depth;
+	bool first[16];
+	bool pretty;
+};
+
+void json_init(struct json *j, FILE *f, bool pretty);
+void json_obj_open(struct json *j, const char *key);
+void json_obj_close(struct json *j);
+void json_arr_open(struct json *j, const char *key);
+void json_arr_close(struct json *j);
+void json_str(struct json *j, const char *key, const char *val);
+void json_u64(struct json *j, const char *key, uint64_t val);
+void json_bool(struct json *j, const char *key, bool val);
+void json_end(struct json *j);
+void json_escape(FILE *f, const char *s);
+
+/* Column-aligned table for human output. */
+#define TABLE_MAX_COLS 10
+struct table {
+	int ncols;
+	const char *hdr[TABLE_MAX_COLS];
+	bool right[TABLE_MAX_COLS];
+	char **cells;		/* nrows * ncols, heap strings */
+	int nrows, cap;
+};
+
+void table_init(struct table *t, int ncols, const char *const *hdr,
+		const bool *right);
+void table_add(struct table *t, const char *const *cells);
+void table_print(struct table *t, FILE *f);
+void table_free(struct table *t);
+
+#endif
