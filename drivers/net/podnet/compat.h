@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernel APIs podnet builds against, behind feature
+ * tests where the headers allow one and version tests where only a
+ * prototype changed.  Everything else in podnet is written against one API.
+ */
+#ifndef _PODNET_COMPAT_H
+#define _PODNET_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/netdevice.h>
+#include <net/rtnetlink.h>
+
+/* 6.12 moved the unaligned access helpers out of asm/. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/* 6.11 turned the NETIF_F_LLTX feature bit into dev->lltx. */
+static inline void pn_compat_set_lltx(struct net_device *dev)
+{
+#ifdef NETIF_F_LLTX
+	dev->features |= NETIF_F_LLTX;
+#else
+	dev->lltx = true;
+#endif
+}
+
+/*
+ * 6.15 passes struct rtnl_newlink_params to ->newlink; before, the source
+ * netns and attribute tables came as separate arguments.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+#define PN_NEWLINK_ARGS struct net_device *dev,				\
+			struct rtnl_newlink_params *params,		\
+			struct netlink_ext_ack *extack
+#define PN_NEWLINK_SRC_NET	(params->src_net)
+#define PN_NEWLINK_TB		(params->tb)
+#define PN_NEWLINK_DATA		(params->data)
+#else
+#define PN_NEWLINK_ARGS struct net *src_net, struct net_device *dev,	\
+			struct nlattr *tb[], struct nlattr *data[],	\
+			struct netlink_ext_ack *extack
+#define PN_NEWLINK_SRC_NET	(src_net)
+#define PN_NEWLINK_TB		(tb)
+#define PN_NEWLINK_DATA		(data)
+#endif
+
+#endif /* _PODNET_COMPAT_H */

@@ -1,0 +1,766 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnet generic netlink family: device information and the route table.
+ * The contract, attribute by attribute, is include/uapi/linux/podnet.h.
+ */
+
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+#include "podnet.h"
+
+static struct genl_family pn_family;
+
+static const struct nla_policy pn_route_policy[PODNET_ROUTE_A_MAX + 1] = {
+	[PODNET_ROUTE_A_FAMILY]		= { .type = NLA_U16 },
+	[PODNET_ROUTE_A_DST]		= { .type = NLA_BINARY,
+					    .len = sizeof(struct in6_addr) },
+	[PODNET_ROUTE_A_DST_LEN]	= { .type = NLA_U8 },
+	[PODNET_ROUTE_A_VIA]		= { .type = NLA_BINARY,
+					    .len = sizeof(struct in6_addr) },
+	/* Output only; accepted (and ignored) so dumps can be fed back. */
+	[PODNET_ROUTE_A_TX_PACKETS]	= { .type = NLA_U64 },
+	[PODNET_ROUTE_A_TX_BYTES]	= { .type = NLA_U64 },
+	[PODNET_ROUTE_A_RX_PACKETS]	= { .type = NLA_U64 },
+	[PODNET_ROUTE_A_RX_BYTES]	= { .type = NLA_U64 },
+};
+
+static const struct nla_policy pn_policy[PODNET_A_MAX + 1] = {
+	[PODNET_A_IFINDEX]	= { .type = NLA_U32 },
+	[PODNET_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[PODNET_A_ROUTE]	= NLA_POLICY_NESTED(pn_route_policy),
+	[PODNET_A_FAMILY]	= { .type = NLA_U16 },
+};
+
+/* Returns the device with a reference held (dev_put(pn->dev) when done). */
+static struct pn_dev *pn_get_dev(struct net *net, struct nlattr **attrs,
+				 struct netlink_ext_ack *extack)
+{
+	struct nlattr *name = attrs[PODNET_A_IFNAME];
+	struct nlattr *index = attrs[PODNET_A_IFINDEX];
+	struct net_device *dev;
+
+	if (index) {
+		dev = dev_get_by_index(net, nla_get_u32(index));
+		if (!dev) {
+			NL_SET_ERR_MSG_ATTR(extack, index,
+					    "podnet: no device with this ifindex");
+			return ERR_PTR(-ENODEV);
+		}
+		if (name && nla_strcmp(name, dev->name)) {
+			dev_put(dev);
+			NL_SET_ERR_MSG_ATTR(extack, name,
+					    "podnet: ifindex and ifname name different devices");
+			return ERR_PTR(-EINVAL);
+		}
+	} else if (name) {
+		dev = dev_get_by_name(net, nla_data(name));
+		if (!dev) {
+			NL_SET_ERR_MSG_ATTR(extack, name,
+					    "podnet: no such device");
+			return ERR_PTR(-ENODEV);
+		}
+	} else {
+		NL_SET_ERR_MSG(extack,
+			       "podnet: no device given (PODNET_A_IFINDEX or PODNET_A_IFNAME)");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!pn_is_podnet(dev)) {
+		dev_put(dev);
+		NL_SET_ERR_MSG_ATTR(extack, index ? : name,
+				    "podnet: not a podnet device");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return netdev_priv(dev);
+}
+
+/* The next podnet device of @net with ifindex >= @from, referenced. */
+static struct net_device *pn_next_dev(struct net *net, int from)
+{
+	struct net_device *dev, *best = NULL;
+
+	rcu_read_lock();
+	for_each_netdev_rcu(net, dev) {
+		if (pn_is_podnet(dev) && dev->ifindex >= from &&
+		    (!best || dev->ifindex < best->ifindex))
+			best = dev;
+	}
+	if (best)
+		dev_hold(best);
+	rcu_read_unlock();
+	return best;
+}
+
+/* ---- routes: parsing and formatting ---- */
+
+struct pn_route_req {
+	struct pn_addr dst;
+	u8 cidr;
+	bool has_cidr;
+	struct pn_addr via;
+	bool has_via;
+};
+
+#define PN_NEED_LEN	BIT(0)
+#define PN_NEED_VIA	BIT(1)
+
+static int pn_parse_route(struct pn_dev *pn, struct nlattr *nest,
+			  unsigned int need, struct pn_route_req *req,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[PODNET_ROUTE_A_MAX + 1];
+	unsigned int bits;
+	struct nlattr *a;
+	u16 family;
+	int err;
+
+	memset(req, 0, sizeof(*req));
+	if (!nest) {
+		NL_SET_ERR_MSG(extack, "podnet: route missing (PODNET_A_ROUTE)");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, PODNET_ROUTE_A_MAX, nest, pn_route_policy,
+			       extack);
+	if (err)
+		return err;
+
+	a = tb[PODNET_ROUTE_A_FAMILY];
+	if (!a) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "podnet: route family missing (PODNET_ROUTE_A_FAMILY)");
+		return -EINVAL;
+	}
+	family = nla_get_u16(a);
+	if (family != AF_INET && family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "podnet: route family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	bits = family == AF_INET ? 32 : 128;
+	req->dst.family = family;
+
+	a = tb[PODNET_ROUTE_A_DST];
+	if (!a) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "podnet: route prefix missing (PODNET_ROUTE_A_DST)");
+		return -EINVAL;
+	}
+	if (nla_len(a) != bits / 8) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "podnet: route prefix length does not match its family (4 or 16 bytes)");
+		return -EINVAL;
+	}
+	memcpy(req->dst.bytes, nla_data(a), bits / 8);
+
+	a = tb[PODNET_ROUTE_A_DST_LEN];
+	if (a) {
+		req->cidr = nla_get_u8(a);
+		req->has_cidr = true;
+		if (req->cidr > bits) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "podnet: prefix length too long for the family (max 32 or 128)");
+			return -EINVAL;
+		}
+		if (!pn_prefix_valid(&req->dst, req->cidr)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[PODNET_ROUTE_A_DST],
+					    "podnet: prefix has host bits set beyond its length");
+			return -EINVAL;
+		}
+	} else if (need & PN_NEED_LEN) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "podnet: prefix length missing (PODNET_ROUTE_A_DST_LEN)");
+		return -EINVAL;
+	}
+
+	a = tb[PODNET_ROUTE_A_VIA];
+	if (a) {
+		if (nla_len(a) == sizeof(struct in_addr)) {
+			req->via.family = AF_INET;
+			req->via.v4 = nla_get_in_addr(a);
+			if (ipv4_is_multicast(req->via.v4) ||
+			    ipv4_is_lbcast(req->via.v4) ||
+			    ipv4_is_zeronet(req->via.v4)) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "podnet: via must be a unicast address");
+				return -EINVAL;
+			}
+		} else if (nla_len(a) == sizeof(struct in6_addr)) {
+			int type;
+
+			req->via.family = AF_INET6;
+			req->via.v6 = nla_get_in6_addr(a);
+			type = ipv6_addr_type(&req->via.v6);
+			if (type == IPV6_ADDR_ANY ||
+			    (type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_MAPPED))) {
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "podnet: via must be a unicast address");
+				return -EINVAL;
+			}
+		} else {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "podnet: via must be an IPv4 (4 bytes) or IPv6 (16 bytes) address");
+			return -EINVAL;
+		}
+		if (!pn_has_family(pn, req->via.family)) {
+			if (req->via.family == AF_INET)
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "podnet: device has no IPv4 underlay for this via address");
+			else
+				NL_SET_ERR_MSG_ATTR(extack, a,
+						    "podnet: device has no IPv6 underlay for this via address");
+			return -EAFNOSUPPORT;
+		}
+		req->has_via = true;
+	} else if (need & PN_NEED_VIA) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "podnet: via address missing (PODNET_ROUTE_A_VIA)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int pn_put_addr(struct sk_buff *skb, int type, const struct pn_addr *a)
+{
+	if (a->family == AF_INET)
+		return nla_put_in_addr(skb, type, a->v4);
+	return nla_put_in6_addr(skb, type, &a->v6);
+}
+
+static int pn_put_route(struct sk_buff *skb, const struct pn_addr *dst, u8 cidr,
+			const struct pn_addr *via, const struct pn_entry *e)
+{
+	struct nlattr *nest = nla_nest_start(skb, PODNET_A_ROUTE);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, PODNET_ROUTE_A_FAMILY, dst->family) ||
+	    pn_put_addr(skb, PODNET_ROUTE_A_DST, dst) ||
+	    nla_put_u8(skb, PODNET_ROUTE_A_DST_LEN, cidr) ||
+	    pn_put_addr(skb, PODNET_ROUTE_A_VIA, via))
+		goto cancel;
+	if (e) {
+		u64 tp, tb, rp, rb;
+
+		pn_entry_stats(e, &tp, &tb, &rp, &rb);
+		if (nla_put_u64_64bit(skb, PODNET_ROUTE_A_TX_PACKETS, tp,
+				      PODNET_ROUTE_A_PAD) ||
+		    nla_put_u64_64bit(skb, PODNET_ROUTE_A_TX_BYTES, tb,
+				      PODNET_ROUTE_A_PAD) ||
+		    nla_put_u64_64bit(skb, PODNET_ROUTE_A_RX_PACKETS, rp,
+				      PODNET_ROUTE_A_PAD) ||
+		    nla_put_u64_64bit(skb, PODNET_ROUTE_A_RX_BYTES, rb,
+				      PODNET_ROUTE_A_PAD))
+			goto cancel;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int pn_put_dev(struct sk_buff *skb, const struct pn_dev *pn)
+{
+	if (nla_put_u32(skb, PODNET_A_IFINDEX, pn->dev->ifindex) ||
+	    nla_put_string(skb, PODNET_A_IFNAME, pn->dev->name))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* ---- notifications ---- */
+
+static void pn_notify(struct pn_dev *pn, u8 cmd, const struct pn_route_req *req)
+{
+	struct net *net = dev_net(pn->dev);
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&pn_family, net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &pn_family, 0, cmd);
+	if (!hdr)
+		goto free;
+	if (pn_put_dev(skb, pn))
+		goto free;
+	if (req) {
+		if (pn_put_route(skb, &req->dst, req->cidr, &req->via, NULL))
+			goto free;
+	} else if (nla_put_u32(skb, PODNET_A_ROUTE_COUNT,
+			       pn_routes_count(&pn->routes)) ||
+		   nla_put_u32(skb, PODNET_A_GENERATION,
+			       READ_ONCE(pn->routes.generation))) {
+		goto free;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&pn_family, net, skb, 0, 0, GFP_KERNEL);
+	return;
+free:
+	nlmsg_free(skb);
+}
+
+/* ---- PODNET_CMD_GET_DEVICE ---- */
+
+static int pn_fill_device(struct sk_buff *skb, struct pn_dev *pn, u32 portid,
+			  u32 seq, int flags)
+{
+	u64 drops[PODNET_DROP_A_MAX + 1];
+	const struct pn_config *cfg = &pn->cfg;
+	struct nlattr *nest;
+	void *hdr;
+	int i;
+
+	hdr = genlmsg_put(skb, portid, seq, &pn_family, flags,
+			  PODNET_CMD_GET_DEVICE);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (pn_put_dev(skb, pn) ||
+	    nla_put_u32(skb, PODNET_A_VNI, cfg->vni) ||
+	    nla_put_be16(skb, PODNET_A_PORT, cfg->port) ||
+	    (cfg->has_local4 &&
+	     nla_put_in_addr(skb, PODNET_A_LOCAL, cfg->local4)) ||
+	    (cfg->has_local6 &&
+	     nla_put_in6_addr(skb, PODNET_A_LOCAL6, &cfg->local6)) ||
+	    nla_put_u8(skb, PODNET_A_TTL, READ_ONCE(cfg->ttl)) ||
+	    nla_put_u8(skb, PODNET_A_TOS, READ_ONCE(cfg->tos)) ||
+	    nla_put_u8(skb, PODNET_A_UDP_CSUM, READ_ONCE(cfg->udp_csum)) ||
+	    nla_put_u8(skb, PODNET_A_UDP_ZERO_CSUM6_TX,
+		       READ_ONCE(cfg->zero_csum6_tx)) ||
+	    nla_put_u8(skb, PODNET_A_UDP_ZERO_CSUM6_RX, cfg->zero_csum6_rx) ||
+	    nla_put_u8(skb, PODNET_A_DF, READ_ONCE(cfg->df)) ||
+	    nla_put_u32(skb, PODNET_A_ROUTE_COUNT,
+			pn_routes_count(&pn->routes)) ||
+	    nla_put_u32(skb, PODNET_A_GENERATION,
+			READ_ONCE(pn->routes.generation)))
+		goto cancel;
+
+	nest = nla_nest_start(skb, PODNET_A_DROPS);
+	if (!nest)
+		goto cancel;
+	pn_drops_read(pn, drops);
+	for (i = PODNET_DROP_A_PAD + 1; i <= PODNET_DROP_A_MAX; i++)
+		if (nla_put_u64_64bit(skb, i, drops[i], PODNET_DROP_A_PAD))
+			goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int pn_get_device_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pn_dev *pn;
+	struct sk_buff *msg;
+	int err;
+
+	pn = pn_get_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = pn_fill_device(msg, pn, info->snd_portid, info->snd_seq, 0);
+	if (err) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	err = genlmsg_reply(msg, info);
+out:
+	dev_put(pn->dev);
+	return err;
+}
+
+static int pn_get_device_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct net_device *dev;
+	int err;
+
+	while ((dev = pn_next_dev(net, cb->args[0]))) {
+		err = pn_fill_device(skb, netdev_priv(dev),
+				     NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		cb->args[0] = dev->ifindex + (err ? 0 : 1);
+		dev_put(dev);
+		if (err)
+			break;
+	}
+	return skb->len;
+}
+
+/* ---- PODNET_CMD_ROUTE_NEW / DEL / FLUSH / SET ---- */
+
+static int pn_route_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u16 nlflags = info->nlhdr->nlmsg_flags;
+	struct pn_route_req req;
+	unsigned int flags = 0;
+	struct pn_trie *t;
+	struct pn_dev *pn;
+	int err;
+
+	pn = pn_get_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	err = pn_parse_route(pn, info->attrs[PODNET_A_ROUTE],
+			     PN_NEED_LEN | PN_NEED_VIA, &req, info->extack);
+	if (err)
+		goto out;
+	if (nlflags & NLM_F_EXCL)
+		flags |= PN_INSERT_EXCL;
+	if ((nlflags & NLM_F_REPLACE) && !(nlflags & NLM_F_CREATE))
+		flags |= PN_INSERT_NOCREATE;
+
+	mutex_lock(&pn->routes.lock);
+	t = rcu_dereference_protected(pn->routes.trie,
+				      lockdep_is_held(&pn->routes.lock));
+	err = pn_routes_insert(&pn->routes, t, &req.dst, req.cidr, &req.via,
+			       flags, NULL);
+	mutex_unlock(&pn->routes.lock);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG(info->extack, "podnet: route exists");
+	else if (err == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "podnet: no such route to replace");
+	if (!err)
+		pn_notify(pn, PODNET_CMD_ROUTE_NEW, &req);
+out:
+	dev_put(pn->dev);
+	return err;
+}
+
+static int pn_route_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pn_route_req req;
+	struct pn_entry *e;
+	struct pn_dev *pn;
+	int err;
+
+	pn = pn_get_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	err = pn_parse_route(pn, info->attrs[PODNET_A_ROUTE], PN_NEED_LEN,
+			     &req, info->extack);
+	if (err)
+		goto out;
+
+	mutex_lock(&pn->routes.lock);
+	e = pn_routes_get(&pn->routes, &req.dst, req.cidr);
+	if (e && !req.has_via)
+		req.via = e->via;
+	err = pn_routes_remove(&pn->routes, &req.dst, req.cidr,
+			       req.has_via ? &req.via : NULL);
+	mutex_unlock(&pn->routes.lock);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "podnet: no such route");
+	else if (err == -ESRCH)
+		NL_SET_ERR_MSG(info->extack,
+			       "podnet: the route goes via a different address");
+	if (!err)
+		pn_notify(pn, PODNET_CMD_ROUTE_DEL, &req);
+out:
+	dev_put(pn->dev);
+	return err;
+}
+
+static int pn_route_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[PODNET_A_FAMILY];
+	sa_family_t family = 0;
+	struct pn_dev *pn;
+
+	if (a) {
+		family = nla_get_u16(a);
+		if (family != AF_INET && family != AF_INET6) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "podnet: family must be AF_INET or AF_INET6");
+			return -EAFNOSUPPORT;
+		}
+	}
+	pn = pn_get_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	mutex_lock(&pn->routes.lock);
+	pn_routes_flush(&pn->routes, family);
+	mutex_unlock(&pn->routes.lock);
+	pn_notify(pn, PODNET_CMD_ROUTE_FLUSH, NULL);
+	dev_put(pn->dev);
+	return 0;
+}
+
+static int pn_route_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pn_route_req req;
+	struct pn_trie *t;
+	struct pn_dev *pn;
+	struct nlattr *a;
+	int err = 0, rem;
+
+	pn = pn_get_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	t = pn_trie_alloc();
+	if (!t) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	mutex_lock(&pn->routes.lock);
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		struct pn_counters *counters;
+
+		if (nla_type(a) != PODNET_A_ROUTE)
+			continue;
+		err = pn_parse_route(pn, a, PN_NEED_LEN | PN_NEED_VIA, &req,
+				     info->extack);
+		if (err)
+			break;
+		counters = pn_routes_counters(&pn->routes, &req.dst, req.cidr);
+		err = pn_routes_insert(&pn->routes, t, &req.dst, req.cidr,
+				       &req.via, PN_INSERT_EXCL, counters);
+		if (err) {
+			if (err == -EEXIST)
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "podnet: prefix given twice");
+			break;
+		}
+		cond_resched();
+	}
+	if (err) {
+		mutex_unlock(&pn->routes.lock);
+		pn_trie_free(t);
+		goto out;
+	}
+	pn_routes_swap(&pn->routes, t);
+	mutex_unlock(&pn->routes.lock);
+	pn_notify(pn, PODNET_CMD_ROUTE_SET, NULL);
+out:
+	dev_put(pn->dev);
+	return err;
+}
+
+/* ---- PODNET_CMD_ROUTE_GET ---- */
+
+static int pn_route_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pn_route_req req;
+	struct pn_addr prefix;
+	struct sk_buff *msg;
+	struct pn_entry *e;
+	struct pn_dev *pn;
+	void *hdr;
+	u8 cidr;
+	int err;
+
+	pn = pn_get_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	err = pn_parse_route(pn, info->attrs[PODNET_A_ROUTE], 0, &req,
+			     info->extack);
+	if (err)
+		goto out;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq, &pn_family, 0,
+			  PODNET_CMD_ROUTE_GET);
+	err = -EMSGSIZE;
+	if (!hdr || pn_put_dev(msg, pn))
+		goto free;
+
+	rcu_read_lock();
+	if (req.has_cidr) {
+		e = pn_routes_get(&pn->routes, &req.dst, req.cidr);
+		prefix = req.dst;
+		cidr = req.cidr;
+	} else {
+		e = pn_routes_match(&pn->routes, &req.dst, &prefix, &cidr);
+	}
+	if (e)
+		err = pn_put_route(msg, &prefix, cidr, &e->via, e);
+	rcu_read_unlock();
+	if (!e) {
+		if (req.has_cidr)
+			NL_SET_ERR_MSG(info->extack, "podnet: no such route");
+		else
+			NL_SET_ERR_MSG(info->extack,
+				       "podnet: no route matches this address");
+		err = -ENOENT;
+		goto free;
+	}
+	if (err)
+		goto free;
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+	goto out;
+free:
+	nlmsg_free(msg);
+out:
+	dev_put(pn->dev);
+	return err;
+}
+
+struct pn_dump_ctx {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct pn_dev *pn;
+};
+
+static int pn_dump_route(void *data, const struct pn_addr *dst, u8 cidr,
+			 struct pn_entry *e)
+{
+	struct pn_dump_ctx *ctx = data;
+	void *hdr;
+
+	hdr = genlmsg_put(ctx->skb, NETLINK_CB(ctx->cb->skb).portid,
+			  ctx->cb->nlh->nlmsg_seq, &pn_family, NLM_F_MULTI,
+			  PODNET_CMD_ROUTE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(ctx->cb, hdr);
+	if (pn_put_dev(ctx->skb, ctx->pn) ||
+	    pn_put_route(ctx->skb, dst, cidr, &e->via, e)) {
+		genlmsg_cancel(ctx->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(ctx->skb, hdr);
+	return 0;
+}
+
+/*
+ * Dump state in cb->args: [0] ifindex of the device being dumped (or the
+ * next one to look at), [1] routes of it already sent, [2] one device was
+ * asked for, [3] set up, [4] that device is done.
+ */
+static int pn_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct net *net = sock_net(skb->sk);
+	struct pn_dump_ctx ctx = { .skb = skb, .cb = cb };
+	struct net_device *dev;
+	unsigned long pos;
+	int err;
+
+	if (!cb->args[3]) {
+		cb->args[3] = 1;
+		if (info->attrs[PODNET_A_IFINDEX] || info->attrs[PODNET_A_IFNAME]) {
+			struct pn_dev *pn = pn_get_dev(net, info->attrs,
+						       cb->extack);
+
+			if (IS_ERR(pn))
+				return PTR_ERR(pn);
+			cb->args[0] = pn->dev->ifindex;
+			cb->args[2] = 1;
+			dev_put(pn->dev);
+		}
+	}
+
+	for (;;) {
+		if (cb->args[2]) {
+			if (cb->args[4])
+				break;
+			dev = dev_get_by_index(net, cb->args[0]);
+			if (!dev)
+				break;
+			if (!pn_is_podnet(dev)) {
+				dev_put(dev);
+				break;
+			}
+		} else {
+			dev = pn_next_dev(net, cb->args[0]);
+			if (!dev)
+				break;
+			if (dev->ifindex != cb->args[0]) {
+				cb->args[0] = dev->ifindex;
+				cb->args[1] = 0;
+			}
+		}
+		ctx.pn = netdev_priv(dev);
+
+		mutex_lock(&ctx.pn->routes.lock);
+		cb->seq = cb->args[2] ? ctx.pn->routes.generation :
+					pn_current_generation();
+		err = pn_routes_walk(&ctx.pn->routes, cb->args[1], &pos,
+				     pn_dump_route, &ctx);
+		mutex_unlock(&ctx.pn->routes.lock);
+		dev_put(dev);
+		if (err == -EMSGSIZE) {
+			cb->args[1] = pos;
+			break;
+		}
+		if (err)
+			return err;
+		cb->args[1] = 0;
+		if (cb->args[2]) {
+			cb->args[4] = 1;
+			break;
+		}
+		cb->args[0]++;
+	}
+	return skb->len;
+}
+
+static const struct genl_ops pn_ops[] = {
+	{
+		.cmd = PODNET_CMD_GET_DEVICE,
+		.doit = pn_get_device_doit,
+		.dumpit = pn_get_device_dumpit,
+	}, {
+		.cmd = PODNET_CMD_ROUTE_NEW,
+		.doit = pn_route_new_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PODNET_CMD_ROUTE_DEL,
+		.doit = pn_route_del_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PODNET_CMD_ROUTE_GET,
+		.doit = pn_route_get_doit,
+		.dumpit = pn_route_get_dumpit,
+	}, {
+		.cmd = PODNET_CMD_ROUTE_FLUSH,
+		.doit = pn_route_flush_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PODNET_CMD_ROUTE_SET,
+		.doit = pn_route_set_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group pn_mcgrps[] = {
+	{ .name = PODNET_MCGRP_ROUTES },
+};
+
+static struct genl_family pn_family __ro_after_init = {
+	.name		= PODNET_GENL_NAME,
+	.version	= PODNET_GENL_VERSION,
+	.maxattr	= PODNET_A_MAX,
+	.policy		= pn_policy,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.ops		= pn_ops,
+	.n_ops		= ARRAY_SIZE(pn_ops),
+	.mcgrps		= pn_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(pn_mcgrps),
+};
+
+int __init pn_genl_init(void)
+{
+	return genl_register_family(&pn_family);
+}
+
+void pn_genl_uninit(void)
+{
+	genl_unregister_family(&pn_family);
+}

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * podnet: a Geneve L3 overlay device with a route table programmed over
+ * generic netlink.  Shared declarations of the driver's files.
+ */
+#ifndef _PODNET_H
+#define _PODNET_H
+
+#include <linux/types.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/netdevice.h>
+#include <net/dst_cache.h>
+#include <net/gro_cells.h>
+#include <linux/podnet.h>
+
+/* Geneve base header, as in RFC 8926 section 3.4 (and net/geneve.h). */
+struct pn_genevehdr {
+#if defined(__LITTLE_ENDIAN_BITFIELD)
+	u8 opt_len:6;
+	u8 ver:2;
+	u8 rsvd1:6;
+	u8 critical:1;
+	u8 oam:1;
+#else
+	u8 ver:2;
+	u8 opt_len:6;
+	u8 oam:1;
+	u8 critical:1;
+	u8 rsvd1:6;
+#endif
+	__be16 proto_type;
+	u8 vni[3];
+	u8 rsvd2;
+};
+
+#define PN_GENEVE_VER		0
+#define PN_OPT_CRITICAL		0x80
+#define PN_BASE_HLEN		(sizeof(struct udphdr) + sizeof(struct pn_genevehdr))
+#define PN_IPV4_HLEN		(sizeof(struct iphdr) + PN_BASE_HLEN)
+#define PN_IPV6_HLEN		(sizeof(struct ipv6hdr) + PN_BASE_HLEN)
+
+/* ---- route table (routes.c) ---- */
+
+struct pn_addr {
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+		u8 bytes[16];
+	};
+	sa_family_t family;
+};
+
+struct pn_route_pcpu {
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	struct u64_stats_sync syncp;
+};
+
+/* Shared by the successive entries of one prefix, so replacing keeps them. */
+struct pn_counters {
+	struct pn_route_pcpu __percpu *pcpu;
+	refcount_t ref;
+};
+
+/* What a prefix routes to; immutable once published, replaced whole. */
+struct pn_entry {
+	struct pn_addr via;
+	struct pn_counters *counters;
+	struct dst_cache dst_cache;
+	struct rcu_head rcu;
+};
+
+struct pn_node {
+	struct pn_entry __rcu *entry;
+	struct pn_node __rcu *bit[2];
+	u8 cidr, bit_at_a, bit_at_b, bitlen;
+	u8 bits[16] __aligned(__alignof(u64));
+	/* Rarely used members last, beyond the first cache line. */
+	unsigned long parent_bit_packed;
+	struct rcu_head rcu;
+};
+
+struct pn_trie {
+	struct pn_node __rcu *root4;
+	struct pn_node __rcu *root6;
+	unsigned int count;
+	struct rcu_head rcu;
+} __aligned(4); /* the low 2 bits of &root4 / &root6 are packed */
+
+struct pn_routes {
+	struct pn_trie __rcu *trie;
+	struct mutex lock;
+	u32 generation;
+};
+
+/* pn_routes_insert() flags */
+#define PN_INSERT_EXCL		BIT(0)	/* fail if the prefix exists */
+#define PN_INSERT_NOCREATE	BIT(1)	/* fail if it does not */
+
+typedef int (*pn_walk_fn)(void *ctx, const struct pn_addr *dst, u8 cidr,
+			  struct pn_entry *entry);
+
+int pn_routes_init(struct pn_routes *r);
+void pn_routes_destroy(struct pn_routes *r);
+struct pn_trie *pn_trie_alloc(void);
+void pn_trie_free(struct pn_trie *t);
+u32 pn_next_generation(void);
+u32 pn_current_generation(void);
+
+struct pn_entry *pn_routes_lookup(struct pn_routes *r, const struct pn_addr *a);
+struct pn_entry *pn_routes_lookup4(struct pn_routes *r, __be32 addr);
+struct pn_entry *pn_routes_lookup6(struct pn_routes *r,
+				   const struct in6_addr *addr);
+struct pn_entry *pn_routes_match(struct pn_routes *r, const struct pn_addr *a,
+				 struct pn_addr *prefix, u8 *cidr);
+struct pn_entry *pn_routes_get(struct pn_routes *r, const struct pn_addr *dst,
+			       u8 cidr);
+int pn_routes_insert(struct pn_routes *r, struct pn_trie *t,
+		     const struct pn_addr *dst, u8 cidr,
+		     const struct pn_addr *via, unsigned int flags,
+		     struct pn_counters *counters);
+int pn_routes_remove(struct pn_routes *r, const struct pn_addr *dst, u8 cidr,
+		     const struct pn_addr *via);
+unsigned int pn_routes_flush(struct pn_routes *r, sa_family_t family);
+struct pn_counters *pn_routes_counters(struct pn_routes *r,
+				       const struct pn_addr *dst, u8 cidr);
+void pn_routes_swap(struct pn_routes *r, struct pn_trie *t);
+unsigned int pn_routes_count(struct pn_routes *r);
+int pn_routes_walk(struct pn_routes *r, unsigned long skip,
+		   unsigned long *pos, pn_walk_fn fn, void *ctx);
+bool pn_prefix_valid(const struct pn_addr *dst, u8 cidr);
+void pn_entry_stats(const struct pn_entry *e, u64 *tx_packets, u64 *tx_bytes,
+		    u64 *rx_packets, u64 *rx_bytes);
+int pn_routes_slab_init(void);
+void pn_routes_slab_uninit(void);
+
+static inline bool pn_addr_equal(const struct pn_addr *a,
+				 const struct pn_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return a->v4 == b->v4;
+	return ipv6_addr_equal(&a->v6, &b->v6);
+}
+
+static inline void pn_entry_count(struct pn_entry *e, bool tx,
+				  unsigned int packets, unsigned int bytes)
+{
+	struct pn_route_pcpu *s = get_cpu_ptr(e->counters->pcpu);
+
+	u64_stats_update_begin(&s->syncp);
+	if (tx) {
+		u64_stats_add(&s->tx_packets, packets);
+		u64_stats_add(&s->tx_bytes, bytes);
+	} else {
+		u64_stats_add(&s->rx_packets, packets);
+		u64_stats_add(&s->rx_bytes, bytes);
+	}
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(e->counters->pcpu);
+}
+
+/* ---- device (device.c) ---- */
+
+struct pn_config {
+	u32 vni;
+	__be16 port;
+	__be32 local4;
+	struct in6_addr local6;
+	bool has_local4, has_local6;
+	u8 ttl;
+	u8 tos;
+	bool udp_csum;
+	bool zero_csum6_tx;
+	bool zero_csum6_rx;
+	u8 df;
+};
+
+struct pn_drop_pcpu {
+	u64_stats_t count[PODNET_DROP_A_MAX + 1];
+	struct u64_stats_sync syncp;
+};
+
+struct pn_dev {
+	struct net_device *dev;
+	/* The netns that created the device, where its sockets live. */
+	struct net *creating_net;
+	struct list_head device_list;
+	struct pn_config cfg;
+	struct pn_routes routes;
+	struct socket __rcu *sock4;
+	struct socket __rcu *sock6;
+	struct gro_cells gro_cells;
+	struct pn_drop_pcpu __percpu *drops;
+};
+
+extern struct rtnl_link_ops pn_link_ops;
+
+int pn_device_init(void);
+void pn_device_uninit(void);
+bool pn_is_podnet(const struct net_device *dev);
+bool pn_has_family(struct pn_dev *pn, sa_family_t family);
+void pn_drops_read(struct pn_dev *pn, u64 *counts);
+
+static inline void pn_drop(struct pn_dev *pn, unsigned int reason)
+{
+	struct pn_drop_pcpu *s = get_cpu_ptr(pn->drops);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->count[reason]);
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(pn->drops);
+}
+
+/* ---- sockets (socket.c) ---- */
+
+int pn_socket_open(struct pn_dev *pn);
+void pn_socket_close(struct pn_dev *pn);
+
+/* ---- data path (send.c, receive.c) ---- */
+
+netdev_tx_t pn_xmit(struct sk_buff *skb, struct net_device *dev);
+int pn_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
+int pn_udp_encap_err_lookup(struct sock *sk, struct sk_buff *skb);
+struct sk_buff *pn_gro_receive(struct sock *sk, struct list_head *head,
+			       struct sk_buff *skb);
+int pn_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
+
+/* ---- generic netlink (netlink.c) ---- */
+
+int pn_genl_init(void);
+void pn_genl_uninit(void);
+
+#endif /* _PODNET_H */
