@@ -1,0 +1,206 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# podvolctl used as a user would: every command, its human and JSON output,
+# and its errors for bad input (unknown pool, duplicate name, too large,
+# disk in use, disk with a filesystem, no privilege).
+# vm-disks: 4x256M
+# vm-timeout: 400
+set -u
+
+n=0 failed=0
+tmp=$(mktemp -d)
+trap 'exec 3>&- 2>/dev/null; umount "$tmp/mnt" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+report() {	# report OK DESC [OUTPUT]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		[ $# -gt 2 ] && printf '%s\n' "$3" | sed 's/^/# /'
+		failed=1
+	fi
+}
+
+t() {		# t DESC CMD...: CMD succeeds
+	local desc=$1 out
+	shift
+	out=$("$@" 2>&1)
+	report $? "$desc" "$out"
+}
+
+has() {		# has DESC PATTERN CMD...: CMD succeeds and prints PATTERN
+	local desc=$1 pat=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	[ $rc = 0 ] && printf '%s\n' "$out" | grep -qF -- "$pat"
+	report $? "$desc" "rc=$rc, want '$pat'; got:
+$out"
+}
+
+fails() {	# fails DESC PATTERN CMD...: CMD fails and prints PATTERN on stderr
+	local desc=$1 pat=$2 out rc
+	shift 2
+	out=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	[ $rc != 0 ] && printf '%s\n' "$out" | grep -qF -- "$pat"
+	report $? "$desc" "rc=$rc, want failure and '$pat'; got:
+$out"
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/#   says: /'
+}
+
+jqt() {		# jqt DESC FILTER CMD...: CMD's JSON satisfies FILTER
+	local desc=$1 f=$2 out
+	shift 2
+	out=$("$@" 2>&1)
+	printf '%s\n' "$out" | jq -e "$f" >/dev/null 2>&1
+	report $? "$desc" "filter $f on:
+$out"
+}
+
+echo "KTAP version 1"
+A=/dev/vda B=/dev/vdb C=/dev/vdc D=/dev/vdd
+
+# --- no module loaded yet: the first request loads it (genetlink alias) ------
+has "pool show autoloads the module and lists nothing" "" podvolctl pool show
+t "podvol module is loaded" sh -c 'grep -q "^podvol " /proc/modules'
+jqt "-j pool show is an empty array" 'length == 0' podvolctl -j pool show
+
+# --- usage errors ------------------------------------------------------------
+fails "no arguments" "Usage:" podvolctl
+fails "unknown object" 'unknown object "frob"' podvolctl frob
+fails "unknown pool verb" 'pool: unknown command "explode"' podvolctl pool explode
+fails "unknown option" 'unknown option "-q"' podvolctl -q pool show
+fails "create without disks" "need a pool NAME and at least one DISK" podvolctl pool create fast
+fails "bad pool name" 'invalid pool name "fa st"' podvolctl pool create "fa st" $A
+fails "pool name too long" "name too long" podvolctl pool create "$(printf 'p%.0s' $(seq 64))" $A
+fails "chunk not a power of two" "must be a power of two from 4K to 1G" podvolctl pool create fast --chunk 96K $A
+fails "chunk too small" "must be a power of two from 4K to 1G" podvolctl pool create fast --chunk 2K $A
+fails "chunk with a bad suffix" 'invalid chunk size "64Q"' podvolctl pool create fast --chunk 64Q $A
+fails "volume size with a bad suffix" 'invalid size "10X": unknown size suffix' podvolctl volume create fast/a 10X
+fails "volume size zero" "must be greater than zero" podvolctl volume create fast/a 0
+fails "volume size not a multiple of 4K" "must be a multiple of 4K" podvolctl volume create fast/a 4097
+fails "volume without a pool" 'invalid volume "a": expected POOL/NAME' podvolctl volume create a 1G
+fails "not a block device" "disk /etc/hostname: not a block device" podvolctl pool create fast /etc/hostname
+fails "missing disk" "disk /dev/nonexistent: No such file or directory" podvolctl pool create fast /dev/nonexistent
+
+# --- unknown pool --------------------------------------------------------------
+fails "show an unknown pool" 'pool "nope"' podvolctl pool show nope
+fails "volume in an unknown pool" "cannot create volume nope/a" podvolctl volume create nope/a 1G
+fails "list an unknown pool" 'pool "nope"' podvolctl volume list nope
+fails "stop an unknown pool" 'cannot stop pool "nope"' podvolctl pool stop nope
+
+# --- a disk with a filesystem is refused, naming the disk and what is on it ----
+t "mkfs.ext4 on $D" mkfs.ext4 -q -F -L precious $D
+fails "disk with a filesystem refused" "disk $D has an ext4 filesystem (label \"precious\"); use --force" \
+	podvolctl pool create fast $A $B $C $D
+t "nothing was written to the other disks" sh -c "! podvolctl probe $A"
+
+# --- create --------------------------------------------------------------------
+has "pool create" "created pool fast: 3 members, chunk 128K" podvolctl pool create fast --chunk 128K $A $B $C
+has "pool show" "pool fast  state running" podvolctl pool show fast
+has "pool show lists the members" "$B" podvolctl pool show
+podvolctl pool show fast | sed 's/^/#   /'
+jqt "-j pool show fast" \
+	'.[0].name == "fast" and .[0].state == "running" and .[0].chunk_size == 131072 and .[0].nr_members == 3 and (.[0].members | length) == 3 and .[0].members[1].path == "/dev/vdb" and .[0].free > 700000000' \
+	podvolctl -j pool show fast
+fails "pool create with an existing name" 'pool "fast" already exists' podvolctl pool create fast --force $D
+fails "disk that is a member of a running pool" "disk $B is in use: it is a member of pool \"fast\"" \
+	podvolctl pool create other $B
+fails "disk given twice" "is given twice" podvolctl pool create other $D $D
+mkdir -p "$tmp/mnt"
+t "mount $D" mount $D "$tmp/mnt"
+fails "mounted disk is in use, even with --force" "disk $D is in use" podvolctl pool create other --force $D
+t "umount $D" umount "$tmp/mnt"
+
+# --- volumes ---------------------------------------------------------------------
+has "volume create" "created volume fast/a: /dev/podvol" podvolctl volume create fast/a 64M
+fails "duplicate volume name" "cannot create volume fast/a" podvolctl volume create fast/a 64M
+fails "volume too large for the pool" "cannot create volume fast/huge" podvolctl volume create fast/huge 10G
+fails "invalid volume name" 'invalid volume "fast/a b"' podvolctl volume create "fast/a b" 1M
+has "second volume" "created volume fast/b" podvolctl volume create fast/b 1.5M
+has "volume list" "fast  a  64M" podvolctl volume list fast
+podvolctl volume list | sed 's/^/#   /'
+t "volume list columns line up" sh -c \
+	"podvolctl volume list | awk 'NR == 1 { p = index(\$0, \"UUID\") } NR > 1 && substr(\$0, p - 2, 2) != \"  \" { bad = 1 } END { exit bad || NR != 3 }'"
+jqt "-j volume list" \
+	'length == 2 and .[0].name == "a" and .[0].size == 67108864 and .[0].stripe_width == 3 and .[0].chunk_size == 131072 and .[0].path == "/dev/podvol/fast/a" and (.[0].uuid | test("^[0-9a-f-]{36}$"))' \
+	podvolctl -j volume list
+jqt "-j volume list fast" 'length == 2 and .[1].size == 1572864' podvolctl -j volume list fast
+disk=$(podvolctl -j volume list fast | jq -r '.[0].disk')
+t "volume a is /dev/$disk of 64M" sh -c "[ \$(blockdev --getsize64 /dev/$disk) = 67108864 ]"
+t "write volume a" dd if=/dev/urandom of="$tmp/data" bs=1M count=64 status=none
+t "copy data to volume a" dd if="$tmp/data" of=/dev/$disk bs=1M oflag=direct status=none
+has "volume resize (grow)" "resized volume fast/a: /dev/$disk, 128M" podvolctl volume resize fast/a 128M
+t "the disk grew" sh -c "[ \$(blockdev --getsize64 /dev/$disk) = 134217728 ]"
+t "data kept across the grow" cmp -n 67108864 "$tmp/data" /dev/$disk
+fails "grow beyond the pool" "cannot resize volume fast/a" podvolctl volume resize fast/a 100G
+fails "resize an unknown volume" "cannot resize volume fast/nope" podvolctl volume resize fast/nope 1G
+
+# --- busy: open volume -------------------------------------------------------------
+exec 3<>/dev/$disk
+fails "shrink an open volume" "cannot resize volume fast/a" podvolctl volume resize fast/a 64M
+fails "delete an open volume" "cannot delete volume fast/a" podvolctl volume delete fast/a
+fails "stop a pool with an open volume" 'cannot stop pool "fast"' podvolctl pool stop fast
+jqt "open count shows" '.[] | select(.name == "a") | .open_count >= 1' podvolctl -j volume list fast
+exec 3>&-
+has "shrink when closed" "resized volume fast/a: /dev/$disk, 64M" podvolctl volume resize fast/a 64M
+t "data kept across the shrink" cmp -n 67108864 "$tmp/data" /dev/$disk
+t "volume delete" podvolctl volume delete fast/b
+fails "delete it again" "cannot delete volume fast/b" podvolctl volume delete fast/b
+jqt "one volume left" 'length == 1' podvolctl -j volume list fast
+
+# --- no privilege ----------------------------------------------------------------
+if command -v setpriv >/dev/null; then
+	fails "volume create without CAP_SYS_ADMIN" "Operation not permitted" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups podvolctl volume create fast/c 1M
+	has "listing needs no privilege" "fast" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups podvolctl volume list
+fi
+
+# --- stop, probe, check, incremental assembly by hand ----------------------------
+t "pool stop" podvolctl pool stop fast
+jqt "no pools left" 'length == 0' podvolctl -j pool show
+t "volume gone" sh -c "[ ! -e /dev/$disk ]"
+out=$(podvolctl probe $B); rc=$?
+report $rc "probe a member" "$out"
+printf '%s\n' "$out" | sed 's/^/#   /'
+t "probe says pool fast, member 1 of 3" sh -c \
+	"podvolctl probe $B | grep -qx PODVOL_POOL=fast && podvolctl probe $B | grep -qx PODVOL_MEMBER=1 && podvolctl probe $B | grep -qx PODVOL_MEMBERS=3"
+t "probe output is udev-importable (KEY=value only)" sh -c \
+	"! podvolctl probe $A | grep -vqE '^PODVOL_[A-Z_]+=[^ ]+\$'"
+t "probe of a non-member exits 1 silently" sh -c "out=\$(podvolctl probe $D 2>&1); [ \$? = 1 ] && [ -z \"\$out\" ]"
+has "check the members" "pool fast (" podvolctl check $A $B $C
+has "check finds no problem" ": 0 problems" podvolctl check $A $B $C
+jqt "-j check" '.ok == true and .pool == "fast" and .nr_volumes == 1' podvolctl -j check $A $B $C
+has "pool add: first member" "pool fast pending, 1/3 members present" podvolctl pool add $A
+has "pool add is idempotent" "pool fast pending, 1/3 members present" podvolctl pool add $A
+jqt "pending pool shows" '.[0].state == "pending" and .[0].nr_present == 1' podvolctl -j pool show
+has "pool add: second member" "2/3" podvolctl pool add $B
+has "pool add: last member starts the pool" "pool fast running, 3/3 members present" podvolctl pool add $C
+has "pool add of a running member changes nothing" "pool fast running, 3/3" podvolctl pool add $C
+disk=$(podvolctl -j volume list fast | jq -r '.[0].disk')
+t "volume a is back with its data" cmp -n 67108864 "$tmp/data" /dev/$disk
+fails "pool add of a non-member" "cannot add $D to its pool" podvolctl pool add $D
+t "pool stop" podvolctl pool stop fast
+
+# --- check finds damage ------------------------------------------------------------
+gen=$(podvolctl probe $C | sed -n 's/^PODVOL_GENERATION=//p')
+slot_off=$(( (gen & 1) ? 1024 * 1024 : 512 * 1024 ))
+t "damage the newest volume table on $C" dd if=/dev/urandom of=$C bs=4096 seek=$((slot_off / 4096 + 1)) count=1 conv=notrunc oflag=direct status=none
+fails "check reports the checksum" "$C: slot $((gen & 1)): generation $gen: volume table checksum mismatch" \
+	podvolctl check $A $B $C
+has "check names the generation assembly would use" "$A: has generation $gen, newer than the $((gen - 1)) every member agrees on" \
+	sh -c "podvolctl check $A $B $C; true"
+podvolctl check $A $B $C | sed 's/^/#   /'
+
+# --- --force over a filesystem and over another pool ------------------------------
+fails "disk of a stopped pool refused" "carries podvol metadata of pool \"fast\"" podvolctl pool create other $A
+has "--force over ext4 and old metadata" "created pool other: 2 members" podvolctl pool create other --force $A $D
+t "the ext4 signature is gone" sh -c "! blkid -p $D"
+t "the old pool's members are not assembled any more" sh -c "! podvolctl probe $A | grep -q PODVOL_POOL=fast"
+t "pool stop" podvolctl pool stop other
+
+echo "1..$n"
+exit $failed
