@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for podvol's stripe mapping and extent allocator (map.c).
+ *
+ * The mapping is checked differentially: random geometries (member counts,
+ * chunk sizes, extent layouts) are expanded chunk by chunk into an explicit
+ * table, and random unaligned I/Os are mapped both ways.  The allocator is
+ * run through random create/grow/shrink/delete sequences on pools of
+ * unequal members, and every resulting layout must pass the metadata
+ * validator (in range, no overlaps, sizes covered).
+ *
+ * This module builds map.c (and meta_kunit.c builds meta.c) into itself so
+ * it tests exactly the code podvol.ko runs.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+
+#include "map.c"
+#include "meta.h"
+#include "pv_kunit.h"
+
+struct ref_chunk {
+	u32 member;
+	u64 pchunk;	/* member sector of the chunk start */
+};
+
+/* Expand @map into one entry per logical chunk, the obvious way. */
+static struct ref_chunk *ref_build(const struct pv_map *map, u32 chunk)
+{
+	struct ref_chunk *ref;
+	u64 n = map->sectors / chunk, c = 0, row;
+	u32 i, s;
+
+	ref = kvcalloc(n, sizeof(*ref), GFP_KERNEL);
+	if (!ref)
+		return NULL;
+	for (i = 0; i < map->nr_extents; i++) {
+		const struct pv_extent *e = &map->ext[i];
+
+		for (row = 0; row < e->len / chunk; row++)
+			for (s = 0; s < e->width; s++, c++) {
+				ref[c].member = map->stripe[e->first + s].member;
+				ref[c].pchunk = map->stripe[e->first + s].pstart +
+						row * chunk;
+			}
+	}
+	return ref;
+}
+
+/* A random map: extents of random width over random distinct members. */
+static struct pv_map *random_map(struct pv_rng *r, u32 nr_members, u32 chunk)
+{
+	u32 nr_ext = 1 + pv_rnd(r, 6), nr_st = 0, i, k;
+	u32 widths[8];
+	struct pv_map *map;
+
+	for (i = 0; i < nr_ext; i++) {
+		widths[i] = 1 + pv_rnd(r, nr_members);
+		nr_st += widths[i];
+	}
+	map = pv_map_alloc(nr_ext, nr_st, ilog2(chunk));
+	if (!map)
+		return NULL;
+	nr_st = 0;
+	for (i = 0; i < nr_ext; i++) {
+		u32 perm[PODVOL_MAX_MEMBERS];
+
+		for (k = 0; k < nr_members; k++)
+			perm[k] = k;
+		for (k = nr_members - 1; k > 0; k--)
+			swap(perm[k], perm[pv_rnd(r, k + 1)]);
+		map->ext[i].width = widths[i];
+		map->ext[i].len = (u64)chunk * (1 + pv_rnd(r, 9));
+		map->ext[i].first = nr_st;
+		for (k = 0; k < widths[i]; k++, nr_st++) {
+			map->stripe[nr_st].member = perm[k];
+			map->stripe[nr_st].pstart = (u64)chunk * pv_rnd(r, 100000);
+		}
+	}
+	pv_map_finish(map);
+	return map;
+}
+
+static void pv_map_diff_test(struct kunit *test)
+{
+	struct pv_rng r = { 0x9e3779b97f4a7c15ULL };
+	unsigned int geo, io, bad = 0;
+
+	for (geo = 0; geo < 400 && !bad; geo++) {
+		u32 nr_members = 1 + pv_rnd(&r, geo % 4 ? 8 : PODVOL_MAX_MEMBERS);
+		u32 chunk = 8U << pv_rnd(&r, 7);
+		struct pv_map *map = random_map(&r, nr_members, chunk);
+		struct ref_chunk *ref;
+
+		KUNIT_ASSERT_NOT_NULL(test, map);
+		ref = ref_build(map, chunk);
+		KUNIT_ASSERT_NOT_NULL(test, ref);
+
+		for (io = 0; io < 200 && !bad; io++) {
+			u64 start = pv_rnd64(&r) % map->sectors;
+			u64 len = 1 + pv_rnd64(&r) % (3ULL * chunk);
+			u64 end = min(start + len, map->sectors), pos;
+
+			for (pos = start; pos < end;) {
+				u64 ps, n, last;
+				u32 m;
+				const struct ref_chunk *rc = &ref[pos / chunk];
+
+				n = pv_map_sector(map, pos, &m, &ps);
+				if (m != rc->member ||
+				    ps != rc->pchunk + pos % chunk ||
+				    n != chunk - pos % chunk) {
+					KUNIT_FAIL(test,
+						   "geometry %u sector %llu: got member %u sector %llu len %llu, want %u %llu %llu",
+						   geo, pos, m, ps, n, rc->member,
+						   rc->pchunk + pos % chunk,
+						   chunk - pos % chunk);
+					bad++;
+					break;
+				}
+				/* The whole piece is contiguous on that member. */
+				last = min(pos + n, end) - 1;
+				if (ref[last / chunk].member != m ||
+				    ref[last / chunk].pchunk + last % chunk !=
+				    ps + (last - pos)) {
+					KUNIT_FAIL(test, "piece at %llu not contiguous",
+						   pos);
+					bad++;
+					break;
+				}
+				pos += n;
+			}
+		}
+
+		/* Discard-style ranges: one contiguous range per stripe. */
+		for (io = 0; io < 50 && !bad; io++) {
+			u32 ei = pv_rnd(&r, map->nr_extents), s;
+			const struct pv_extent *e = &map->ext[ei];
+			u64 elen = e->len * e->width;
+			u64 start = e->lstart + pv_rnd64(&r) % elen;
+			u64 end = start + 1 + pv_rnd64(&r) %
+				  min_t(u64, e->lstart + elen - start,
+					4ULL * chunk * e->width);
+
+			for (s = 0; s < e->width; s++) {
+				u32 member = map->stripe[e->first + s].member;
+				u64 lo = ~0ULL, hi = 0, cnt = 0, x, b = 0, n = 0;
+				bool got;
+
+				for (x = start; x < end; x++) {
+					const struct ref_chunk *rc = &ref[x / chunk];
+					u64 p = rc->pchunk + x % chunk;
+
+					if (rc->member != member)
+						continue;
+					lo = min(lo, p);
+					hi = max(hi, p + 1);
+					cnt++;
+				}
+				got = pv_map_range(map, ei, s, start, end, &b, &n);
+				if (got != !!cnt || (cnt && (b != lo || n != hi ||
+							     hi - lo != cnt))) {
+					KUNIT_FAIL(test,
+						   "range [%llu,%llu) stripe %u: got %d [%llu,%llu) want [%llu,%llu) (%llu sectors)",
+						   start, end, s, got, b, n, lo,
+						   hi, cnt);
+					bad++;
+					break;
+				}
+			}
+		}
+		kvfree(ref);
+		pv_map_free(map);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+}
+
+static void pv_map_find_test(struct kunit *test)
+{
+	struct pv_rng r = { 42 };
+	struct pv_map *map = random_map(&r, 5, 16);
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	for (i = 0; i < map->nr_extents; i++) {
+		const struct pv_extent *e = &map->ext[i];
+
+		KUNIT_EXPECT_EQ(test, pv_map_find(map, e->lstart), i);
+		KUNIT_EXPECT_EQ(test,
+				pv_map_find(map, e->lstart + e->len * e->width - 1),
+				i);
+	}
+	pv_map_free(map);
+}
+
+/* A pool of unequal members and the volumes allocated in it. */
+struct sim_pool {
+	struct pv_geom geom;
+	struct pv_meta meta;
+	struct pv_meta_vol vol[PODVOL_MAX_VOLUMES];
+	u32 nr;
+};
+
+static void sim_init(struct pv_rng *r, struct sim_pool *p)
+{
+	u32 i;
+
+	memset(p, 0, sizeof(*p));
+	p->geom.nr_members = 1 + pv_rnd(r, 8);
+	p->geom.chunk_sectors = 8U << pv_rnd(r, 5);
+	p->geom.data_offset = round_up(PODVOL_DATA_OFFSET_MIN / 512,
+				       p->geom.chunk_sectors);
+	for (i = 0; i < p->geom.nr_members; i++) {
+		p->geom.member_sectors[i] = p->geom.data_offset +
+			(u64)p->geom.chunk_sectors * (1 + pv_rnd(r, 300)) +
+			pv_rnd(r, p->geom.chunk_sectors);
+		p->meta.member_uuid[i][0] = i + 1;
+	}
+	p->meta.geom = p->geom;
+	p->meta.generation = 1;
+	strscpy(p->meta.pool_name, "sim", sizeof(p->meta.pool_name));
+	p->meta.vol = p->vol;
+}
+
+static const struct pv_map **sim_maps(struct sim_pool *p)
+{
+	static const struct pv_map *maps[PODVOL_MAX_VOLUMES];
+	u32 i;
+
+	for (i = 0; i < p->nr; i++)
+		maps[i] = p->vol[i].map;
+	return maps;
+}
+
+static u64 sim_free(struct sim_pool *p)
+{
+	u64 fr[PODVOL_MAX_MEMBERS], sum = 0;
+	u32 i;
+
+	if (pv_space_free(&p->geom, sim_maps(p), p->nr, fr))
+		return 0;
+	for (i = 0; i < p->geom.nr_members; i++)
+		sum += fr[i];
+	return sum;
+}
+
+static u64 map_used(const struct pv_map *m)
+{
+	u64 u = 0;
+	u32 k;
+
+	for (k = 0; k < m->nr_extents; k++)
+		u += m->ext[k].len * m->ext[k].width;
+	return u;
+}
+
+static void pv_alloc_random_test(struct kunit *test)
+{
+	struct pv_rng r = { 0x12345 };
+	struct sim_pool *p;
+	unsigned int round, op;
+
+	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (round = 0; round < 60; round++) {
+		u64 capacity = 0;
+		u32 i;
+
+		sim_init(&r, p);
+		for (i = 0; i < p->geom.nr_members; i++)
+			capacity += round_down(p->geom.member_sectors[i],
+					       p->geom.chunk_sectors) -
+				    p->geom.data_offset;
+
+		for (op = 0; op < 40; op++) {
+			u64 fr = sim_free(p), size, used = 0;
+			struct pv_map *map = NULL;
+			const char *why = "";
+			u32 v = pv_rnd(&r, p->nr + 1);
+			int ret;
+
+			for (i = 0; i < p->nr; i++)
+				used += map_used(p->vol[i].map);
+			KUNIT_ASSERT_EQ(test, fr + used, capacity);
+
+			size = 8 * (1 + pv_rnd64(&r) % (capacity / 8 / 3 + 1));
+			if (v == p->nr) {
+				/* create */
+				if (p->nr == PODVOL_MAX_VOLUMES)
+					continue;
+				ret = pv_map_resize(&p->geom, sim_maps(p), p->nr,
+						    NULL, size, &map);
+				if (size > fr) {
+					KUNIT_EXPECT_EQ(test, ret, -ENOSPC);
+					continue;
+				}
+				if (ret == -ENOSPC)
+					continue; /* rounding to full rows */
+				KUNIT_ASSERT_EQ(test, ret, 0);
+				if (!p->nr)
+					/* empty pool: the first rows use all */
+					KUNIT_EXPECT_EQ(test, map->ext[0].width,
+							p->geom.nr_members);
+				p->vol[p->nr].map = map;
+				p->vol[p->nr].size = size;
+				p->vol[p->nr].uuid[0] = op + 1;
+				p->vol[p->nr].uuid[1] = round + 1;
+				snprintf(p->vol[p->nr].name,
+					 sizeof(p->vol[0].name), "v%u", op);
+				p->nr++;
+			} else if (pv_rnd(&r, 4) == 0) {
+				/* delete */
+				pv_map_free(p->vol[v].map);
+				p->vol[v] = p->vol[--p->nr];
+			} else {
+				/* resize: grow or shrink */
+				ret = pv_map_resize(&p->geom, sim_maps(p), p->nr,
+						    p->vol[v].map, size, &map);
+				if (ret == -ENOSPC) {
+					KUNIT_EXPECT_GT(test, size,
+							p->vol[v].map->sectors);
+					continue;
+				}
+				KUNIT_ASSERT_EQ(test, ret, 0);
+				if (size <= p->vol[v].map->sectors)
+					KUNIT_EXPECT_LE(test, map->nr_extents,
+							p->vol[v].map->nr_extents);
+				pv_map_free(p->vol[v].map);
+				p->vol[v].map = map;
+				p->vol[v].size = size;
+			}
+			p->meta.nr_volumes = p->nr;
+			ret = pv_meta_validate(&p->meta, &why);
+			KUNIT_ASSERT_EQ_MSG(test, ret, 0,
+					    "round %u op %u: %s", round, op, why);
+		}
+		for (i = 0; i < p->nr; i++)
+			pv_map_free(p->vol[i].map);
+	}
+}
+
+/* Members of unequal size: a volume can use every free chunk. */
+static void pv_alloc_unequal_test(struct kunit *test)
+{
+	struct pv_geom g = {
+		.nr_members = 3,
+		.chunk_sectors = 128,
+		.data_offset = 4096,
+		.member_sectors = { 4096 + 128 * 10, 4096 + 128 * 20,
+				    4096 + 128 * 30 + 5 },
+	};
+	struct pv_map *map, *grown;
+	const struct pv_map *maps[1];
+	u64 fr[3];
+
+	/* 60 chunks in all: 10 rows of 3, then 10 rows of 2, then 10 of 1. */
+	KUNIT_ASSERT_EQ(test, pv_map_resize(&g, NULL, 0, NULL, 128 * 60, &map),
+			0);
+	KUNIT_EXPECT_EQ(test, map->nr_extents, 3U);
+	KUNIT_EXPECT_EQ(test, map->ext[0].width, 3U);
+	KUNIT_EXPECT_EQ(test, map->ext[1].width, 2U);
+	KUNIT_EXPECT_EQ(test, map->ext[2].width, 1U);
+	KUNIT_EXPECT_EQ(test, map->min_width, 1U);
+	maps[0] = map;
+	KUNIT_EXPECT_EQ(test, pv_space_free(&g, maps, 1, fr), 0);
+	KUNIT_EXPECT_EQ(test, fr[0] + fr[1] + fr[2], 0ULL);
+	KUNIT_EXPECT_EQ(test, pv_map_resize(&g, maps, 1, map, 128 * 61, &grown),
+			-ENOSPC);
+	pv_map_free(map);
+
+	/* Growing in place keeps a single full-width extent. */
+	KUNIT_ASSERT_EQ(test, pv_map_resize(&g, NULL, 0, NULL, 128 * 3, &map),
+			0);
+	maps[0] = map;
+	KUNIT_ASSERT_EQ(test, pv_map_resize(&g, maps, 1, map, 128 * 27, &grown),
+			0);
+	KUNIT_EXPECT_EQ(test, grown->nr_extents, 1U);
+	KUNIT_EXPECT_EQ(test, grown->ext[0].width, 3U);
+	KUNIT_EXPECT_EQ(test, grown->sectors, 128ULL * 27);
+	pv_map_free(map);
+	/* Shrinking cuts whole rows off the end. */
+	maps[0] = grown;
+	KUNIT_ASSERT_EQ(test, pv_map_resize(&g, maps, 1, grown, 128 * 4, &map),
+			0);
+	KUNIT_EXPECT_EQ(test, map->sectors, 128ULL * 6);
+	pv_map_free(map);
+	pv_map_free(grown);
+}
+
+static struct kunit_case pv_map_cases[] = {
+	KUNIT_CASE(pv_map_diff_test),
+	KUNIT_CASE(pv_map_find_test),
+	KUNIT_CASE(pv_alloc_random_test),
+	KUNIT_CASE(pv_alloc_unequal_test),
+	{}
+};
+
+static struct kunit_suite pv_map_suite = {
+	.name = "podvol_map",
+	.test_cases = pv_map_cases,
+};
+
+kunit_test_suites(&pv_map_suite);
+
+MODULE_DESCRIPTION("KUnit tests for podvol mapping and metadata");
+MODULE_LICENSE("GPL");

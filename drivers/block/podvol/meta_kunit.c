@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the podvol metadata codec (meta.c): encode/decode round
+ * trips, and every kind of damaged or hostile slot refused with the right
+ * error (bad magic, checksums, unknown version or features, truncation,
+ * out-of-range and overlapping extents, broken names and counts), plus a
+ * random mutation pass that must never do worse than refuse.
+ */
+#include <kunit/test.h>
+#include <linux/vmalloc.h>
+
+#include "meta.c"
+#include "pv_kunit.h"
+
+#define SLOT	PODVOL_SLOT_SIZE
+#define TABLE	PODVOL_SB_SIZE	/* offset of the volume table in a slot */
+
+/* A pool of 4 unequal members with three volumes, ready to encode. */
+static struct pv_meta *sample_meta(struct kunit *test)
+{
+	static const u64 sizes[] = { 300, 3, 1024, 77 };	/* MiB */
+	struct pv_meta *m;
+	const struct pv_map *maps[3];
+	u32 i;
+
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->vol = kunit_kcalloc(test, 3, sizeof(*m->vol), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->vol);
+	m->generation = 7;
+	m->ctime = 1700000000;
+	m->utime = 1700000100;
+	strscpy(m->pool_name, "fast", sizeof(m->pool_name));
+	memset(m->pool_uuid, 0xab, sizeof(m->pool_uuid));
+	m->geom.nr_members = 4;
+	m->geom.chunk_sectors = 128;
+	m->geom.data_offset = PODVOL_DATA_OFFSET_MIN / 512;
+	for (i = 0; i < 4; i++) {
+		m->geom.member_sectors[i] = sizes[i] * 2048 + 3;
+		memset(m->member_uuid[i], 0x10 + i, PODVOL_UUID_SIZE);
+	}
+	for (i = 0; i < 3; i++) {
+		struct pv_meta_vol *v = &m->vol[i];
+
+		snprintf(v->name, sizeof(v->name), "pod-%u", i);
+		memset(v->uuid, 0x30 + i, PODVOL_UUID_SIZE);
+		v->size = (i + 1) * 2048 * 5 + 8;
+		v->ctime = 1700000000 + i;
+		KUNIT_ASSERT_EQ(test, pv_map_resize(&m->geom, maps, i, NULL,
+						    v->size, &v->map), 0);
+		maps[i] = v->map;
+		m->nr_volumes++;
+	}
+	return m;
+}
+
+static void sample_free(struct pv_meta *m)
+{
+	u32 i;
+
+	for (i = 0; i < m->nr_volumes; i++)
+		pv_map_free(m->vol[i].map);
+}
+
+static void *sample_slot(struct kunit *test, struct pv_meta *m, size_t *used)
+{
+	const char *why = "";
+	void *buf = vzalloc(SLOT);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ_MSG(test, pv_meta_encode(m, buf, SLOT, used, &why), 0,
+			    "%s", why);
+	return buf;
+}
+
+static void pv_meta_roundtrip_test(struct kunit *test)
+{
+	struct pv_meta *m = sample_meta(test), *d;
+	const char *why = "";
+	size_t used;
+	void *buf;
+	u32 member, i;
+
+	for (member = 0; member < 4; member++) {
+		m->member_index = member;
+		m->slot = member & 1;
+		buf = sample_slot(test, m, &used);
+		KUNIT_EXPECT_EQ(test, used % 4096, 0UL);
+		KUNIT_ASSERT_EQ_MSG(test, pv_meta_decode(buf, SLOT, &d, &why), 0,
+				    "%s", why);
+		KUNIT_EXPECT_EQ(test, d->generation, 7ULL);
+		KUNIT_EXPECT_EQ(test, d->member_index, member);
+		KUNIT_EXPECT_EQ(test, d->slot, member & 1);
+		KUNIT_EXPECT_STREQ(test, d->pool_name, "fast");
+		KUNIT_EXPECT_EQ(test, d->ctime, m->ctime);
+		KUNIT_EXPECT_EQ(test, d->utime, m->utime);
+		KUNIT_EXPECT_EQ(test, memcmp(d->pool_uuid, m->pool_uuid, 16), 0);
+		KUNIT_EXPECT_EQ(test, memcmp(&d->geom, &m->geom, sizeof(d->geom)),
+				0);
+		KUNIT_EXPECT_EQ(test, memcmp(d->member_uuid, m->member_uuid,
+					     sizeof(d->member_uuid)), 0);
+		KUNIT_EXPECT_TRUE(test, pv_meta_consistent(d, m));
+		KUNIT_ASSERT_EQ(test, d->nr_volumes, 3U);
+		for (i = 0; i < 3; i++) {
+			const struct pv_map *a = m->vol[i].map, *b = d->vol[i].map;
+
+			KUNIT_EXPECT_STREQ(test, d->vol[i].name, m->vol[i].name);
+			KUNIT_EXPECT_EQ(test, d->vol[i].size, m->vol[i].size);
+			KUNIT_EXPECT_EQ(test, d->vol[i].ctime, m->vol[i].ctime);
+			KUNIT_EXPECT_EQ(test, memcmp(d->vol[i].uuid,
+						     m->vol[i].uuid, 16), 0);
+			KUNIT_ASSERT_EQ(test, b->nr_extents, a->nr_extents);
+			KUNIT_ASSERT_EQ(test, b->nr_stripes, a->nr_stripes);
+			KUNIT_EXPECT_EQ(test, b->sectors, a->sectors);
+			KUNIT_EXPECT_EQ(test, memcmp(b->ext, a->ext,
+					a->nr_extents * sizeof(*a->ext)), 0);
+			KUNIT_EXPECT_EQ(test, memcmp(b->stripe, a->stripe,
+					a->nr_stripes * sizeof(*a->stripe)), 0);
+		}
+		pv_meta_free(d);
+		vfree(buf);
+	}
+	/* An unequal pool: the small member ends the full-width extent. */
+	KUNIT_EXPECT_GT(test, m->vol[2].map->nr_extents, 1U);
+	sample_free(m);
+}
+
+/* Offsets of the first volume, extent and stripe records in a slot. */
+#define VOL0	TABLE
+#define EXT0	(VOL0 + sizeof(struct podvol_vol_rec))
+#define STR0	(EXT0 + sizeof(struct podvol_ext_rec))
+
+struct corruption {
+	const char *what;
+	void (*mutate)(void *buf, size_t *len, const struct pv_meta *m);
+	bool reseal;
+	int err;
+};
+
+#define SB(buf) ((struct podvol_sb *)(buf))
+#define VR(buf) ((struct podvol_vol_rec *)((u8 *)(buf) + VOL0))
+#define ER(buf) ((struct podvol_ext_rec *)((u8 *)(buf) + EXT0))
+#define SR(buf) ((struct podvol_stripe_rec *)((u8 *)(buf) + STR0))
+
+static void c_magic(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->magic ^= cpu_to_le64(1);
+}
+
+static void c_zero(void *b, size_t *l, const struct pv_meta *m)
+{
+	memset(b, 0, SLOT);
+}
+
+static void c_sb_byte(void *b, size_t *l, const struct pv_meta *m)
+{
+	((u8 *)b)[200] ^= 0x40;
+}
+
+static void c_table_byte(void *b, size_t *l, const struct pv_meta *m)
+{
+	((u8 *)b)[TABLE + 300] ^= 0x01;
+}
+
+static void c_version(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->version = cpu_to_le32(PODVOL_META_VERSION + 1);
+}
+
+static void c_incompat(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->incompat_flags = cpu_to_le32(1);
+}
+
+static void c_vol_flags(void *b, size_t *l, const struct pv_meta *m)
+{
+	VR(b)->flags = cpu_to_le32(4);
+}
+
+static void c_short_sb(void *b, size_t *l, const struct pv_meta *m)
+{
+	*l = PODVOL_SB_SIZE - 1;
+}
+
+static void c_short_table(void *b, size_t *l, const struct pv_meta *m)
+{
+	*l = PODVOL_SB_SIZE + le32_to_cpu(SB(b)->table_bytes) - 8;
+}
+
+static void c_table_cut(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->table_bytes = cpu_to_le32(le32_to_cpu(SB(b)->table_bytes) - 16);
+}
+
+static void c_table_huge(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->table_bytes = cpu_to_le32(0xfffffff0);
+}
+
+static void c_more_vols(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->nr_volumes = cpu_to_le32(4);
+}
+
+static void c_many_vols(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->nr_volumes = cpu_to_le32(0x7fffffff);
+}
+
+static void c_many_extents(void *b, size_t *l, const struct pv_meta *m)
+{
+	VR(b)->nr_extents = cpu_to_le32(0xffffffff);
+}
+
+static void c_no_extents(void *b, size_t *l, const struct pv_meta *m)
+{
+	VR(b)->nr_extents = 0;
+}
+
+static void c_pstart_range(void *b, size_t *l, const struct pv_meta *m)
+{
+	SR(b)->pstart = cpu_to_le64(m->geom.member_sectors[le32_to_cpu(SR(b)->member)]);
+}
+
+static void c_pstart_low(void *b, size_t *l, const struct pv_meta *m)
+{
+	SR(b)->pstart = 0;
+}
+
+static void c_pstart_wrap(void *b, size_t *l, const struct pv_meta *m)
+{
+	SR(b)->pstart = cpu_to_le64(~0ULL & ~127ULL);
+}
+
+static void c_pstart_align(void *b, size_t *l, const struct pv_meta *m)
+{
+	SR(b)->pstart = cpu_to_le64(le64_to_cpu(SR(b)->pstart) + 8);
+}
+
+static void c_member_range(void *b, size_t *l, const struct pv_meta *m)
+{
+	SR(b)->member = cpu_to_le32(4);
+}
+
+static void c_member_twice(void *b, size_t *l, const struct pv_meta *m)
+{
+	SR(b)[1].member = SR(b)[0].member;
+}
+
+static void c_width0(void *b, size_t *l, const struct pv_meta *m)
+{
+	ER(b)->width = 0;
+}
+
+static void c_width_big(void *b, size_t *l, const struct pv_meta *m)
+{
+	ER(b)->width = cpu_to_le32(5);
+}
+
+static void c_len_huge(void *b, size_t *l, const struct pv_meta *m)
+{
+	ER(b)->stripe_sectors = cpu_to_le64(1ULL << 62);
+}
+
+static void c_len_align(void *b, size_t *l, const struct pv_meta *m)
+{
+	ER(b)->stripe_sectors = cpu_to_le64(le64_to_cpu(ER(b)->stripe_sectors) - 8);
+}
+
+static void c_lstart(void *b, size_t *l, const struct pv_meta *m)
+{
+	ER(b)->lstart = cpu_to_le64(128);
+}
+
+static void c_vol_size(void *b, size_t *l, const struct pv_meta *m)
+{
+	VR(b)->size_sectors = cpu_to_le64(le64_to_cpu(VR(b)->size_sectors) +
+					  (1ULL << 40));
+}
+
+static void c_vol_size_small(void *b, size_t *l, const struct pv_meta *m)
+{
+	VR(b)->size_sectors = cpu_to_le64(8);	/* extents left over */
+}
+
+static void c_vol_size0(void *b, size_t *l, const struct pv_meta *m)
+{
+	VR(b)->size_sectors = 0;
+}
+
+/* Make volume 1's first stripe land on volume 0's first stripe. */
+static void c_overlap(void *b, size_t *l, const struct pv_meta *m)
+{
+	const struct pv_map *m0 = m->vol[0].map;
+	size_t v1 = VOL0 + sizeof(struct podvol_vol_rec) +
+		m0->nr_extents * sizeof(struct podvol_ext_rec) +
+		m0->nr_stripes * sizeof(struct podvol_stripe_rec);
+	struct podvol_stripe_rec *s1 = (void *)((u8 *)b + v1 +
+		sizeof(struct podvol_vol_rec) + sizeof(struct podvol_ext_rec));
+
+	s1->pstart = SR(b)->pstart;
+	s1->member = SR(b)->member;
+}
+
+static void c_dup_name(void *b, size_t *l, const struct pv_meta *m)
+{
+	const struct pv_map *m0 = m->vol[0].map;
+	struct podvol_vol_rec *v1 = (void *)((u8 *)b + VOL0 +
+		sizeof(struct podvol_vol_rec) +
+		m0->nr_extents * sizeof(struct podvol_ext_rec) +
+		m0->nr_stripes * sizeof(struct podvol_stripe_rec));
+
+	memcpy(v1->name, VR(b)->name, sizeof(v1->name));
+}
+
+static void c_vol_name(void *b, size_t *l, const struct pv_meta *m)
+{
+	memset(VR(b)->name, 'x', sizeof(VR(b)->name));	/* no NUL */
+}
+
+static void c_vol_name_chars(void *b, size_t *l, const struct pv_meta *m)
+{
+	VR(b)->name[0] = '/';
+}
+
+static void c_pool_name(void *b, size_t *l, const struct pv_meta *m)
+{
+	memset(SB(b)->pool_name, 0, sizeof(SB(b)->pool_name));
+}
+
+static void c_members0(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->nr_members = 0;
+}
+
+static void c_members_big(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->nr_members = cpu_to_le32(PODVOL_MAX_MEMBERS + 1);
+}
+
+static void c_index(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->member_index = cpu_to_le32(4);
+}
+
+static void c_member_uuid(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->member_uuid[3] ^= 1;
+}
+
+static void c_chunk(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->chunk_sectors = cpu_to_le32(96);
+}
+
+static void c_chunk_small(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->chunk_sectors = cpu_to_le32(4);
+}
+
+static void c_data_offset(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->data_offset = cpu_to_le64(64);
+}
+
+static void c_generation(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->generation = 0;
+}
+
+static void c_slot(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->slot = cpu_to_le32(2);
+}
+
+static void c_member_small(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->members[1].sectors = cpu_to_le64(100);
+}
+
+static void c_trailing(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->table_bytes = cpu_to_le32(le32_to_cpu(SB(b)->table_bytes) + 8);
+}
+
+static const struct corruption corruptions[] = {
+	{ "bad magic", c_magic, true, -ENODATA },
+	{ "zeroed slot", c_zero, false, -ENODATA },
+	{ "superblock bit flip", c_sb_byte, false, -EBADMSG },
+	{ "table bit flip", c_table_byte, false, -EBADMSG },
+	{ "unknown version", c_version, true, -EOPNOTSUPP },
+	{ "unknown incompat feature", c_incompat, true, -EOPNOTSUPP },
+	{ "unknown volume flags", c_vol_flags, true, -EOPNOTSUPP },
+	{ "truncated superblock", c_short_sb, false, -EINVAL },
+	{ "truncated table (short buffer)", c_short_table, false, -EINVAL },
+	{ "truncated table (short table_bytes)", c_table_cut, true, -EINVAL },
+	{ "table_bytes beyond the slot", c_table_huge, true, -EINVAL },
+	{ "trailing table bytes", c_trailing, true, -EINVAL },
+	{ "nr_volumes too large", c_more_vols, true, -EINVAL },
+	{ "nr_volumes absurd", c_many_vols, true, -EINVAL },
+	{ "nr_extents absurd", c_many_extents, true, -EINVAL },
+	{ "no extents", c_no_extents, true, -EINVAL },
+	{ "extent beyond member end", c_pstart_range, true, -EINVAL },
+	{ "extent in metadata area", c_pstart_low, true, -EINVAL },
+	{ "extent start wraps", c_pstart_wrap, true, -EINVAL },
+	{ "extent start unaligned", c_pstart_align, true, -EINVAL },
+	{ "stripe member out of range", c_member_range, true, -EINVAL },
+	{ "stripe member twice", c_member_twice, true, -EINVAL },
+	{ "extent width 0", c_width0, true, -EINVAL },
+	{ "extent width > members", c_width_big, true, -EINVAL },
+	{ "extent length overflows", c_len_huge, true, -EINVAL },
+	{ "extent length unaligned", c_len_align, true, -EINVAL },
+	{ "extents not contiguous", c_lstart, true, -EINVAL },
+	{ "volume larger than extents", c_vol_size, true, -EINVAL },
+	{ "volume with spare extents", c_vol_size_small, true, -EINVAL },
+	{ "volume size 0", c_vol_size0, true, -EINVAL },
+	{ "overlapping extents", c_overlap, true, -EINVAL },
+	{ "duplicate volume name", c_dup_name, true, -EINVAL },
+	{ "volume name not terminated", c_vol_name, true, -EINVAL },
+	{ "volume name with '/'", c_vol_name_chars, true, -EINVAL },
+	{ "empty pool name", c_pool_name, true, -EINVAL },
+	{ "no members", c_members0, true, -EINVAL },
+	{ "too many members", c_members_big, true, -EINVAL },
+	{ "member index out of range", c_index, true, -EINVAL },
+	{ "member uuid mismatch", c_member_uuid, true, -EINVAL },
+	{ "chunk not a power of two", c_chunk, true, -EINVAL },
+	{ "chunk below 4 KiB", c_chunk_small, true, -EINVAL },
+	{ "data offset in metadata area", c_data_offset, true, -EINVAL },
+	{ "generation 0", c_generation, true, -EINVAL },
+	{ "slot out of range", c_slot, true, -EINVAL },
+	{ "member smaller than its extents", c_member_small, true, -EINVAL },
+};
+
+static void pv_meta_corrupt_test(struct kunit *test)
+{
+	struct pv_meta *m = sample_meta(test), *d;
+	size_t used, i;
+	void *good, *buf;
+
+	good = sample_slot(test, m, &used);
+	buf = vmalloc(SLOT);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < ARRAY_SIZE(corruptions); i++) {
+		const struct corruption *c = &corruptions[i];
+		const char *why = NULL;
+		size_t len = SLOT;
+		int ret;
+
+		memcpy(buf, good, SLOT);
+		c->mutate(buf, &len, m);
+		if (c->reseal)
+			pv_meta_seal(buf);
+		ret = pv_meta_decode(buf, len, &d, &why);
+		KUNIT_EXPECT_EQ_MSG(test, ret, c->err, "%s (%s)", c->what,
+				    why ?: "accepted");
+		KUNIT_EXPECT_TRUE_MSG(test, ret == 0 || why, "%s: no reason",
+				      c->what);
+		if (!ret)
+			pv_meta_free(d);
+		else
+			KUNIT_EXPECT_NULL(test, d);
+	}
+	vfree(buf);
+	vfree(good);
+	sample_free(m);
+}
+
+/* Random damage, resealed or not: refuse or decode something valid. */
+static void pv_meta_fuzz_test(struct kunit *test)
+{
+	struct pv_meta *m = sample_meta(test), *d;
+	struct pv_rng r = { 0xfeedface };
+	size_t used, tb;
+	unsigned int i, k, accepted = 0;
+	void *good, *buf;
+
+	good = sample_slot(test, m, &used);
+	tb = PODVOL_SB_SIZE + le32_to_cpu(SB(good)->table_bytes);
+	buf = vmalloc(SLOT);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < 3000; i++) {
+		const char *why = "";
+		u32 flips = 1 + pv_rnd(&r, 4);
+
+		memcpy(buf, good, SLOT);
+		for (k = 0; k < flips; k++) {
+			/* Mostly in the fields that matter. */
+			size_t at = pv_rnd(&r, 2) ? pv_rnd(&r, 192) :
+				    PODVOL_SB_SIZE + pv_rnd(&r, tb - PODVOL_SB_SIZE);
+
+			if (pv_rnd(&r, 3))
+				((u8 *)buf)[at] ^= 1 << pv_rnd(&r, 8);
+			else
+				((u8 *)buf)[at] = pv_rnd(&r, 256);
+		}
+		if (pv_rnd(&r, 8))
+			pv_meta_seal(buf);
+		if (!pv_meta_decode(buf, SLOT, &d, &why)) {
+			accepted++;
+			KUNIT_EXPECT_EQ(test, pv_meta_validate(d, &why), 0);
+			pv_meta_free(d);
+		}
+	}
+	kunit_info(test, "fuzz: %u of %u mutated slots still valid\n",
+		   accepted, i);
+	vfree(buf);
+	vfree(good);
+	sample_free(m);
+}
+
+static void pv_meta_full_test(struct kunit *test)
+{
+	struct pv_meta *m = sample_meta(test);
+	const char *why = "";
+	size_t used;
+	void *buf = vzalloc(SLOT);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* A table that does not fit a slot is refused, not truncated. */
+	KUNIT_EXPECT_EQ(test, pv_meta_encode(m, buf, 8192, &used, &why),
+			-ENOSPC);
+	/* Encoding refuses inconsistent state. */
+	m->vol[1].size = m->vol[1].map->sectors + 8;
+	KUNIT_EXPECT_EQ(test, pv_meta_encode(m, buf, SLOT, &used, &why),
+			-EINVAL);
+	vfree(buf);
+	sample_free(m);
+}
+
+static void pv_name_test(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, pv_name_valid("pod-7f3a"));
+	KUNIT_EXPECT_TRUE(test, pv_name_valid("a.b_c-D9"));
+	KUNIT_EXPECT_FALSE(test, pv_name_valid(""));
+	KUNIT_EXPECT_FALSE(test, pv_name_valid(".hidden"));
+	KUNIT_EXPECT_FALSE(test, pv_name_valid("-opt"));
+	KUNIT_EXPECT_FALSE(test, pv_name_valid("a/b"));
+	KUNIT_EXPECT_FALSE(test, pv_name_valid("a b"));
+	KUNIT_EXPECT_TRUE(test, pv_name_valid(
+		"123456789012345678901234567890123456789012345678901234567890123"));
+	KUNIT_EXPECT_FALSE(test, pv_name_valid(
+		"1234567890123456789012345678901234567890123456789012345678901234"));
+}
+
+static struct kunit_case pv_meta_cases[] = {
+	KUNIT_CASE(pv_meta_roundtrip_test),
+	KUNIT_CASE(pv_meta_corrupt_test),
+	KUNIT_CASE(pv_meta_fuzz_test),
+	KUNIT_CASE(pv_meta_full_test),
+	KUNIT_CASE(pv_name_test),
+	{}
+};
+
+static struct kunit_suite pv_meta_suite = {
+	.name = "podvol_meta",
+	.test_cases = pv_meta_cases,
+};
+
+kunit_test_suites(&pv_meta_suite);

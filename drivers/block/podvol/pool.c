@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podvol pools: members, metadata I/O, creation, incremental assembly and
+ * stopping; and the module's init and exit.
+ *
+ * Metadata generation G goes to slot G & 1 of every member, written with
+ * REQ_PREFLUSH | REQ_FUA, one member after the other, before the operation
+ * is reported done.  A crash in the middle leaves generation G - 1 intact in
+ * the other slot of every member, and assembly takes the newest generation
+ * that every member holds with identical content.  If a metadata write
+ * fails the pool's configuration becomes read-only (the members may now
+ * disagree, and only a fresh assembly can tell which state won); I/O to
+ * existing volumes continues.
+ */
+#include <linux/module.h>
+#include <linux/blkdev.h>
+#include <linux/bio.h>
+#include <linux/vmalloc.h>
+#include <linux/highmem.h>
+#include <linux/timekeeping.h>
+#include <linux/random.h>
+#include <linux/uuid.h>
+#include <net/genetlink.h>
+
+#include "podvol.h"
+
+DEFINE_MUTEX(pv_lock);
+LIST_HEAD(pv_pools);
+unsigned int pv_seq = 1;
+
+static const u64 pv_slot_offset[2] = {
+	PODVOL_SLOT0_OFFSET, PODVOL_SLOT1_OFFSET
+};
+
+/* Synchronous I/O of @len bytes (multiple of PAGE_SIZE) of a vmalloc buffer. */
+static int pv_meta_io(struct block_device *bdev, u64 offset, void *buf,
+		      size_t len, blk_opf_t opf)
+{
+	unsigned int nr = DIV_ROUND_UP(len, PAGE_SIZE), i;
+	struct bio *bio;
+	int ret;
+
+	bio = bio_alloc(bdev, nr, opf, GFP_KERNEL);
+	bio->bi_iter.bi_sector = offset >> SECTOR_SHIFT;
+	for (i = 0; i < nr; i++) {
+		struct page *page = vmalloc_to_page(buf + i * PAGE_SIZE);
+
+		if (bio_add_page(bio, page, PAGE_SIZE, 0) != PAGE_SIZE) {
+			bio_put(bio);
+			return -EIO;
+		}
+	}
+	if (op_is_write(opf))
+		flush_kernel_vmap_range(buf, len);
+	ret = submit_bio_wait(bio);
+	if (!op_is_write(opf))
+		invalidate_kernel_vmap_range(buf, len);
+	bio_put(bio);
+	return ret;
+}
+
+static void pv_member_close(struct pv_member *m)
+{
+	if (!m)
+		return;
+	pv_meta_free(m->slot[0]);
+	pv_meta_free(m->slot[1]);
+	pv_bdev_close(&m->b, m);
+	kfree(m);
+}
+
+static struct pv_member *pv_member_open(const char *path,
+					struct netlink_ext_ack *extack)
+{
+	struct pv_member *m;
+	int ret;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	ret = pv_bdev_open(&m->b, path, m);
+	if (ret) {
+		pv_errmsg(extack, "cannot open %s exclusively: error %d%s", path,
+			  ret, ret == -EBUSY ? " (device in use)" : "");
+		kfree(m);
+		return ERR_PTR(ret);
+	}
+	m->dev = m->b.bdev->bd_dev;
+	return m;
+}
+
+/*
+ * Read and decode both slots of @m into m->slot[].  Returns 0 if at least
+ * one is valid; otherwise -ENODATA (no podvol metadata at all) or -EBADMSG
+ * (metadata present but unusable), with the reasons in @extack.
+ */
+static int pv_member_read(struct pv_member *m, void *buf,
+			  struct netlink_ext_ack *extack)
+{
+	const char *why[2] = { "", "" };
+	int err[2], s;
+
+	for (s = 0; s < 2; s++) {
+		err[s] = pv_meta_io(m->b.bdev, pv_slot_offset[s], buf,
+				    PODVOL_SLOT_SIZE, REQ_OP_READ | REQ_META);
+		if (err[s]) {
+			why[s] = "read error";
+			continue;
+		}
+		err[s] = pv_meta_decode(buf, PODVOL_SLOT_SIZE, &m->slot[s],
+					&why[s]);
+		if (!err[s] && m->slot[s]->slot != s) {
+			pv_meta_free(m->slot[s]);
+			m->slot[s] = NULL;
+			err[s] = -EINVAL;
+			why[s] = "copy belongs to the other slot";
+		}
+	}
+	/* Two valid copies of different pools: only the newer one counts. */
+	if (m->slot[0] && m->slot[1] &&
+	    memcmp(m->slot[0]->pool_uuid, m->slot[1]->pool_uuid,
+		   PODVOL_UUID_SIZE)) {
+		s = m->slot[0]->generation < m->slot[1]->generation ? 0 : 1;
+		pv_meta_free(m->slot[s]);
+		m->slot[s] = NULL;
+	}
+	if (m->slot[0] || m->slot[1])
+		return 0;
+	if (err[0] == -ENODATA && err[1] == -ENODATA) {
+		pv_errmsg(extack, "%pg: no podvol metadata", m->b.bdev);
+		return -ENODATA;
+	}
+	pv_errmsg(extack, "%pg: podvol metadata unusable: slot 0: %s; slot 1: %s",
+		  m->b.bdev, why[0], why[1]);
+	pr_warn("%pg: metadata unusable: slot 0: %s; slot 1: %s\n", m->b.bdev,
+		why[0], why[1]);
+	return -EBADMSG;
+}
+
+static struct pv_meta *pv_member_newest(struct pv_member *m)
+{
+	if (m->slot[0] && m->slot[1])
+		return m->slot[0]->generation > m->slot[1]->generation ?
+		       m->slot[0] : m->slot[1];
+	return m->slot[0] ?: m->slot[1];
+}
+
+struct pv_pool *pv_pool_find(const char *name)
+{
+	struct pv_pool *pool;
+
+	list_for_each_entry(pool, &pv_pools, node)
+		if (!strcmp(pool->name, name))
+			return pool;
+	return NULL;
+}
+
+static struct pv_pool *pv_pool_alloc(void)
+{
+	struct pv_pool *pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+
+	if (!pool)
+		return NULL;
+	pool->slot_buf = vzalloc(PODVOL_SLOT_SIZE);
+	if (!pool->slot_buf) {
+		kfree(pool);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&pool->volumes);
+	INIT_LIST_HEAD(&pool->node);
+	return pool;
+}
+
+static void pv_pool_free(struct pv_pool *pool)
+{
+	u32 i;
+
+	for (i = 0; i < PODVOL_MAX_MEMBERS; i++)
+		pv_member_close(pool->member[i]);
+	vfree(pool->slot_buf);
+	kfree(pool);
+}
+
+/* Every volume map of @pool, for the allocator; @maps has nr_volumes room. */
+u32 pv_pool_maps(struct pv_pool *pool, const struct pv_map **maps)
+{
+	struct pv_volume *vol;
+	u32 n = 0;
+
+	list_for_each_entry(vol, &pool->volumes, node)
+		maps[n++] = pv_vol_map(vol);
+	return n;
+}
+
+int pv_pool_space(struct pv_pool *pool, u64 *member_free)
+{
+	const struct pv_map **maps;
+	int ret;
+
+	maps = kvcalloc(pool->nr_volumes + 1, sizeof(*maps), GFP_KERNEL);
+	if (!maps)
+		return -ENOMEM;
+	ret = pv_space_free(&pool->geom, maps, pv_pool_maps(pool, maps),
+			    member_free);
+	kvfree(maps);
+	return ret;
+}
+
+static void pv_pool_meta_header(struct pv_pool *pool, struct pv_meta *meta,
+				u64 generation)
+{
+	meta->generation = generation;
+	meta->slot = generation & 1;
+	memcpy(meta->pool_uuid, pool->uuid, PODVOL_UUID_SIZE);
+	strscpy(meta->pool_name, pool->name, sizeof(meta->pool_name));
+	meta->ctime = pool->ctime;
+	meta->utime = ktime_get_real_seconds();
+	meta->geom = pool->geom;
+	memcpy(meta->member_uuid, pool->member_uuid, sizeof(meta->member_uuid));
+}
+
+/* Encode @meta for every member and write it; see the top of the file. */
+static int pv_pool_write(struct pv_pool *pool, struct pv_meta *meta,
+			 struct netlink_ext_ack *extack)
+{
+	const char *why = "";
+	size_t used;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < pool->geom.nr_members; i++) {
+		struct block_device *bdev = pool->member[i]->b.bdev;
+
+		meta->member_index = i;
+		ret = pv_meta_encode(meta, pool->slot_buf, PODVOL_SLOT_SIZE,
+				     &used, &why);
+		if (ret) {
+			/* Same content for every member: fails at i == 0. */
+			pv_errmsg(extack, "cannot store metadata: %s", why);
+			return ret;
+		}
+		ret = pv_meta_io(bdev, pv_slot_offset[meta->slot],
+				 pool->slot_buf, used,
+				 REQ_OP_WRITE | REQ_SYNC | REQ_META |
+				 REQ_PREFLUSH | REQ_FUA);
+		if (ret) {
+			pool->state = PODVOL_POOL_FAILED;
+			pv_errmsg(extack,
+				  "metadata write to %pg failed (error %d); pool configuration is now read-only",
+				  bdev, ret);
+			pr_err("pool %s: metadata write to %pg failed: %d; configuration is read-only until reassembled\n",
+			       pool->name, bdev, ret);
+			return ret;
+		}
+	}
+	pool->generation = meta->generation;
+	pv_seq++;
+	return 0;
+}
+
+/*
+ * Commit the pool's state with one change applied: @add a volume, @drop a
+ * volume, or give @resize the new @map and @size.  Nothing in memory changes
+ * here; the caller applies the change once this returned 0.
+ */
+int pv_pool_commit(struct pv_pool *pool, struct pv_volume *add,
+		   struct pv_volume *drop, struct pv_volume *resize,
+		   struct pv_map *map, u64 size, struct netlink_ext_ack *extack)
+{
+	struct pv_volume *vol;
+	struct pv_meta *meta;
+	u32 n = 0;
+	int ret;
+
+	lockdep_assert_held(&pv_lock);
+	if (pool->state != PODVOL_POOL_RUNNING) {
+		pv_errmsg(extack, "pool %s is %s", pool->name,
+			  pool->state == PODVOL_POOL_FAILED ?
+			  "read-only after a failed metadata write" :
+			  "not running");
+		return -EIO;
+	}
+	meta = kvzalloc(sizeof(*meta), GFP_KERNEL);
+	if (!meta)
+		return -ENOMEM;
+	meta->vol = kvcalloc(pool->nr_volumes + 1, sizeof(*meta->vol),
+			     GFP_KERNEL);
+	if (!meta->vol) {
+		kvfree(meta);
+		return -ENOMEM;
+	}
+	pv_pool_meta_header(pool, meta, pool->generation + 1);
+	list_for_each_entry(vol, &pool->volumes, node) {
+		struct pv_meta_vol *v = &meta->vol[n];
+
+		if (vol == drop)
+			continue;
+		memcpy(v->uuid, vol->uuid, PODVOL_UUID_SIZE);
+		strscpy(v->name, vol->name, sizeof(v->name));
+		v->ctime = vol->ctime;
+		v->size = vol == resize ? size : vol->size;
+		v->map = vol == resize ? map : pv_vol_map(vol);
+		n++;
+	}
+	if (add) {
+		struct pv_meta_vol *v = &meta->vol[n++];
+
+		memcpy(v->uuid, add->uuid, PODVOL_UUID_SIZE);
+		strscpy(v->name, add->name, sizeof(v->name));
+		v->ctime = add->ctime;
+		v->size = add->size;
+		v->map = pv_vol_map(add);
+	}
+	meta->nr_volumes = n;
+	ret = pv_pool_write(pool, meta, extack);
+	kvfree(meta->vol);
+	kvfree(meta);
+	return ret;
+}
+
+static bool pv_dev_in_use(dev_t dev, struct pv_pool **owner)
+{
+	struct pv_pool *pool;
+	u32 i;
+
+	list_for_each_entry(pool, &pv_pools, node)
+		for (i = 0; i < PODVOL_MAX_MEMBERS; i++)
+			if (pool->member[i] && pool->member[i]->dev == dev) {
+				*owner = pool;
+				return true;
+			}
+	return false;
+}
+
+int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
+		   u32 nr, bool force, struct pv_pool **out,
+		   struct netlink_ext_ack *extack)
+{
+	struct pv_pool *pool, *owner;
+	struct pv_meta *meta = NULL;
+	u32 chunk = chunk_bytes >> SECTOR_SHIFT, i, j;
+	int ret;
+
+	lockdep_assert_held(&pv_lock);
+	if (!pv_name_valid(name)) {
+		pv_errmsg(extack, "invalid pool name \"%s\" (1-%d of A-Z a-z 0-9 . _ -, not starting with . or -)",
+			  name, PODVOL_NAME_MAX);
+		return -EINVAL;
+	}
+	if (!is_power_of_2(chunk_bytes) || chunk_bytes < PODVOL_CHUNK_MIN ||
+	    chunk_bytes > PODVOL_CHUNK_MAX) {
+		pv_errmsg(extack, "chunk size %u is not a power of two between %u and %u",
+			  chunk_bytes, PODVOL_CHUNK_MIN, PODVOL_CHUNK_MAX);
+		return -EINVAL;
+	}
+	if (!nr || nr > PODVOL_MAX_MEMBERS) {
+		pv_errmsg(extack, "a pool has 1 to %d members", PODVOL_MAX_MEMBERS);
+		return -EINVAL;
+	}
+	if (pv_pool_find(name)) {
+		pv_errmsg(extack, "pool %s already exists", name);
+		return -EEXIST;
+	}
+	pool = pv_pool_alloc();
+	if (!pool)
+		return -ENOMEM;
+	strscpy(pool->name, name, sizeof(pool->name));
+	generate_random_uuid(pool->uuid);
+	pool->ctime = ktime_get_real_seconds();
+	pool->geom.nr_members = nr;
+	pool->geom.chunk_sectors = chunk;
+	pool->geom.data_offset = round_up(PODVOL_DATA_OFFSET_MIN >> SECTOR_SHIFT,
+					  chunk);
+
+	for (i = 0; i < nr; i++) {
+		struct pv_member *m;
+		dev_t dev;
+
+		ret = lookup_bdev(paths[i], &dev);
+		if (ret) {
+			pv_errmsg(extack, "%s: not a block device (error %d)",
+				  paths[i], ret);
+			goto fail;
+		}
+		if (pv_dev_in_use(dev, &owner)) {
+			pv_errmsg(extack, "%s is already a member of pool %s",
+				  paths[i], owner->name);
+			ret = -EBUSY;
+			goto fail;
+		}
+		for (j = 0; j < i; j++)
+			if (pool->member[j]->dev == dev) {
+				pv_errmsg(extack, "%s is given twice", paths[i]);
+				ret = -EINVAL;
+				goto fail;
+			}
+		m = pv_member_open(paths[i], extack);
+		if (IS_ERR(m)) {
+			ret = PTR_ERR(m);
+			goto fail;
+		}
+		m->index = i;
+		pool->member[i] = m;
+		pool->geom.member_sectors[i] = bdev_nr_sectors(m->b.bdev);
+		if (pool->geom.member_sectors[i] <
+		    pool->geom.data_offset + chunk) {
+			pv_errmsg(extack, "%s is too small: a member needs at least %llu bytes",
+				  paths[i],
+				  (pool->geom.data_offset + chunk) << SECTOR_SHIFT);
+			ret = -ENOSPC;
+			goto fail;
+		}
+		if (!force && !pv_member_read(m, pool->slot_buf, NULL)) {
+			struct pv_meta *old = pv_member_newest(m);
+
+			pv_errmsg(extack, "%s carries metadata of podvol pool %s (force to overwrite)",
+				  paths[i], old->pool_name);
+			ret = -EEXIST;
+			goto fail;
+		}
+		generate_random_uuid(pool->member_uuid[i]);
+	}
+	pool->nr_present = nr;
+	pool->state = PODVOL_POOL_RUNNING;
+
+	/* Wipe old signatures and the slot generation 1 does not use. */
+	for (i = 0; i < nr; i++) {
+		ret = blkdev_issue_zeroout(pool->member[i]->b.bdev, 0,
+					   PODVOL_SLOT1_OFFSET >> SECTOR_SHIFT,
+					   GFP_KERNEL, BLKDEV_ZERO_NOUNMAP);
+		if (ret) {
+			pv_errmsg(extack, "%s: cannot clear the metadata area (error %d)",
+				  paths[i], ret);
+			goto fail;
+		}
+	}
+	meta = kvzalloc(sizeof(*meta), GFP_KERNEL);
+	if (!meta) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	pv_pool_meta_header(pool, meta, 1);
+	ret = pv_pool_write(pool, meta, extack);
+	kvfree(meta);
+	if (ret)
+		goto fail;
+	list_add_tail(&pool->node, &pv_pools);
+	pr_info("pool %s created: %u members, chunk %u KiB\n", pool->name, nr,
+		chunk_bytes >> 10);
+	*out = pool;
+	return 0;
+
+fail:
+	pv_pool_free(pool);
+	return ret;
+}
+
+/* Newest generation every member holds with identical content, or NULL. */
+static struct pv_meta *pv_pool_pick(struct pv_pool *pool)
+{
+	struct pv_meta *best = NULL;
+	u32 s, i, k;
+
+	for (s = 0; s < 2; s++) {
+		struct pv_meta *cand = pool->member[0]->slot[s];
+		bool ok = cand != NULL;
+
+		for (i = 1; ok && i < pool->geom.nr_members; i++) {
+			ok = false;
+			for (k = 0; k < 2; k++) {
+				struct pv_meta *o = pool->member[i]->slot[k];
+
+				if (o && pv_meta_consistent(cand, o))
+					ok = true;
+			}
+		}
+		if (ok && (!best || cand->generation > best->generation))
+			best = cand;
+	}
+	return best;
+}
+
+static void pv_pool_del_volumes(struct pv_pool *pool)
+{
+	struct pv_volume *vol, *tmp;
+
+	list_for_each_entry_safe(vol, tmp, &pool->volumes, node) {
+		list_del(&vol->node);
+		pool->nr_volumes--;
+		pv_volume_del(vol);
+		pv_volume_free(vol);
+	}
+}
+
+/* All members present: choose the metadata and bring up every volume. */
+static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
+{
+	struct pv_meta *meta = pv_pool_pick(pool);
+	struct pv_volume *vol;
+	u32 i;
+	int ret;
+
+	if (!meta) {
+		pv_errmsg(extack, "pool %s: members have no metadata generation in common; refusing to start",
+			  pool->name);
+		pr_err("pool %s: members have no metadata generation in common\n",
+		       pool->name);
+		return -EINVAL;
+	}
+	pool->generation = meta->generation;
+	for (i = 0; i < meta->nr_volumes; i++) {
+		struct pv_meta_vol *v = &meta->vol[i];
+
+		vol = pv_volume_alloc(pool, v->name, v->uuid, v->size, v->ctime,
+				      v->map);
+		if (!vol) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		v->map = NULL;	/* the volume owns it now */
+		list_add_tail(&vol->node, &pool->volumes);
+		pool->nr_volumes++;
+	}
+	for (i = 0; i < pool->geom.nr_members; i++) {
+		pv_meta_free(pool->member[i]->slot[0]);
+		pv_meta_free(pool->member[i]->slot[1]);
+		pool->member[i]->slot[0] = NULL;
+		pool->member[i]->slot[1] = NULL;
+	}
+	pool->state = PODVOL_POOL_RUNNING;
+	list_for_each_entry(vol, &pool->volumes, node) {
+		ret = pv_volume_add(vol);
+		if (ret) {
+			pv_errmsg(extack, "pool %s: cannot add volume %s (error %d)",
+				  pool->name, vol->name, ret);
+			goto fail;
+		}
+	}
+	pv_seq++;
+	pr_info("pool %s assembled: %u members, %u volumes, generation %llu\n",
+		pool->name, pool->geom.nr_members, pool->nr_volumes,
+		pool->generation);
+	return 0;
+
+fail:
+	pool->state = PODVOL_POOL_PENDING;
+	pv_pool_del_volumes(pool);
+	return ret;
+}
+
+int pv_pool_add_member(const char *path, struct pv_pool **out,
+		       struct netlink_ext_ack *extack)
+{
+	struct pv_pool *pool, *p;
+	struct pv_member *m;
+	struct pv_meta *meta;
+	bool created = false;
+	void *buf;
+	dev_t dev;
+	u32 idx;
+	int ret;
+
+	lockdep_assert_held(&pv_lock);
+	ret = lookup_bdev(path, &dev);
+	if (ret) {
+		pv_errmsg(extack, "%s: not a block device (error %d)", path, ret);
+		return ret;
+	}
+	if (pv_dev_in_use(dev, out))
+		return 0;	/* udev may say "add" more than once */
+
+	m = pv_member_open(path, extack);
+	if (IS_ERR(m))
+		return PTR_ERR(m);
+	buf = vmalloc(PODVOL_SLOT_SIZE);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ret = pv_member_read(m, buf, extack);
+	vfree(buf);
+	if (ret)
+		goto fail;
+	meta = pv_member_newest(m);
+	idx = meta->member_index;
+	m->index = idx;
+
+	pool = NULL;
+	list_for_each_entry(p, &pv_pools, node) {
+		if (!memcmp(p->uuid, meta->pool_uuid, PODVOL_UUID_SIZE))
+			pool = p;
+		else if (!strcmp(p->name, meta->pool_name)) {
+			pv_errmsg(extack, "%s belongs to pool %s, but a different pool of that name is active",
+				  path, meta->pool_name);
+			ret = -EEXIST;
+			goto fail;
+		}
+	}
+	if (pool) {
+		if (pool->member[idx]) {
+			pv_errmsg(extack, "%s claims to be member %u of pool %s, which %pg already is",
+				  path, idx, pool->name,
+				  pool->member[idx]->b.bdev);
+			ret = -EEXIST;
+			goto fail;
+		}
+		if (pool->geom.nr_members != meta->geom.nr_members ||
+		    pool->geom.chunk_sectors != meta->geom.chunk_sectors ||
+		    pool->geom.data_offset != meta->geom.data_offset ||
+		    pool->ctime != meta->ctime ||
+		    memcmp(pool->geom.member_sectors, meta->geom.member_sectors,
+			   sizeof(pool->geom.member_sectors)) ||
+		    memcmp(pool->member_uuid, meta->member_uuid,
+			   sizeof(pool->member_uuid))) {
+			pv_errmsg(extack, "%s: metadata disagrees with the other members of pool %s",
+				  path, pool->name);
+			ret = -EINVAL;
+			goto fail;
+		}
+	} else {
+		pool = pv_pool_alloc();
+		if (!pool) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		created = true;
+		strscpy(pool->name, meta->pool_name, sizeof(pool->name));
+		memcpy(pool->uuid, meta->pool_uuid, PODVOL_UUID_SIZE);
+		pool->geom = meta->geom;
+		pool->ctime = meta->ctime;
+		memcpy(pool->member_uuid, meta->member_uuid,
+		       sizeof(pool->member_uuid));
+		pool->state = PODVOL_POOL_PENDING;
+	}
+	if (bdev_nr_sectors(m->b.bdev) < pool->geom.member_sectors[idx]) {
+		pv_errmsg(extack, "%s is smaller (%llu sectors) than member %u of pool %s was (%llu)",
+			  path, (u64)bdev_nr_sectors(m->b.bdev), idx,
+			  pool->name, pool->geom.member_sectors[idx]);
+		ret = -EINVAL;
+		goto fail_pool;
+	}
+	pool->member[idx] = m;
+	pool->nr_present++;
+	if (created)
+		list_add_tail(&pool->node, &pv_pools);
+	pv_seq++;
+	*out = pool;
+	pr_info("pool %s: %pg is member %u (%u of %u present)\n", pool->name,
+		m->b.bdev, idx, pool->nr_present, pool->geom.nr_members);
+	if (pool->nr_present < pool->geom.nr_members)
+		return 0;
+
+	ret = pv_pool_start(pool, extack);
+	if (ret)
+		return ret;	/* stays pending; POOL_STOP releases it */
+	pv_notify_pool(pool, PODVOL_CMD_POOL_NEW_NTF);
+	return 0;
+
+fail_pool:
+	if (created)
+		pv_pool_free(pool);
+fail:
+	pv_member_close(m);
+	return ret;
+}
+
+int pv_pool_stop(struct pv_pool *pool, struct netlink_ext_ack *extack)
+{
+	struct pv_volume *vol;
+
+	lockdep_assert_held(&pv_lock);
+	list_for_each_entry(vol, &pool->volumes, node) {
+		if (pv_volume_claim(vol)) {
+			struct pv_volume *v;
+
+			list_for_each_entry(v, &pool->volumes, node) {
+				if (v == vol)
+					break;
+				pv_volume_unclaim(v);
+			}
+			pv_errmsg(extack, "pool %s: volume %s is open", pool->name,
+				  vol->name);
+			return -EBUSY;
+		}
+	}
+	pv_pool_del_volumes(pool);
+	list_del(&pool->node);
+	pv_seq++;
+	pr_info("pool %s stopped\n", pool->name);
+	pv_pool_free(pool);
+	return 0;
+}
+
+static int __init pv_init(void)
+{
+	int ret;
+
+	ret = pv_volume_init();
+	if (ret)
+		return ret;
+	ret = pv_netlink_init();
+	if (ret) {
+		pv_volume_exit();
+		return ret;
+	}
+	return 0;
+}
+
+static void __exit pv_exit(void)
+{
+	struct pv_pool *pool, *tmp;
+
+	pv_netlink_exit();
+	/* Open volumes pin the module, so nothing here can be busy. */
+	mutex_lock(&pv_lock);
+	list_for_each_entry_safe(pool, tmp, &pv_pools, node)
+		WARN_ON(pv_pool_stop(pool, NULL));
+	mutex_unlock(&pv_lock);
+	pv_volume_exit();
+}
+
+module_init(pv_init);
+module_exit(pv_exit);
+MODULE_DESCRIPTION("podvol: per-pod block volumes striped across a node's disks");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS_GENL_FAMILY(PODVOL_GENL_NAME);

@@ -1,0 +1,734 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podvol volumes: the gendisks, their sysfs attributes, the I/O path, and
+ * volume create/delete/resize.
+ *
+ * The I/O path remaps bios the device-mapper way.  A bio from above is
+ * cloned once (from pv_io_set) so that its completion can end the I/O
+ * accounting; the clone is then split at most once per pass at the next
+ * chunk boundary (bio_split + bio_chain, the remainder going back through
+ * submit_bio_noacct() as raid0 does, so a pass never holds more than one
+ * split from the mempool), and the piece is remapped to its member and
+ * passed on.  Discard and write-zeroes are split at extent boundaries only
+ * and sent as one range per member (dm-stripe's stripe_map_range()).  A
+ * pre-flush goes to every member the volume uses, and data that came with
+ * it is sent only once those flushes completed, from a work item.
+ */
+#include <linux/module.h>
+#include <linux/blkdev.h>
+#include <linux/bio.h>
+#include <linux/idr.h>
+#include <linux/slab.h>
+#include <linux/random.h>
+#include <linux/timekeeping.h>
+
+#include "podvol.h"
+
+static int pv_major;
+static DEFINE_IDA(pv_ida);
+static struct bio_set pv_io_set;	/* accounting clones */
+static struct bio_set pv_split_set;	/* splits, per-member flush/discard */
+static struct workqueue_struct *pv_wq;
+
+struct pv_io {
+	struct pv_volume *vol;
+	struct bio *orig;
+	unsigned long start;
+	struct bio clone;	/* last: bioset front_pad */
+};
+
+static void pv_io_end(struct bio *clone)
+{
+	struct pv_io *io = container_of(clone, struct pv_io, clone);
+	struct bio *orig = io->orig;
+
+	orig->bi_status = clone->bi_status;
+	bio_end_io_acct(orig, io->start);
+	bio_put(clone);
+	bio_endio(orig);
+}
+
+static inline struct block_device *pv_member_bdev(struct pv_volume *vol,
+						  u32 member)
+{
+	return vol->pool->member[member]->b.bdev;
+}
+
+/* Chain an empty pre-flush to every member in @mask to @parent. */
+static void pv_flush_members(struct pv_volume *vol, u64 mask,
+			     struct bio *parent)
+{
+	u32 i;
+
+	for (i = 0; i < vol->pool->geom.nr_members; i++) {
+		struct bio *b;
+
+		if (!(mask & (1ULL << i)))
+			continue;
+		b = bio_alloc_bioset(pv_member_bdev(vol, i), 0,
+				     REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC,
+				     GFP_NOIO, &pv_split_set);
+		bio_chain(b, parent);
+		submit_bio_noacct(b);
+	}
+}
+
+static void pv_work(struct work_struct *work)
+{
+	struct pv_volume *vol = container_of(work, struct pv_volume, work);
+	struct bio_list bios;
+	struct bio *bio;
+
+	spin_lock_irq(&vol->lock);
+	bios = vol->deferred;
+	bio_list_init(&vol->deferred);
+	spin_unlock_irq(&vol->lock);
+	while ((bio = bio_list_pop(&bios)))
+		submit_bio_noacct(bio);
+}
+
+/* The pre-flush of a bio with data is done: send the data (maybe FUA). */
+static void pv_flush_done(struct bio *flush)
+{
+	struct bio *bio = flush->bi_private;
+	struct pv_io *io = container_of(bio, struct pv_io, clone);
+	struct pv_volume *vol = io->vol;
+	blk_status_t status = flush->bi_status;
+	unsigned long flags;
+
+	bio_put(flush);
+	if (status) {
+		bio->bi_status = status;
+		bio_endio(bio);
+		return;
+	}
+	bio->bi_opf &= ~REQ_PREFLUSH;
+	spin_lock_irqsave(&vol->lock, flags);
+	bio_list_add(&vol->deferred, bio);
+	spin_unlock_irqrestore(&vol->lock, flags);
+	queue_work(pv_wq, &vol->work);
+}
+
+static void pv_submit_flush(struct pv_volume *vol, struct bio *bio)
+{
+	struct bio *flush;
+	u64 mask;
+
+	rcu_read_lock();
+	mask = rcu_dereference(vol->map)->member_mask;
+	rcu_read_unlock();
+
+	if (!bio_sectors(bio)) {
+		pv_flush_members(vol, mask, bio);
+		bio_endio(bio);
+		return;
+	}
+	flush = bio_alloc_bioset(NULL, 0, REQ_OP_WRITE, GFP_NOIO,
+				 &pv_split_set);
+	flush->bi_end_io = pv_flush_done;
+	flush->bi_private = bio;
+	pv_flush_members(vol, mask, flush);
+	bio_endio(flush);	/* completes once the member flushes did */
+}
+
+static void pv_submit_rw(struct pv_volume *vol, struct bio *bio)
+{
+	u64 psector, n;
+	u32 member;
+
+	rcu_read_lock();
+	n = pv_map_sector(rcu_dereference(vol->map), bio->bi_iter.bi_sector,
+			  &member, &psector);
+	rcu_read_unlock();
+
+	if (n < bio_sectors(bio)) {
+		struct bio *split = bio_split(bio, n, GFP_NOIO, &pv_split_set);
+
+		bio_chain(split, bio);
+		submit_bio_noacct(bio);
+		bio = split;
+	}
+	bio_set_dev(bio, pv_member_bdev(vol, member));
+	bio->bi_iter.bi_sector = psector;
+	submit_bio_noacct(bio);
+}
+
+/* Discard, secure erase, write zeroes: one range per member. */
+static void pv_submit_range(struct pv_volume *vol, struct bio *bio)
+{
+	u64 start = bio->bi_iter.bi_sector, end = bio_end_sector(bio);
+	const struct pv_extent *e;
+	const struct pv_map *map;
+	u64 eend, b = 0, n = 0;
+	u32 ei, s;
+
+	rcu_read_lock();
+	map = rcu_dereference(vol->map);
+	ei = pv_map_find(map, start);
+	e = &map->ext[ei];
+	eend = e->lstart + e->len * e->width;
+	rcu_read_unlock();
+
+	if (end > eend) {
+		struct bio *split = bio_split(bio, eend - start, GFP_NOIO,
+					      &pv_split_set);
+
+		bio_chain(split, bio);
+		submit_bio_noacct(bio);
+		bio = split;
+		end = eend;
+	}
+	/*
+	 * Resizing never changes how an existing extent maps sectors that
+	 * are in use, so looking the extent up again after sleeping is safe.
+	 */
+	for (s = 0; ; s++) {
+		struct bio *mb;
+		u32 member = 0;
+		bool got = false, more;
+
+		rcu_read_lock();
+		map = rcu_dereference(vol->map);
+		e = &map->ext[ei];
+		more = s < e->width;
+		if (more) {
+			got = pv_map_range(map, ei, s, start, end, &b, &n);
+			member = map->stripe[e->first + s].member;
+		}
+		rcu_read_unlock();
+		if (!more)
+			break;
+		if (!got)
+			continue;
+		mb = bio_alloc_bioset(pv_member_bdev(vol, member), 0, bio->bi_opf,
+				      GFP_NOIO, &pv_split_set);
+		mb->bi_iter.bi_sector = b;
+		mb->bi_iter.bi_size = (n - b) << SECTOR_SHIFT;
+		bio_chain(mb, bio);
+		submit_bio_noacct(mb);
+	}
+	bio_endio(bio);
+}
+
+static void pv_submit_bio(struct bio *bio)
+{
+	struct pv_volume *vol = bio->bi_bdev->bd_disk->private_data;
+
+	/* Our own clone coming back (remainder or deferred) is accounted. */
+	if (bio->bi_pool != &pv_io_set ||
+	    container_of(bio, struct pv_io, clone)->vol != vol) {
+		struct bio *clone;
+		struct pv_io *io;
+
+		clone = bio_alloc_clone(bio->bi_bdev, bio, GFP_NOIO, &pv_io_set);
+		io = container_of(clone, struct pv_io, clone);
+		io->vol = vol;
+		io->orig = bio;
+		io->start = bio_start_io_acct(bio);
+		clone->bi_end_io = pv_io_end;
+		clone->bi_private = NULL;
+		bio = clone;
+	}
+
+	if (unlikely(bio->bi_opf & REQ_PREFLUSH)) {
+		pv_submit_flush(vol, bio);
+		return;
+	}
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		if (unlikely(!bio_sectors(bio)))
+			bio_endio(bio);
+		else
+			pv_submit_rw(vol, bio);
+		break;
+	case REQ_OP_DISCARD:
+	case REQ_OP_SECURE_ERASE:
+	case REQ_OP_WRITE_ZEROES:
+		pv_submit_range(vol, bio);
+		break;
+	default:
+		bio->bi_status = BLK_STS_NOTSUPP;
+		bio_endio(bio);
+	}
+}
+
+/* Called with disk->open_mutex held: a claimed volume is being removed. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+static int pv_open(struct gendisk *disk, blk_mode_t mode)
+{
+	struct pv_volume *vol = disk->private_data;
+#else
+static int pv_open(struct block_device *bdev, fmode_t mode)
+{
+	struct pv_volume *vol = bdev->bd_disk->private_data;
+#endif
+
+	return vol->claimed ? -EBUSY : 0;
+}
+
+static const struct block_device_operations pv_fops = {
+	.owner = THIS_MODULE,
+	.submit_bio = pv_submit_bio,
+	.open = pv_open,
+};
+
+int pv_volume_claim(struct pv_volume *vol)
+{
+	int ret = 0;
+
+	mutex_lock(&vol->disk->open_mutex);
+	if (disk_openers(vol->disk))
+		ret = -EBUSY;
+	else
+		vol->claimed = true;
+	mutex_unlock(&vol->disk->open_mutex);
+	return ret;
+}
+
+void pv_volume_unclaim(struct pv_volume *vol)
+{
+	mutex_lock(&vol->disk->open_mutex);
+	vol->claimed = false;
+	mutex_unlock(&vol->disk->open_mutex);
+}
+
+unsigned int pv_volume_openers(struct pv_volume *vol)
+{
+	return disk_openers(vol->disk);
+}
+
+/* sysfs: /sys/block/podvolN/podvol/ */
+static struct pv_volume *pv_dev_vol(struct device *dev)
+{
+	return dev_to_disk(dev)->private_data;
+}
+
+static ssize_t pv_pool_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", pv_dev_vol(dev)->pool->name);
+}
+
+static ssize_t pv_pool_uuid_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%pUb\n", pv_dev_vol(dev)->pool->uuid);
+}
+
+static ssize_t pv_name_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", pv_dev_vol(dev)->name);
+}
+
+static ssize_t pv_uuid_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%pUb\n", pv_dev_vol(dev)->uuid);
+}
+
+static ssize_t pv_size_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  READ_ONCE(pv_dev_vol(dev)->size) << SECTOR_SHIFT);
+}
+
+static ssize_t pv_stripe_width_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct pv_volume *vol = pv_dev_vol(dev);
+	u32 width;
+
+	rcu_read_lock();
+	width = rcu_dereference(vol->map)->min_width;
+	rcu_read_unlock();
+	return sysfs_emit(buf, "%u\n", width);
+}
+
+static ssize_t pv_chunk_size_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  pv_dev_vol(dev)->pool->geom.chunk_sectors << SECTOR_SHIFT);
+}
+
+static struct device_attribute pv_attr_pool = __ATTR(pool, 0444, pv_pool_show, NULL);
+static struct device_attribute pv_attr_pool_uuid =
+	__ATTR(pool_uuid, 0444, pv_pool_uuid_show, NULL);
+static struct device_attribute pv_attr_name = __ATTR(name, 0444, pv_name_show, NULL);
+static struct device_attribute pv_attr_uuid = __ATTR(uuid, 0444, pv_uuid_show, NULL);
+static struct device_attribute pv_attr_size = __ATTR(size, 0444, pv_size_show, NULL);
+static struct device_attribute pv_attr_stripe_width =
+	__ATTR(stripe_width, 0444, pv_stripe_width_show, NULL);
+static struct device_attribute pv_attr_chunk_size =
+	__ATTR(chunk_size, 0444, pv_chunk_size_show, NULL);
+
+static struct attribute *pv_attrs[] = {
+	&pv_attr_pool.attr,
+	&pv_attr_pool_uuid.attr,
+	&pv_attr_name.attr,
+	&pv_attr_uuid.attr,
+	&pv_attr_size.attr,
+	&pv_attr_stripe_width.attr,
+	&pv_attr_chunk_size.attr,
+	NULL,
+};
+
+static const struct attribute_group pv_attr_group = {
+	.name = "podvol",
+	.attrs = pv_attrs,
+};
+
+static const struct attribute_group *pv_attr_groups[] = {
+	&pv_attr_group,
+	NULL,
+};
+
+/* Stack the members' limits; io_min is the chunk, io_opt a full stripe. */
+static void pv_volume_limits(struct pv_volume *vol, u32 width)
+{
+	struct pv_pool *pool = vol->pool;
+	struct request_queue *q = vol->disk->queue;
+	bool nonrot = true, discard = true, wc = false, fua = false;
+	u32 chunk = pool->geom.chunk_sectors << SECTOR_SHIFT, i;
+
+	blk_set_stacking_limits(&q->limits);
+	for (i = 0; i < pool->geom.nr_members; i++) {
+		struct block_device *bdev = pv_member_bdev(vol, i);
+
+		blk_stack_limits(&q->limits, &bdev_get_queue(bdev)->limits,
+				 pool->geom.data_offset);
+		nonrot &= bdev_nonrot(bdev);
+		discard &= bdev_max_discard_sectors(bdev) != 0;
+		wc |= bdev_write_cache(bdev);
+		fua |= bdev_fua(bdev);
+	}
+	if (!discard)
+		blk_queue_max_discard_sectors(q, 0);
+	blk_queue_io_min(q, chunk);
+	blk_queue_io_opt(q, chunk * width);
+	blk_queue_write_cache(q, wc, fua);
+	if (nonrot)
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, q);
+}
+
+/* A volume with its (not yet added) disk; takes over @map. */
+struct pv_volume *pv_volume_alloc(struct pv_pool *pool, const char *name,
+				  const u8 *uuid, u64 size, u64 ctime,
+				  struct pv_map *map)
+{
+	struct pv_volume *vol;
+	struct gendisk *disk;
+
+	vol = kzalloc(sizeof(*vol), GFP_KERNEL);
+	if (!vol)
+		return NULL;
+	vol->pool = pool;
+	strscpy(vol->name, name, sizeof(vol->name));
+	memcpy(vol->uuid, uuid, PODVOL_UUID_SIZE);
+	vol->size = size;
+	vol->ctime = ctime;
+	spin_lock_init(&vol->lock);
+	bio_list_init(&vol->deferred);
+	INIT_WORK(&vol->work, pv_work);
+	vol->index = ida_alloc_max(&pv_ida, MINORMASK, GFP_KERNEL);
+	if (vol->index < 0)
+		goto fail;
+	disk = pv_alloc_disk();
+	if (!disk)
+		goto fail_ida;
+	disk->major = pv_major;
+	disk->first_minor = vol->index;
+	disk->minors = 1;
+	disk->flags |= GENHD_FL_NO_PART;
+	disk->fops = &pv_fops;
+	disk->private_data = vol;
+	snprintf(disk->disk_name, DISK_NAME_LEN, "podvol%d", vol->index);
+	vol->disk = disk;
+	RCU_INIT_POINTER(vol->map, map);
+	pv_volume_limits(vol, map->min_width);
+	set_capacity(disk, size);
+	return vol;
+
+fail_ida:
+	ida_free(&pv_ida, vol->index);
+fail:
+	kfree(vol);
+	return NULL;
+}
+
+int pv_volume_add(struct pv_volume *vol)
+{
+	int ret = device_add_disk(NULL, vol->disk, pv_attr_groups);
+
+	if (!ret)
+		vol->added = true;
+	return ret;
+}
+
+void pv_volume_del(struct pv_volume *vol)
+{
+	if (vol->added)
+		del_gendisk(vol->disk);
+	vol->added = false;
+	flush_work(&vol->work);
+}
+
+void pv_volume_free(struct pv_volume *vol)
+{
+	pv_map_free(rcu_dereference_protected(vol->map, 1));
+	put_disk(vol->disk);
+	ida_free(&pv_ida, vol->index);
+	kfree(vol);
+}
+
+struct pv_volume *pv_volume_find(struct pv_pool *pool, const char *name)
+{
+	struct pv_volume *vol;
+
+	list_for_each_entry(vol, &pool->volumes, node)
+		if (!strcmp(vol->name, name))
+			return vol;
+	return NULL;
+}
+
+static int pv_check_size(u64 bytes, struct netlink_ext_ack *extack)
+{
+	if (!bytes || bytes % 4096 || bytes > (1ULL << 60)) {
+		pv_errmsg(extack, "volume size %llu is not a positive multiple of 4096 bytes",
+			  bytes);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int pv_running(struct pv_pool *pool, struct netlink_ext_ack *extack)
+{
+	if (pool->state == PODVOL_POOL_RUNNING)
+		return 0;
+	if (pool->state == PODVOL_POOL_PENDING)
+		pv_errmsg(extack, "pool %s is not running: %u of %u members present",
+			  pool->name, pool->nr_present, pool->geom.nr_members);
+	else
+		pv_errmsg(extack, "pool %s is read-only after a failed metadata write",
+			  pool->name);
+	return -EIO;
+}
+
+/* Allocate space for @vol (NULL: a new volume) to be @sectors long. */
+static int pv_volume_alloc_map(struct pv_pool *pool, struct pv_volume *vol,
+			       u64 sectors, struct pv_map **map,
+			       struct netlink_ext_ack *extack)
+{
+	u64 member_free[PODVOL_MAX_MEMBERS], free = 0;
+	const struct pv_map **maps;
+	u32 n, i;
+	int ret;
+
+	maps = kvcalloc(pool->nr_volumes + 1, sizeof(*maps), GFP_KERNEL);
+	if (!maps)
+		return -ENOMEM;
+	n = pv_pool_maps(pool, maps);
+	ret = pv_map_resize(&pool->geom, maps, n, vol ? pv_vol_map(vol) : NULL,
+			    sectors, map);
+	if (ret == -ENOSPC && !pv_space_free(&pool->geom, maps, n,
+					     member_free)) {
+		for (i = 0; i < pool->geom.nr_members; i++)
+			free += member_free[i];
+		pv_errmsg(extack, "pool %s has not enough free space: %llu bytes free",
+			  pool->name, free << SECTOR_SHIFT);
+	}
+	kvfree(maps);
+	return ret;
+}
+
+int pv_volume_create(struct pv_pool *pool, const char *name, u64 bytes,
+		     struct pv_volume **out, struct netlink_ext_ack *extack)
+{
+	u8 uuid[PODVOL_UUID_SIZE];
+	struct pv_volume *vol;
+	struct pv_map *map;
+	int ret;
+
+	lockdep_assert_held(&pv_lock);
+	ret = pv_running(pool, extack);
+	if (ret)
+		return ret;
+	if (!pv_name_valid(name)) {
+		pv_errmsg(extack, "invalid volume name \"%s\" (1-%d of A-Z a-z 0-9 . _ -, not starting with . or -)",
+			  name, PODVOL_NAME_MAX);
+		return -EINVAL;
+	}
+	ret = pv_check_size(bytes, extack);
+	if (ret)
+		return ret;
+	if (pv_volume_find(pool, name)) {
+		pv_errmsg(extack, "volume %s/%s already exists", pool->name, name);
+		return -EEXIST;
+	}
+	if (pool->nr_volumes >= PODVOL_MAX_VOLUMES) {
+		pv_errmsg(extack, "pool %s has the maximum of %d volumes",
+			  pool->name, PODVOL_MAX_VOLUMES);
+		return -ENOSPC;
+	}
+	ret = pv_volume_alloc_map(pool, NULL, bytes >> SECTOR_SHIFT, &map,
+				  extack);
+	if (ret)
+		return ret;
+	generate_random_uuid(uuid);
+	vol = pv_volume_alloc(pool, name, uuid, bytes >> SECTOR_SHIFT,
+			      ktime_get_real_seconds(), map);
+	if (!vol) {
+		pv_map_free(map);
+		return -ENOMEM;
+	}
+	ret = pv_pool_commit(pool, vol, NULL, NULL, NULL, 0, extack);
+	if (ret) {
+		pv_volume_free(vol);
+		return ret;
+	}
+	list_add_tail(&vol->node, &pool->volumes);
+	pool->nr_volumes++;
+	ret = pv_volume_add(vol);
+	if (ret) {
+		pv_errmsg(extack, "cannot add disk %s (error %d)",
+			  vol->disk->disk_name, ret);
+		/* Best effort: take it out of the metadata again. */
+		pv_pool_commit(pool, NULL, vol, NULL, NULL, 0, NULL);
+		list_del(&vol->node);
+		pool->nr_volumes--;
+		pv_volume_free(vol);
+		return ret;
+	}
+	pr_info("volume %s/%s created as %s, %llu bytes\n", pool->name, name,
+		vol->disk->disk_name, bytes);
+	*out = vol;
+	return 0;
+}
+
+int pv_volume_delete(struct pv_volume *vol, struct netlink_ext_ack *extack)
+{
+	struct pv_pool *pool = vol->pool;
+	int ret;
+
+	lockdep_assert_held(&pv_lock);
+	ret = pv_running(pool, extack);
+	if (ret)
+		return ret;
+	if (pv_volume_claim(vol)) {
+		pv_errmsg(extack, "volume %s/%s is open", pool->name, vol->name);
+		return -EBUSY;
+	}
+	ret = pv_pool_commit(pool, NULL, vol, NULL, NULL, 0, extack);
+	if (ret) {
+		pv_volume_unclaim(vol);
+		return ret;
+	}
+	list_del(&vol->node);
+	pool->nr_volumes--;
+	pr_info("volume %s/%s (%s) deleted\n", pool->name, vol->name,
+		vol->disk->disk_name);
+	pv_volume_del(vol);
+	pv_volume_free(vol);
+	return 0;
+}
+
+int pv_volume_resize(struct pv_volume *vol, u64 bytes,
+		     struct netlink_ext_ack *extack)
+{
+	struct pv_pool *pool = vol->pool;
+	u64 sectors = bytes >> SECTOR_SHIFT;
+	struct pv_map *map, *old;
+	bool shrink;
+	int ret;
+
+	lockdep_assert_held(&pv_lock);
+	ret = pv_running(pool, extack);
+	if (ret)
+		return ret;
+	ret = pv_check_size(bytes, extack);
+	if (ret)
+		return ret;
+	if (sectors == vol->size)
+		return 0;
+	shrink = sectors < vol->size;
+	if (shrink && pv_volume_claim(vol)) {
+		pv_errmsg(extack, "volume %s/%s is open: it can only grow while in use",
+			  pool->name, vol->name);
+		return -EBUSY;
+	}
+	ret = pv_volume_alloc_map(pool, vol, sectors, &map, extack);
+	if (ret)
+		goto out;
+	ret = pv_pool_commit(pool, NULL, NULL, vol, map, sectors, extack);
+	if (ret) {
+		pv_map_free(map);
+		goto out;
+	}
+	/* The map always covers the capacity, and I/O never sees a gap. */
+	old = pv_vol_map(vol);
+	if (shrink) {
+		WRITE_ONCE(vol->size, sectors);
+		set_capacity_and_notify(vol->disk, sectors);
+	}
+	rcu_assign_pointer(vol->map, map);
+	synchronize_rcu();
+	pv_map_free(old);
+	if (!shrink) {
+		WRITE_ONCE(vol->size, sectors);
+		set_capacity_and_notify(vol->disk, sectors);
+	}
+	blk_queue_io_opt(vol->disk->queue,
+			 (pool->geom.chunk_sectors << SECTOR_SHIFT) * map->min_width);
+	pr_info("volume %s/%s resized to %llu bytes\n", pool->name, vol->name,
+		bytes);
+out:
+	if (shrink)
+		pv_volume_unclaim(vol);
+	return ret;
+}
+
+int pv_volume_init(void)
+{
+	int ret;
+
+	ret = bioset_init(&pv_io_set, BIO_POOL_SIZE,
+			  offsetof(struct pv_io, clone), 0);
+	if (ret)
+		return ret;
+	/* Room for one split plus a range bio for every member. */
+	ret = bioset_init(&pv_split_set, 2 * PODVOL_MAX_MEMBERS, 0, 0);
+	if (ret)
+		goto fail_io;
+	pv_wq = alloc_workqueue("podvol", WQ_MEM_RECLAIM, 0);
+	if (!pv_wq) {
+		ret = -ENOMEM;
+		goto fail_split;
+	}
+	pv_major = register_blkdev(0, "podvol");
+	if (pv_major < 0) {
+		ret = pv_major;
+		goto fail_wq;
+	}
+	return 0;
+
+fail_wq:
+	destroy_workqueue(pv_wq);
+fail_split:
+	bioset_exit(&pv_split_set);
+fail_io:
+	bioset_exit(&pv_io_set);
+	return ret;
+}
+
+void pv_volume_exit(void)
+{
+	unregister_blkdev(pv_major, "podvol");
+	destroy_workqueue(pv_wq);
+	bioset_exit(&pv_split_set);
+	bioset_exit(&pv_io_set);
+	ida_destroy(&pv_ida);
+}
