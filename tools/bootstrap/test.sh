@@ -1,0 +1,284 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host-side tests of podnet-up and podvol-up: configuration parsing and
+# validation, and podvol-up's per-disk decisions (assemble / create / leave
+# alone) against stub podvolctl, blkid and modprobe commands.
+# KTAP-style output; non-zero exit on failure.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+
+ok() {		# ok RC DESC [OUTPUT]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		[ $# -gt 2 ] && printf '%s\n' "$3" | sed 's/^/# /'
+		failed=1
+	fi
+}
+
+# expect DESC WANT_RC PATTERN CMD...: CMD exits WANT_RC and its combined
+# output matches the extended regex PATTERN (empty: anything)
+expect() {
+	local desc=$1 want=$2 pat=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		ok 1 "$desc" "exit $rc, wanted $want; output:"$'\n'"$out"
+	elif [ -n "$pat" ] && ! grep -qE -- "$pat" <<<"$out"; then
+		ok 1 "$desc" "output does not match /$pat/:"$'\n'"$out"
+	else
+		ok 0 "$desc"
+	fi
+}
+
+# ------------------------------------------------------------- podnet-up --
+cd "$tmp"
+mkdir -p net
+cat > net/podnet0.conf <<'EOF'
+# node 1
+vni 42
+local 192.168.0.1
+port 6081
+ttl 64
+tos inherit
+df unset
+udpcsum on
+mtu 1400
+address 10.244.1.0/32
+address fd44:1::
+cluster-cidr 10.244.0.0/16
+cluster-cidr fd44::/16
+
+route 10.244.2.0/24 via 192.168.0.2	# node 2
+route 10.244.3.0/24 via 192.168.0.3
+route fd44:2::/64 via 192.168.0.2
+route 10.99.0.7 via fd00::3
+EOF
+expect "podnet-up --check accepts a full configuration" 0 \
+	'^route 10\.99\.0\.7/32 via fd00::3$' "$here/podnet-up" -c net --check podnet0
+out=$("$here/podnet-up" -c net --check podnet0 2>&1)
+[ "$(grep -c '^route ' <<<"$out")" = 4 ] &&
+	grep -qx 'link vni 42 port 6081 local 192.168.0.1 ttl 64 tos inherit df unset udpcsum' <<<"$out" &&
+	grep -qx 'address fd44:1::/128' <<<"$out" && grep -qx 'mtu 1400' <<<"$out"
+ok $? "podnet-up --check normalizes device arguments, host prefixes and routes" "$out"
+
+bad() {		# bad DESC PATTERN LINES...: a file with LINES is refused
+	local desc=$1 pat=$2
+	shift 2
+	printf '%s\n' "vni 1" "$@" > net/bad.conf
+	expect "podnet-up refuses $desc" 1 "$pat" "$here/podnet-up" -c net --check bad
+}
+bad "a VNI out of range" 'bad.conf:2: vni must be' "vni 16777216"
+bad "a bad port" 'bad.conf:2: port must be 1-65535' "port 0"
+bad "a bad underlay address" "bad.conf:2: local must be" "local 192.168.0.300"
+bad "a bad TTL" "bad.conf:2: ttl must be" "ttl 256"
+bad "a bad df" "bad.conf:2: df must be" "df maybe"
+bad "a bad on/off value" "bad.conf:2: udpcsum must be on or off" "udpcsum maybe"
+bad "a bad MTU" "bad.conf:2: mtu must be" "mtu 20"
+bad "an unknown setting" "bad.conf:2: unknown setting 'vnid'" "vnid 4"
+bad "a route without via" "bad.conf:3: expected 'route PREFIX via NODEADDR'" \
+	"" "route 10.0.0.0/8 192.168.0.1"
+bad "a route with a bad prefix" "bad.conf:2: invalid prefix '10.0.0.0/33'" \
+	"route 10.0.0.0/33 via 192.168.0.1"
+bad "a route with a bad node address" "bad.conf:2: invalid node address" \
+	"route 10.0.0.0/8 via node2"
+bad "a prefix given twice" "bad.conf:3: prefix 10.1.0.0/32 given twice \(first on line 2\)" \
+	"route 10.1.0.0 via 192.168.0.1" "route 10.1.0.0/32 via 192.168.0.2"
+bad "a setting with two values" "bad.conf:2: expected 'ttl VALUE'" "ttl 1 2"
+printf 'local 192.168.0.1\n' > net/novni.conf
+expect "podnet-up refuses a file without vni" 1 "novni.conf: missing 'vni VNI'" \
+	"$here/podnet-up" -c net --check novni
+expect "podnet-up names a missing file" 1 "net/nothere.conf: cannot read" \
+	"$here/podnet-up" -c net --check nothere
+expect "podnet-up refuses a device name with a slash" 1 "invalid device name" \
+	"$here/podnet-up" -c net --check ../podnet0
+
+# Dry run on a node without the device: the commands it would run.
+mkdir -p bin
+cat > bin/ip <<'EOF'
+#!/bin/sh
+case "$*" in
+"link show dev"*|"-o addr show"*|"link show"*) echo "Device does not exist." >&2; exit 1 ;;
+esac
+exit 0
+EOF
+cat > bin/podnetctl <<'EOF'
+#!/bin/sh
+echo "podnetctl: unexpected call: $*" >&2; exit 1
+EOF
+chmod +x bin/*
+out=$(PATH="$tmp/bin:$PATH" "$here/podnet-up" -n -c net podnet0 2>&1)
+rc=$?
+[ $rc = 0 ] &&
+	grep -qx '+ ip link add podnet0 type podnet vni 42 port 6081 local 192.168.0.1 ttl 64 tos inherit df unset udpcsum' <<<"$out" &&
+	grep -qx '+ ip route replace 10.244.0.0/16 dev podnet0 proto 149' <<<"$out" &&
+	grep -qx '+ podnetctl setconf podnet0 - <<EOF' <<<"$out" &&
+	grep -qx 'route 10.99.0.7/32 via fd00::3' <<<"$out"
+ok $? "podnet-up -n prints the device, address, kernel route and setconf commands" "$out"
+
+# ------------------------------------------------------------- podvol-up --
+cat > pools.conf <<'EOF'
+timeout 0
+pool fast chunk 128K
+	disk /dev/disk/by-id/nvme-a
+	disk /dev/disk/by-id/nvme-b
+pool slow
+	disk /dev/disk/by-id/sata-c
+EOF
+expect "podvol-up --check accepts pools with chunk and disks" 0 \
+	'^pool fast chunk 128K$' "$here/podvol-up" -c pools.conf --check
+out=$("$here/podvol-up" -c pools.conf --check 2>&1)
+[ "$(printf '%s\n' "$out" | tr '\n' '|')" = "timeout 0|pool fast chunk 128K|disk /dev/disk/by-id/nvme-a|disk /dev/disk/by-id/nvme-b|pool slow|disk /dev/disk/by-id/sata-c|" ]
+ok $? "podvol-up --check prints the pools normalized" "$out"
+
+pbad() {	# pbad DESC PATTERN LINES...
+	local desc=$1 pat=$2
+	shift 2
+	printf '%s\n' "$@" > bad-pools.conf
+	expect "podvol-up refuses $desc" 1 "$pat" "$here/podvol-up" -c bad-pools.conf --check
+}
+pbad "a disk outside a pool" "bad-pools.conf:1: 'disk' outside of a pool" "disk /dev/vda"
+pbad "a relative disk path" "bad-pools.conf:2: disk must be an absolute path" "pool a" "disk vda"
+pbad "a pool without disks" "bad-pools.conf:1: pool a has no disks" "pool a" "pool b" "disk /dev/vda"
+pbad "a pool defined twice" "bad-pools.conf:3: pool a defined twice" "pool a" "disk /dev/vda" "pool a"
+pbad "a disk listed twice" "bad-pools.conf:4: /dev/vda is already listed for pool a" \
+	"pool a" "disk /dev/vda" "pool b" "disk /dev/vda"
+pbad "a bad chunk size" "bad-pools.conf:1: chunk must be a power of two" "pool a chunk 3K" "disk /dev/vda"
+pbad "a too small chunk" "chunk must be a power of two of at least 4K" "pool a chunk 2K" "disk /dev/vda"
+pbad "a bad pool name" "bad-pools.conf:1: invalid pool name" "pool a/b" "disk /dev/vda"
+pbad "an unknown keyword" "bad-pools.conf:1: unknown keyword 'disks'" "disks /dev/vda"
+pbad "a bad timeout" "bad-pools.conf:1: expected 'timeout SECONDS'" "timeout soon"
+
+# Decisions, with disks as regular files and stub tools keeping state in $st.
+st=$tmp/state
+mkdir -p "$st" disks
+cat > bin/podvolctl <<'EOF'
+#!/bin/bash
+st=$PODVOL_TEST_STATE
+echo "podvolctl $*" >> "$st/calls"
+case "$1 $2" in
+"probe "*) [ -f "$2.member" ] && cat "$2.member" && exit 0; exit 1 ;;
+"pool show") [ -f "$st/pool-$3" ] || exit 1
+	echo "pool $3  state $(cat "$st/pool-$3")  uuid u"; exit 0 ;;
+"pool add") pool=$(sed -n 's/^PODVOL_POOL=//p' "$3.member")
+	n=$(sed -n 's/^PODVOL_MEMBERS=//p' "$3.member")
+	echo "$3" >> "$st/added-$pool"
+	if [ "$(sort -u "$st/added-$pool" | wc -l)" -ge "$n" ]; then
+		echo running > "$st/pool-$pool"
+	else
+		echo pending > "$st/pool-$pool"
+	fi ;;
+"pool create") echo running > "$st/pool-$3" ;;
+"pool stop") rm -f "$st/pool-$3" ;;
+esac
+exit 0
+EOF
+cat > bin/blkid <<'EOF'
+#!/bin/sh
+# blkid -p -o export DEV
+for a; do dev=$a; done
+[ -f "$dev.blkid" ] && { cat "$dev.blkid"; exit 0; }
+exit 2
+EOF
+printf '#!/bin/sh\nexit 0\n' > bin/modprobe
+chmod +x bin/*
+mkdir -p "$tmp/sys-podvol"
+
+pv() {	# pv ARGS...: podvol-up against the stubs
+	PATH="$tmp/bin:$PATH" PODVOL_TEST_STATE=$st PODVOL_UP_FAKE_DISKS=1 \
+		"$here/podvol-up" -c pools.conf "$@"
+}
+reset() { rm -rf "$st" disks; mkdir -p "$st" disks; : > "$st/calls"; }
+disks() { local d; for d; do : > "disks/$d"; done; }
+member() {	# member DISK POOL UUID INDEX COUNT
+	printf 'PODVOL_POOL=%s\nPODVOL_POOL_UUID=%s\nPODVOL_MEMBER=%s\nPODVOL_MEMBERS=%s\n' \
+		"$2" "$3" "$4" "$5" > "disks/$1.member"
+}
+conf() {	# conf POOL DISK...
+	local p=$1 d
+	shift
+	{ echo "timeout 0"; echo "pool $p"; for d; do echo "disk $tmp/disks/$d"; done; } > pools.conf
+}
+
+reset; disks a b; conf fast a b
+expect "first boot: blank disks make a new pool" 0 "fast: created on 2 blank disks" pv
+grep -q "pool create fast $tmp/disks/a $tmp/disks/b" "$st/calls"
+ok $? "first boot: podvolctl pool create gets every disk" "$(cat "$st/calls")"
+: > "$st/calls"
+expect "second run: the running pool is left as it is" 0 "fast: running" pv
+! grep -qE "create|add" "$st/calls"
+ok $? "second run: nothing created or added" "$(cat "$st/calls")"
+
+reset; disks a b; conf fast a b
+member a fast U1 0 2; member b fast U1 1 2
+expect "after a reboot: members are assembled" 0 "fast: assembled from 2 members" pv
+[ "$(grep -c 'pool add' "$st/calls")" = 2 ] && ! grep -q create "$st/calls"
+ok $? "after a reboot: pool add for each member, no create" "$(cat "$st/calls")"
+
+reset; disks a b; conf fast a b
+member a fast U1 0 2; echo running > "$st/pool-fast"
+: > "$st/calls"
+expect "members already assembled by udev: nothing to do" 0 "fast: running" pv
+
+reset; disks a b c; conf fast a b
+member a fast U1 0 3; member b fast U1 1 3
+expect "a member missing: the pool stays pending, with a message" 1 \
+	"fast: pending: 2 of 3 members present" pv
+
+reset; disks a b; conf fast a b
+printf 'TYPE=ext4\nUSAGE=filesystem\nLABEL=data\n' > disks/b.blkid
+expect "a disk with a filesystem is left alone, named with what is on it" 1 \
+	"disks/b \(.*\) has a ext4 filesystem labelled 'data': foreign data, left alone" pv
+! grep -q "pool create" "$st/calls"
+ok $? "a disk with a filesystem: no pool is created over it" "$(cat "$st/calls")"
+
+reset; disks a b; conf fast a b
+printf 'PTTYPE=gpt\n' > disks/a.blkid
+expect "a disk with a partition table is left alone" 1 "has a gpt partition table: foreign data" pv
+
+reset; disks a b; conf fast a b
+member b slow U9 0 1
+expect "a member of another pool is left alone" 1 \
+	"has a member of podvol pool 'slow' \(U9\): foreign data, left alone" pv
+! grep -qE "pool (create|add)" "$st/calls"
+ok $? "a member of another pool: nothing added or created" "$(cat "$st/calls")"
+
+reset; disks a b; conf fast a b
+member a fast U1 0 1; member b fast U2 0 1
+expect "two pools of the same name: the second is foreign" 0 \
+	"another pool also named 'fast' \(U2\)" pv
+
+reset; disks a b; conf fast a b c
+out=$(pv 2>&1)
+[ $? = 1 ] && grep -q "disks/c: no such disk" <<<"$out" && grep -q "fast: not created" <<<"$out" &&
+	! grep -q "pool create" "$st/calls"
+ok $? "a listed disk that does not exist: named, nothing created" "$out"
+
+reset; disks a b c; conf fast a b c
+member a fast U1 0 2; member b fast U1 1 2
+expect "a blank disk next to a complete pool is reported, pool assembled" 0 \
+	"disks/c is blank but the pool exists without it" pv
+
+reset; disks a b; conf fast a b
+expect "dry run prints the create and changes nothing" 0 "\+ podvolctl pool create fast" pv -n
+[ ! -e "$st/pool-fast" ]
+ok $? "dry run: no pool created"
+
+reset; disks a b; conf fast a b
+echo running > "$st/pool-fast"
+expect "--stop stops the pool" 0 "fast: stopped" pv --stop
+expect "--stop again: not assembled" 0 "fast: not assembled" pv --stop
+expect "an unknown pool on the command line is refused" 1 "pool nope is not in" pv nope
+
+# The shipped examples are valid.
+expect "examples/podnet0.conf is valid" 0 "^route " "$here/podnet-up" -c "$here/examples" --check podnet0
+expect "examples/pools.conf is valid" 0 "^pool fast chunk 64K" "$here/podvol-up" -c "$here/examples/pools.conf" --check
+
+echo "1..$n"
+exit $failed

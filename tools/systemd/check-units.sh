@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Host-side check of the units with systemd-analyze verify (their commands
+# pointed at the sources, since nothing is installed on the host).
+# KTAP-style output.
+here=$(cd "$(dirname "$0")" && pwd)
+bootstrap=$here/../bootstrap
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 failed=0
+if ! command -v systemd-analyze >/dev/null; then
+	echo "ok 1 - systemd units verify # SKIP no systemd-analyze"
+	echo "1..1"
+	exit 0
+fi
+for u in "$@"; do
+	sed "s|/usr/sbin/podnet-up|$bootstrap/podnet-up|; s|/usr/sbin/podvol-up|$bootstrap/podvol-up|" \
+		"$here/$u" > "$tmp/$u"
+	v=$u
+	case "$u" in *@.service) v=${u%@.service}@podnet0.service; cp "$tmp/$u" "$tmp/$v" ;; esac
+	n=$((n + 1))
+	out=$(cd "$tmp" && systemd-analyze verify --man=no "$tmp/$v" 2>&1 |
+		grep -v -e 'Unit .* not found' -e 'is not executable' -e '^$')
+	if [ -z "$out" ]; then
+		echo "ok $n - systemd-analyze verify $u"
+	else
+		echo "not ok $n - systemd-analyze verify $u"
+		echo "$out" | sed 's/^/# /'
+		failed=1
+	fi
+done
+# The ordering the documentation promises.
+n=$((n + 1))
+if grep -q '^After=network-online.target' "$here/podnet@.service" &&
+   grep -q '^Before=containerd.service crio.service' "$here/podnet@.service" &&
+   grep -q '^Before=containerd.service crio.service' "$here/podvol.service" &&
+   grep -q '^After=systemd-udev-trigger.service' "$here/podvol.service"; then
+	echo "ok $n - units are ordered after network-online/udev and before the container runtime"
+else
+	echo "not ok $n - units are ordered after network-online/udev and before the container runtime"
+	failed=1
+fi
+echo "1..$n"
+exit $failed
