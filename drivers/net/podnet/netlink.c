@@ -741,7 +741,13 @@ static const struct genl_multicast_group pn_mcgrps[] = {
 	{ .name = PODNET_MCGRP_ROUTES },
 };
 
+/*
+ * PODNET_CMD_ROUTE_NEW gives NLM_F_CREATE, NLM_F_EXCL and NLM_F_REPLACE
+ * their rtnetlink meaning; genetlink refuses those flags on commands at or
+ * above resv_start_op.  Attribute policies stay strict for every command.
+ */
 static struct genl_family pn_family __ro_after_init = {
+	.resv_start_op	= PODNET_CMD_MAX + 1,
 	.name		= PODNET_GENL_NAME,
 	.version	= PODNET_GENL_VERSION,
 	.maxattr	= PODNET_A_MAX,
