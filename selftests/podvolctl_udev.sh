@@ -117,16 +117,19 @@ t "/dev/podvol/u1/web still there" link_is /dev/podvol/u1/web "$web"
 t "pool stop u1" podvolctl pool stop u1
 
 # --- loop members: attaching the file emits "change", not "add" ------------------
+t "modprobe loop" modprobe loop
+settle
 for i in 0 1; do
 	truncate -s 96M "$tmp/f$i"
-	l=$(losetup -f --show "$tmp/f$i")
-	loops="$loops $l"
+	l=$(losetup -f --show "$tmp/f$i") && loops="$loops $l"
 done
 set -- $loops
-L0=$1 L1=$2
+L0=${1:-} L1=${2:-}
+t "two loop devices attached" test -n "$L1"
 settle
 t "pool create over $L0 $L1" podvolctl pool create lp --chunk 4K $L0 $L1
 t "volume create lp/x" podvolctl volume create lp/x 16M
+settle
 t "write lp/x" dd if="$tmp/data" of=/dev/podvol/lp/x bs=1M count=16 oflag=direct status=none
 t "pool stop lp" podvolctl pool stop lp
 t "detach the loop devices" losetup -d $L0 $L1
