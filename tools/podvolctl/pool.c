@@ -357,14 +357,21 @@ static int pool_create(int argc, char **argv)
 			goto out;
 		}
 	for (i = 0; i < ndisks; i++) {
-		problems += check_create_disk(&disks[i], &pools, force);
-		for (j = 0; j < i; j++)
-			if (disks[j].rdev && disks[j].rdev == disks[i].rdev) {
+		struct stat st;
+
+		/* a disk named twice is reported once, not checked twice */
+		if (stat(disks[i].arg, &st) == 0 && S_ISBLK(st.st_mode)) {
+			for (j = 0; j < i; j++)
+				if (disks[j].rdev == st.st_rdev)
+					break;
+			if (j < i) {
 				pv_err("disk %s is given twice (as %s and %s)",
-				       disks[i].path, disks[j].arg,
-				       disks[i].arg);
+				       disks[j].path, disks[j].arg, disks[i].arg);
 				problems++;
+				continue;
 			}
+		}
+		problems += check_create_disk(&disks[i], &pools, force);
 	}
 	if (problems) {
 		ret = -EINVAL;
