@@ -143,7 +143,8 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	nl->extack[0] = '\0';
 	nl->extack_off = 0;
 	nlh->nlmsg_seq = seq;
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+	/* NLM_F_EXCL shares its bit with NLM_F_MATCH: test for both dump bits. */
+	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	if (nlh->nlmsg_len > 65536)
 		grow_sndbuf(nl, nlh->nlmsg_len);
