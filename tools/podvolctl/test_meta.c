@@ -244,9 +244,11 @@ static void expect(const char *tool, int want_rc, const char *want,
 	int rc = run(tool, &out, "%s", args);
 	bool ok = rc == want_rc && (!want || strstr(out, want));
 
-	test_result(ok, "%s (podvolctl %s: exit %d)", desc, args, rc);
+	/* the description stays free of the temporary directory's name */
+	test_result(ok, "%s (exit %d)", desc, rc);
 	if (!ok) {
-		printf("# want exit %d and \"%s\"; got:\n", want_rc, want ? want : "");
+		printf("# podvolctl %s\n# want exit %d and \"%s\"; got:\n", args,
+		       want_rc, want ? want : "");
 		show(out);
 	}
 	free(out);
