@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# podnet between three nodes: every pod pair pings over IPv4 and IPv6,
+# with an IPv4 underlay and with an IPv6 underlay, and a TCP bulk transfer
+# arrives intact.
+# vm-timeout: 1200
+set -u
+. "$(dirname "$0")/podnet_lib.sh"
+
+echo "KTAP version 1"
+t "modprobe podnet" modprobe podnet
+
+pods="p11 p12 p21 p22 p31 p32"
+addr4() { echo 10.244.${1:1:1}.1${1:2:1}; }
+addr6() { echo fd44:${1:1:1}::1${1:2:1}; }
+
+for ul in 4 6; do
+	if ! out=$(cluster_up $ul 2>&1); then
+		report 1 "IPv$ul underlay: cluster set up" "$out"
+		cluster_down
+		continue
+	fi
+	report 0 "IPv$ul underlay: cluster set up"
+	for fam in 4 6; do
+		bad=""
+		for a in $pods; do
+			for b in $pods; do
+				[ $a = $b ] && continue
+				pings $a "$(addr$fam $b)" || bad="$bad $a->$b"
+			done
+		done
+		report "$([ -z "$bad" ]; echo $?)" \
+			"IPv$ul underlay: all pod pairs ping over IPv$fam" "failed:$bad"
+	done
+
+	# TCP bulk transfer, content checked, pod on node 1 -> pod on node 3.
+	dst=$(addr$ul p32)
+	N p32 $PY - "$dst" >/tmp/bulk.rx 2>&1 <<'EOF' &
+import hashlib, socket, sys
+s = socket.socket(socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(120)
+c, _ = s.accept(); c.settimeout(120); h = hashlib.sha256(); n = 0
+while True:
+    d = c.recv(65536)
+    if not d: break
+    h.update(d); n += len(d)
+print(n, h.hexdigest())
+EOF
+	srv=$!
+	sleep 1
+	sent=$(N p11 $PY - "$dst" 2>&1 <<'EOF'
+import hashlib, os, socket, sys, time
+data = os.urandom(1 << 20) * 4
+for i in range(20):
+    try:
+        s = socket.create_connection((sys.argv[1], 5001), timeout=10); break
+    except OSError: time.sleep(0.3)
+s.settimeout(None); s.sendall(data); s.close()
+print(len(data), hashlib.sha256(data).hexdigest())
+EOF
+)
+	wait $srv
+	got=$(cat /tmp/bulk.rx)
+	[ -n "$sent" ] && [ "$sent" = "$got" ]
+	report $? "IPv$ul underlay: 4 MiB TCP transfer arrives intact" \
+		"sent: $sent; received: $got"
+
+	# Counters: the route to node 3 carried the transfer.
+	tx=$(N n1 podnetctl -j route show dev podnet0 |
+	     jq "[.[] | select(.via == \"$([ $ul = 4 ] && echo 192.168.0.3 || echo fd00::3)\") | .tx_bytes] | add")
+	[ "${tx:-0}" -gt 4000000 ]
+	report $? "IPv$ul underlay: route counters count the transfer" "tx_bytes=$tx"
+	cluster_down
+done
+finish
