@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# DKMS: scripts/dkms-install.sh registers the sources, dkms builds both
+# modules against the installed headers of the running kernel and installs
+# them; modprobe then loads DKMS's build; dkms remove takes them away.
+# Stock kernel only: the debug kernel's build tree is not installed as
+# /lib/modules/KVER/build headers in the guest.
+# vm-timeout: 900
+n=0 failed=0
+t() {	# t DESC CMD...
+	local desc=$1 out
+	shift
+	n=$((n + 1))
+	if out=$("$@" 2>&1); then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		printf '%s\n' "$out" | tail -30 | sed 's/^/# /'
+		failed=1
+	fi
+}
+skip_all() {
+	for d in "dkms-install.sh registers and builds the modules" \
+		 "dkms installs podnet and podvol" "modprobe loads the DKMS builds" \
+		 "dkms remove uninstalls them"; do
+		n=$((n + 1))
+		echo "ok $n - $d # SKIP $1"
+	done
+	echo "1..$n"
+	exit 0
+}
+
+kver=$(uname -r)
+src=${PODKIT_SRC:-/work/main}
+[ "${PODKIT_KERNEL:-stock}" = debug ] &&
+	skip_all "debug kernel: no installed headers package for it in the guest"
+[ -e "/lib/modules/$kver/build/Makefile" ] || skip_all "no headers for $kver"
+command -v dkms >/dev/null || skip_all "dkms not installed"
+
+# What the dkms package and a booted system provide and this guest's fresh
+# tmpfs /var and bare devtmpfs do not: the DKMS tree and /dev/fd.
+mkdir -p /var/lib/dkms
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+
+# A node installed through DKMS only: remove the modules `make install` put
+# into the guest so that the DKMS build is the only one modprobe can find
+# (dkms install runs depmod).
+find "/lib/modules/$kver/updates" -name 'pod*.ko*' -not -path '*/dkms/*' -delete
+
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$src/dkms.conf")
+t "dkms-install.sh registers and builds the modules ($kver)" \
+	"$src/scripts/dkms-install.sh" -k "$kver"
+t "dkms status says installed" \
+	sh -c "dkms status -m podkit -v $ver -k $kver | grep -q ': installed'"
+for m in podnet podvol; do
+	t "$m installed by dkms under updates/dkms" \
+		sh -c "modinfo -n $m | grep -q '/updates/dkms/$m.ko'"
+	t "$m vermagic matches the running kernel" \
+		sh -c "modinfo -F vermagic $m | grep -q '^$kver '"
+	t "modprobe $m loads the DKMS build" \
+		sh -c "modprobe $m && [ \"\$(cat /sys/module/$m/srcversion)\" = \"\$(modinfo -F srcversion $m)\" ]"
+done
+t "podnet device from the DKMS module" \
+	sh -c 'ip link add pn-dkms type podnet vni 7 && podnetctl show pn-dkms >/dev/null && ip link del pn-dkms'
+t "modules unload" modprobe -r podnet podvol
+t "dkms-install.sh --remove uninstalls them" "$src/scripts/dkms-install.sh" --remove
+t "no module left after remove" sh -c "! modinfo -n podnet 2>/dev/null && ! modinfo -n podvol 2>/dev/null"
+echo "1..$n"
+exit $failed
