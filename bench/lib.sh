@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers of the guest-side benchmark scripts (sourced, POSIX sh + bash).
+#
+# Every measurement is printed as one line "@@BENCH <json>" on stdout; the
+# host (scripts/bench.sh) collects those lines from the guest console and
+# bench/report.py turns them into the table, the JSON and the chart.
+# Progress messages go to stderr prefixed with "bench:".
+
+: "${BENCH_QUICK:=0}"
+if [ "$BENCH_QUICK" = 1 ]; then
+	: "${BENCH_REPS:=1}" "${BENCH_NET_TIME:=2}" "${BENCH_BLK_RUNTIME:=1}"
+	: "${BENCH_MEMBER_MB:=64}"
+else
+	: "${BENCH_REPS:=3}" "${BENCH_NET_TIME:=5}" "${BENCH_BLK_RUNTIME:=2}"
+	: "${BENCH_MEMBER_MB:=256}"
+fi
+: "${BENCH_SUITES:=net block}"
+: "${BENCH_NET_CANDS:=noencap geneve vxlan podnet}"
+: "${BENCH_NET_TESTS:=tcp1 tcp4 rr udp64}"
+: "${BENCH_OVERLAY_MTU:=1450}"
+: "${BENCH_BLK_MEMBERS:=nullb loop}"
+: "${BENCH_BLK_CANDS:=raw1 raw4 dmstripe md0 podvol}"
+: "${BENCH_BLK_JOBS:=rr4k_qd1 rw4k_qd1 rr4k_qd32 rw4k_qd32 sr1m sw1m mis128k fsync4k}"
+: "${BENCH_CHUNK_KB:=64}"
+: "${BENCH_PERF:=0}"          # 1: perf record podnet/podvol runs (investigation)
+: "${BENCH_WORK:=/tmp/bench}"
+export BENCH_QUICK BENCH_REPS BENCH_NET_TIME BENCH_BLK_RUNTIME BENCH_MEMBER_MB \
+	BENCH_SUITES BENCH_NET_CANDS BENCH_NET_TESTS BENCH_OVERLAY_MTU \
+	BENCH_BLK_MEMBERS BENCH_BLK_CANDS BENCH_BLK_JOBS BENCH_CHUNK_KB BENCH_PERF BENCH_WORK
+
+mkdir -p "$BENCH_WORK"
+
+log() { echo "bench: $*" >&2; }
+
+# emit JSON: print one record for the host.
+emit() { printf '@@BENCH %s\n' "$1"; }
+
+# json_str STRING: STRING as a JSON string literal.
+json_str() {
+	printf '"%s"' "$(printf '%s' "$1" | tr '\n\t' '  ' | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g')"
+}
+
+# unavailable SUITE CAND REASON: the candidate could not be measured.
+unavailable() {
+	log "$1/$2 unavailable: $3"
+	emit "{\"type\":\"unavailable\",\"suite\":\"$1\",\"cand\":\"$2\",\"reason\":$(json_str "$3")}"
+}
+
+# error SUITE CAND TEST REP REASON: one measurement failed.
+error_rec() {
+	log "$1/$2/$3 rep $4 failed: $5"
+	emit "{\"type\":\"error\",\"suite\":\"$1\",\"cand\":\"$2\",\"test\":\"$3\",\"rep\":$4,\"reason\":$(json_str "$5")}"
+}
+
+# rotate N LIST...: LIST rotated left by N (alternates the order of the
+# candidates from one repetition to the next).
+rotate() {
+	n=$1; shift
+	c=$#
+	[ "$c" -eq 0 ] && return
+	n=$((n % c))
+	i=0
+	for x in "$@"; do
+		[ $i -ge $n ] && printf '%s ' "$x"
+		i=$((i + 1))
+	done
+	i=0
+	for x in "$@"; do
+		[ $i -lt $n ] && printf '%s ' "$x"
+		i=$((i + 1))
+	done
+}
+
+# cpu_busy: busy jiffies of all CPUs since boot (everything but idle/iowait).
+cpu_busy() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
+# Time budget.  BENCH_BUDGET_S (set by scripts/bench.sh from the 30 minute
+# limit) is split over the suites by run-in-guest.sh, which exports
+# BENCH_DEADLINE (seconds of uptime) for the suite it starts.  A suite always
+# runs its first repetition; a further one only when the previous one,
+# repeated, would end before the deadline.
+now() { cut -d. -f1 /proc/uptime; }
+
+# rep_fits REP SECONDS_OF_LAST_REP [DEADLINE]
+rep_fits() {
+	dl=${3:-${BENCH_DEADLINE:-0}}
+	[ "$1" -le 1 ] && return 0
+	[ "$dl" -le 0 ] && return 0
+	[ $(( $(now) + $2 )) -le "$dl" ]
+}
+
+note() {
+	log "$1"
+	emit "{\"type\":\"note\",\"text\":$(json_str "$1")}"
+}

@@ -1,0 +1,396 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the "@@BENCH" records of a `make bench` run into a report.
+
+usage: report.py RAWLOG OUTDIR
+
+Writes OUTDIR/results.md (the tables), OUTDIR/results.json (every figure:
+medians, spreads, the single values, ratios and target verdicts),
+OUTDIR/ratios.dat + ratios.gp and OUTDIR/ratios.png (gnuplot), and
+OUTDIR/perf.txt when the run recorded profiles (BENCH_PERF=1).
+Prints the markdown to stdout.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+NET_ANCHORS = ["noencap", "geneve", "vxlan"]
+NET_CAND = "podnet"
+BLK_ANCHORS = ["raw1", "raw4", "dmstripe", "md0"]
+BLK_CAND = "podvol"
+
+CAND_LABEL = {
+    "noencap": "no encap", "geneve": "geneve L3", "vxlan": "vxlan", "podnet": "podnet",
+    "raw1": "raw 1 member", "raw4": "raw aggregate", "dmstripe": "dm-stripe",
+    "md0": "md raid0", "podvol": "podvol",
+}
+
+# metric -> (label, unit, better): better is "H" (higher) or "L" (lower);
+# "I" is informational (no ratio).
+METRICS = {
+    "gbit_s": ("throughput", "Gbit/s", "H"),
+    "cpu_s_per_gb": ("CPU per GB", "CPU-s/GB", "L"),
+    "retrans": ("retransmits", "", "I"),
+    "lat_us": ("mean latency", "us", "L"),
+    "p99_us": ("p99 latency", "us", "L"),
+    "ktps": ("transactions", "k/s", "H"),
+    "kpps": ("rate received", "kpps", "H"),
+    "sent_kpps": ("rate sent", "kpps", "I"),
+    "loss_pct": ("loss", "%", "I"),
+    "cpu_util": ("CPUs busy", "", "I"),
+    "iops": ("IOPS", "", "H"),
+    "mib_s": ("throughput", "MiB/s", "H"),
+}
+
+NET_TESTS = {
+    "tcp1": ("TCP 1 stream", ["gbit_s", "cpu_s_per_gb", "retrans"]),
+    "tcp4": ("TCP 4 streams", ["gbit_s", "cpu_s_per_gb", "retrans"]),
+    "rr": ("TCP RR 64 B (half RTT)", ["lat_us", "p99_us", "ktps"]),
+    "udp64": ("UDP 64 B", ["kpps", "loss_pct"]),
+}
+
+BLK_JOBS = {
+    "rr4k_qd1": "4k randread QD1",
+    "rw4k_qd1": "4k randwrite QD1",
+    "rr4k_qd32": "4k randread QD32 x jobs",
+    "rw4k_qd32": "4k randwrite QD32 x jobs",
+    "sr1m": "1M seq read QD8",
+    "sw1m": "1M seq write QD8",
+    "mis128k": "128k misaligned randrw QD8",
+    "fsync4k": "4k randwrite + fsync QD1",
+}
+BLK_METRICS = ["iops", "mib_s", "lat_us", "p99_us"]
+# Large-block jobs are shown in MiB/s, 4k jobs in IOPS (results.json has both).
+BLK_SHOWN = {"sr1m": "mib_s", "sw1m": "mib_s", "mis128k": "mib_s"}
+# Jobs with fewer requests in flight than there are members: their raw
+# reference is one member (one request at a time touches one member).
+BLK_SERIAL_JOBS = {"rr4k_qd1", "rw4k_qd1", "fsync4k"}
+
+# Targets of issue 6 (reported, not asserted).
+NET_TARGETS = [  # (test, metric, anchor, op, bound)
+    ("tcp1", "gbit_s", "geneve", ">=", 1.0),
+    ("tcp1", "gbit_s", "noencap", ">=", 0.9),
+    ("tcp4", "gbit_s", "geneve", ">=", 1.0),
+    ("tcp4", "gbit_s", "noencap", ">=", 0.9),
+    ("rr", "lat_us", "geneve", "<=", 1.05),
+]
+BLK_TARGET_METRICS = ["iops", "mib_s"]
+
+
+def parse(path):
+    recs, perf, cur = [], [], None
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if line.startswith("@@BENCH "):
+                try:
+                    recs.append(json.loads(line[8:]))
+                except ValueError:
+                    pass
+            elif line.startswith("@@PERF ") and line.endswith(" begin"):
+                cur = [line[7:-6]]
+            elif line.startswith("@@PERF ") and line.endswith(" end"):
+                if cur:
+                    perf.append(cur)
+                cur = None
+            elif cur is not None:
+                cur.append(line)
+    return recs, perf
+
+
+def stats(vals):
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return None
+    med = statistics.median(vals)
+    lo, hi = min(vals), max(vals)
+    return {"median": med, "min": lo, "max": hi, "n": len(vals),
+            "spread_pct": (100.0 * (hi - lo) / med) if med else 0.0,
+            "values": vals}
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 100:
+        return f"{v:.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    if a >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3f}"
+
+
+def cell(s):
+    if not s:
+        return "-"
+    if s["n"] > 1:
+        return f"{fmt(s['median'])} ±{s['spread_pct']:.0f}%"
+    return fmt(s["median"])
+
+
+def ratio(c, a):
+    if not c or not a or not a["median"]:
+        return None
+    return c["median"] / a["median"]
+
+
+def verdict(c, a, op, bound):
+    """met / MISSED / within spread (the miss is smaller than the noise)."""
+    r = ratio(c, a)
+    if r is None:
+        return None, "n/a"
+    ok = r >= bound if op == ">=" else r <= bound
+    if ok:
+        return r, "met"
+    # Could the two medians be this far apart by noise alone?
+    noise = (c["spread_pct"] + a["spread_pct"]) / 100.0 / 2
+    if c["n"] > 1 and a["n"] > 1 and abs(r - bound) <= noise * bound:
+        return r, "missed (within spread)"
+    return r, "MISSED"
+
+
+def best(metric, anchors):
+    have = [(k, s) for k, s in anchors.items() if s]
+    if not have:
+        return None, None
+    better = METRICS[metric][2]
+    k, s = (max if better == "H" else min)(have, key=lambda x: x[1]["median"])
+    return k, s
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    raw, outdir = sys.argv[1], sys.argv[2]
+    os.makedirs(outdir, exist_ok=True)
+    recs, perf = parse(raw)
+
+    meta = next((r for r in recs if r.get("type") == "meta"), {})
+    done = any(r.get("type") == "done" for r in recs)
+    unavail = {}
+    for r in recs:
+        if r.get("type") == "unavailable":
+            unavail.setdefault((r["suite"], r["cand"]), []).append(r["reason"])
+    errors = [r for r in recs if r.get("type") == "error"]
+    vals = {}
+    for r in recs:
+        if r.get("type") != "result":
+            continue
+        for m, v in r["m"].items():
+            key = (r["suite"], r.get("member", ""), r["test"], r["cand"], m)
+            vals.setdefault(key, []).append(v)
+    st = {k: stats(v) for k, v in vals.items()}
+
+    def get(suite, member, test, cand, metric):
+        return st.get((suite, member, test, cand, metric))
+
+    out = {"generated": time.strftime("%Y-%m-%d %H:%M:%S"), "meta": meta,
+           "complete": done,
+           "unavailable": [{"suite": s, "cand": c, "reasons": sorted(set(rs))}
+                           for (s, c), rs in unavail.items()],
+           "errors": errors, "net": [], "block": [], "targets": []}
+    md = []
+    md.append("# podkit benchmark")
+    md.append("")
+    md.append(f"Kernel {meta.get('kernel', '?')}, {meta.get('cpus', '?')} vCPUs, "
+              f"{meta.get('mem_mb', '?')} MiB (QEMU TCG guest); "
+              f"{meta.get('reps', '?')} repetitions per figure, candidates alternated; "
+              f"network {meta.get('net_time_s', '?')} s per test, "
+              f"fio {meta.get('blk_runtime_s', '?')} s per job; members "
+              f"{meta.get('member_mb', '?')} MiB, chunk {meta.get('chunk_kb', '?')} KiB, "
+              f"overlay MTU {meta.get('overlay_mtu', '?')}"
+              + (" (BENCH_QUICK smoke run)" if meta.get("quick") else "") + ".")
+    md.append("Cells: median ±spread (max-min over the repetitions, % of the median). "
+              "Ratios are candidate/anchor medians; for latencies and CPU/GB lower is better.")
+    if not done:
+        md.append("")
+        md.append("**The run did not complete: the figures below are partial.**")
+    if unavail:
+        md.append("")
+        md.append("Not measured:")
+        for (s, c), rs in sorted(unavail.items()):
+            md.append(f"- {s} {CAND_LABEL.get(c, c)}: {'; '.join(sorted(set(rs)))}")
+    if errors:
+        md.append("")
+        md.append(f"{len(errors)} measurement(s) failed (details in results.json), e.g.: "
+                  f"{errors[0]['suite']} {errors[0]['cand']} {errors[0]['test']}: "
+                  f"{errors[0]['reason'][:200]}")
+
+    chart = []  # (label, ratio_vs_A, ratio_vs_B) as "performance" ratios (>1 better)
+
+    def perf_ratio(r, metric):
+        if r is None:
+            return None
+        return 1.0 / r if METRICS[metric][2] == "L" and r else r
+
+    # ---- network
+    if any(k[0] == "net" for k in st):
+        md.append("")
+        md.append("## Network: pod to pod across two nodes (veth underlay)")
+        md.append("")
+        cols = NET_ANCHORS + [NET_CAND]
+        md.append("| test | metric | " + " | ".join(CAND_LABEL[c] for c in cols)
+                  + " | podnet / best anchor | podnet / geneve | podnet / no encap |")
+        md.append("|" + "---|" * (len(cols) + 5))
+        for t, (tlabel, metrics) in NET_TESTS.items():
+            for m in metrics:
+                row = {c: get("net", "veth", t, c, m) for c in cols}
+                if not any(row.values()):
+                    continue
+                label, unit, better = METRICS[m]
+                anchors = {c: row[c] for c in NET_ANCHORS}
+                bk, bs = best(m, anchors) if better != "I" else (None, None)
+                c = row[NET_CAND]
+                r_best = ratio(c, bs) if better != "I" else None
+                r_gn = ratio(c, row["geneve"]) if better != "I" else None
+                r_ne = ratio(c, row["noencap"]) if better != "I" else None
+                md.append(f"| {tlabel} | {label}{' (' + unit + ')' if unit else ''} | "
+                          + " | ".join(cell(row[x]) for x in cols)
+                          + f" | {fmt(r_best) + ' (' + CAND_LABEL[bk] + ')' if r_best else '-'}"
+                          + f" | {fmt(r_gn) if r_gn else '-'} | {fmt(r_ne) if r_ne else '-'} |")
+                out["net"].append({"test": t, "metric": m, "unit": unit, "better": better,
+                                   "figures": row, "best_anchor": bk,
+                                   "ratio_best": r_best, "ratio_geneve": r_gn,
+                                   "ratio_noencap": r_ne})
+                if m in ("gbit_s", "lat_us", "kpps") and c:
+                    chart.append((f"net {t} {label}", perf_ratio(r_gn, m), perf_ratio(r_ne, m)))
+        for t, m, a, op, bound in NET_TARGETS:
+            c, an = get("net", "veth", t, NET_CAND, m), get("net", "veth", t, a, m)
+            r, v = verdict(c, an, op, bound)
+            if c is None:
+                v = "podnet not measured"
+            out["targets"].append({"suite": "net", "test": t, "metric": m, "anchor": a,
+                                   "target": f"{op} {bound}", "ratio": r, "verdict": v})
+
+    # ---- block
+    kinds = sorted({k[1] for k in st if k[0] == "block"}, key=lambda x: (x != "nullb", x))
+    for kind in kinds:
+        md.append("")
+        md.append(f"## Block: 4 {'null_blk (memory_backed=1)' if kind == 'nullb' else 'loop on tmpfs' if kind == 'loop' else kind} members")
+        md.append("")
+        cols = BLK_ANCHORS + [BLK_CAND]
+        md.append("| job | metric | " + " | ".join(CAND_LABEL[c] for c in cols)
+                  + " | podvol / best anchor | podvol / dm-stripe | podvol / raw |")
+        md.append("|" + "---|" * (len(cols) + 5))
+        for j, jlabel in BLK_JOBS.items():
+            rawref = "raw1" if j in BLK_SERIAL_JOBS else "raw4"
+            for m in BLK_METRICS:
+                shown = m not in ("iops", "mib_s") or BLK_SHOWN.get(j, "iops") == m
+                row = {c: get("block", kind, j, c, m) for c in cols}
+                if not any(row.values()):
+                    continue
+                label, unit, better = METRICS[m]
+                anchors = {c: row[c] for c in ("dmstripe", "md0", rawref)}
+                bk, bs = best(m, anchors)
+                c = row[BLK_CAND]
+                r_best, r_dm, r_raw = ratio(c, bs), ratio(c, row["dmstripe"]), ratio(c, row[rawref])
+                if shown:
+                    md.append(f"| {jlabel} | {label}{' (' + unit + ')' if unit else ''} | "
+                          + " | ".join(cell(row[x]) for x in cols)
+                          + f" | {fmt(r_best) + ' (' + CAND_LABEL[bk] + ')' if r_best else '-'}"
+                          + f" | {fmt(r_dm) if r_dm else '-'}"
+                          + f" | {fmt(r_raw) + ' (' + rawref + ')' if r_raw else '-'} |")
+                out["block"].append({"member": kind, "job": j, "metric": m, "unit": unit,
+                                     "better": better, "figures": row, "best_anchor": bk,
+                                     "raw_reference": rawref, "ratio_best": r_best,
+                                     "ratio_dmstripe": r_dm, "ratio_raw": r_raw})
+                if m == BLK_SHOWN.get(j, "iops") and c:
+                    chart.append((f"{kind} {j}", r_dm, r_raw))
+            for m in BLK_TARGET_METRICS:
+                c = get("block", kind, j, BLK_CAND, m)
+                for a, bound in (("dmstripe", 1.0), (rawref, 0.9)):
+                    an = get("block", kind, j, a, m)
+                    if an is None:
+                        continue
+                    r, v = verdict(c, an, ">=", bound)
+                    if c is None:
+                        v = "podvol not measured"
+                    out["targets"].append({"suite": "block", "member": kind, "test": j,
+                                           "metric": m, "anchor": a, "target": f">= {bound}",
+                                           "ratio": r, "verdict": v})
+
+    # ---- targets summary
+    if out["targets"]:
+        md.append("")
+        md.append("## Targets")
+        md.append("")
+        md.append("| suite | test | metric | vs | target | ratio | verdict |")
+        md.append("|---|---|---|---|---|---|---|")
+        for t in out["targets"]:
+            if t["suite"] == "block" and t["metric"] == "mib_s":
+                continue  # same verdict as IOPS for a fixed block size
+            name = t["test"] if t["suite"] == "net" else f"{t['member']} {t['test']}"
+            md.append(f"| {t['suite']} | {name} | {METRICS[t['metric']][0]} | "
+                      f"{CAND_LABEL.get(t['anchor'], t['anchor'])} | {t['target']} | "
+                      f"{fmt(t['ratio']) if t['ratio'] else '-'} | {t['verdict']} |")
+        met = sum(1 for t in out["targets"] if t["verdict"] == "met")
+        missed = sum(1 for t in out["targets"] if t["verdict"].startswith("MISSED"))
+        noise = sum(1 for t in out["targets"] if "within spread" in t["verdict"])
+        na = len(out["targets"]) - met - missed - noise
+        md.append("")
+        md.append(f"Targets: {met} met, {missed} missed, {noise} missed within the spread, "
+                  f"{na} not measured (IOPS and MiB/s counted separately).")
+
+    # ---- chart
+    out["chart"] = [{"label": l, "vs_a": a, "vs_b": b} for l, a, b in chart]
+    png = os.path.join(outdir, "ratios.png")
+    if chart:
+        dat = os.path.join(outdir, "ratios.dat")
+        with open(dat, "w") as f:
+            f.write("# label vs_anchor vs_limit\n")
+            for l, a, b in chart:
+                f.write(f"\"{l}\" {a if a else 0:.4f} {b if b else 0:.4f}\n")
+        gp = os.path.join(outdir, "ratios.gp")
+        with open(gp, "w") as f:
+            f.write(f"""set terminal pngcairo size {max(900, 60 * len(chart) + 200)},600 font ",9"
+set output "{png}"
+set title "podnet / podvol relative to the anchors (same run; >1 is better; latency inverted)"
+set termoption noenhanced
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set yrange [0:*]
+set grid ytics
+set xtics rotate by -40 scale 0
+set key top left
+set arrow from graph 0, first 1.0 to graph 1, first 1.0 nohead lw 2 lc rgb "dark-green"
+set arrow from graph 0, first 0.9 to graph 1, first 0.9 nohead lw 1 dt 2 lc rgb "red"
+plot "{dat}" using 2:xtic(1) title "vs geneve (net) / dm-stripe (block): target 1.0", \\
+     "" using 3 title "vs no encap (net) / raw (block): target 0.9"
+""")
+        try:
+            r = subprocess.run(["gnuplot", gp], capture_output=True, text=True, timeout=60)
+            if r.returncode != 0:
+                print(f"report: gnuplot failed: {r.stderr.strip()[:300]}", file=sys.stderr)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            print(f"report: gnuplot not run: {e}", file=sys.stderr)
+    if os.path.exists(png):
+        md.append("")
+        md.append("Chart of the ratios: ratios.png")
+
+    if perf:
+        with open(os.path.join(outdir, "perf.txt"), "w") as f:
+            for p in perf:
+                f.write(f"==== {p[0]}\n" + "\n".join(p[1:]) + "\n\n")
+        md.append("Profiles (BENCH_PERF=1): perf.txt")
+
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(outdir, "results.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(outdir, "results.json"), "w") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()
