@@ -1,0 +1,224 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# podnet-up as a node runs it at boot: three nodes (network namespaces on a
+# bridge underlay, their /etc/podnet/podnet0.conf provided through
+# /etc/netns/NODE/ as `ip netns exec` does), one pod each.  Covers creation
+# from the file, idempotence (a second run changes nothing, not even the
+# route table generation), an atomic route table replace while traffic
+# flows (one table swap, no packet lost, counters kept), in-place and
+# recreating parameter changes, removal of what left the file, refusal of a
+# broken file, and --down.
+# vm-timeout: 900
+set -u
+
+n=0 failed=0
+cleanup() {
+	for i in 1 2 3; do
+		ip netns del p$i 2>/dev/null
+		ip netns del n$i 2>/dev/null
+	done
+	ip link del br0 2>/dev/null
+	rm -rf /etc/netns/n1 /etc/netns/n2 /etc/netns/n3
+}
+trap cleanup EXIT
+
+report() {	# report RC DESC [OUTPUT]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		[ $# -gt 2 ] && printf '%s\n' "$3" | sed 's/^/# /'
+		failed=1
+	fi
+}
+t() {		# t DESC CMD...: CMD succeeds
+	local desc=$1 out
+	shift
+	out=$("$@" 2>&1)
+	report $? "$desc" "$out"
+}
+N() { ip netns exec "$@"; }
+show() { N "n$1" podnetctl -j show podnet0 | jq -r ".[0].$2"; }
+ifindex() { N "n$1" cat /sys/class/net/podnet0/ifindex; }
+pings() { N "$1" ping -c 1 -W 2 "$2" >/dev/null 2>&1 || N "$1" ping -c 2 -i 0.3 -W 2 "$2" >/dev/null 2>&1; }
+
+# conf NODE [EXTRA LINES...]: write node NODE's /etc/podnet/podnet0.conf
+conf() {
+	local i=$1 k
+	shift
+	mkdir -p /etc/netns/n$i/podnet
+	{
+		echo "# node $i"
+		echo "vni 42"
+		echo "local 192.168.0.$i"
+		echo "address 10.244.$i.1/32"
+		echo "cluster-cidr 10.244.0.0/16"
+		for k in 1 2 3; do
+			[ $k = "$i" ] || echo "route 10.244.$k.0/24 via 192.168.0.$k"
+		done
+		printf '%s\n' "$@"
+	} > /etc/netns/n$i/podnet/podnet0.conf
+}
+# up NODE [ARGS]: podnet-up in node NODE, output on $out, status on $rc
+up() {
+	local i=$1
+	shift
+	out=$(N "n$i" podnet-up "$@" podnet0 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed "s/^/#   n$i: /"
+	return $rc
+}
+
+echo "KTAP version 1"
+t "podnet-up and podnet@.service installed" \
+	test -x /usr/sbin/podnet-up -a -f /usr/lib/systemd/system/podnet@.service
+mkdir -p /etc/podnet
+
+# Underlay: bridge br0, nodes n1..n3 at 192.168.0.N; pod pN at 10.244.N.10.
+ip link add br0 type bridge && ip link set br0 up
+for i in 1 2 3; do
+	ip netns add n$i
+	ip link add ul$i type veth peer name eth0 netns n$i
+	ip link set ul$i master br0 up
+	N n$i ip link set lo up
+	N n$i ip link set eth0 up
+	N n$i ip addr add 192.168.0.$i/24 dev eth0
+	N n$i sysctl -qw net.ipv4.ip_forward=1
+	ip netns add p$i
+	N n$i ip link add vp type veth peer name eth0 netns p$i
+	N n$i ip link set vp up
+	N n$i ip route add 10.244.$i.10/32 dev vp
+	N p$i ip link set lo up
+	N p$i ip link set eth0 up
+	N p$i ip addr add 10.244.$i.10/32 dev eth0
+	N p$i ip route add 10.244.$i.1/32 dev eth0
+	N p$i ip route add default via 10.244.$i.1 dev eth0
+	N n$i ip addr add 10.244.$i.1/32 dev vp
+	conf $i
+done
+
+# --- first run --------------------------------------------------------------
+for i in 1 2 3; do
+	up $i
+	report $? "n$i: podnet-up creates podnet0 from /etc/podnet/podnet0.conf" "$out"
+done
+t "n1: vni and local as configured" test "$(show 1 vni) $(show 1 local)" = "42 192.168.0.1"
+t "n1: two routes in the table" test "$(show 1 routes)" = 2
+t "n1: address and kernel route" \
+	sh -c 'ip netns exec n1 ip -o addr show dev podnet0 | grep -q "10.244.1.1/32" &&
+	       ip netns exec n1 ip route show 10.244.0.0/16 | grep -q "dev podnet0 proto 149"'
+t "n1: podnet0 is up" sh -c 'ip netns exec n1 ip link show podnet0 | grep -q "[<,]UP[,>]"'
+t "pod p1 -> p2 over podnet" pings p1 10.244.2.10
+t "pod p1 -> p3 over podnet" pings p1 10.244.3.10
+t "pod p3 -> p2 over podnet" pings p3 10.244.2.10
+
+# --- idempotence ------------------------------------------------------------
+g=$(show 1 generation) ix=$(ifindex 1)
+snap() { N n1 sh -c 'ip -d link show podnet0 | grep -v "link/none"; ip addr show dev podnet0; ip route; podnetctl route show dev podnet0 | cut -c1-40'; }
+before=$(snap)
+up 1
+report $? "n1: second run succeeds" "$out"
+t "n1: second run says up to date and runs no command" test "$out" = "podnet-up: podnet0: up to date"
+t "n1: second run: route table generation unchanged" test "$(show 1 generation)" = "$g"
+t "n1: second run: same device (ifindex)" test "$(ifindex 1)" = "$ix"
+t "n1: second run: link, addresses, routes unchanged" test "$(snap)" = "$before"
+
+# --- atomic route replace while traffic flows ------------------------------
+# n1's table gets three more routes (other nodes' second prefixes) and loses
+# one; the route p1 -> p2 uses stays.  A ping stream runs throughout.
+N n1 podnetctl monitor > /tmp/pn-monitor.log 2>&1 &
+mon=$!
+N p1 ping -q -i 0.05 -c 120 -W 1 10.244.2.10 > /tmp/pn-ping.log 2>&1 &
+pp=$!
+sleep 0.5
+tx_before=$(N n1 podnetctl -j route show dev podnet0 | jq '.[] | select(.prefix == "10.244.2.0/24") | .tx_packets')
+ok=0
+for round in 1 2 3 4; do
+	if [ $((round % 2)) = 1 ]; then
+		conf 1 "route 10.245.2.0/24 via 192.168.0.2" "route 10.245.3.0/24 via 192.168.0.3" \
+			"route 10.246.0.0/16 via 192.168.0.3"
+	else
+		conf 1
+	fi
+	up 1 >/dev/null || ok=1
+done
+wait $pp
+pingrc=$?
+sleep 0.5
+kill $mon 2>/dev/null
+wait $mon 2>/dev/null
+report $ok "n1: four changed route files applied"
+report $pingrc "n1: no packet lost while the table was replaced 4 times" "$(cat /tmp/pn-ping.log)"
+t "n1: each change was one atomic table swap (4 set events, no per-route events)" \
+	sh -c 'test "$(grep -c "^set dev podnet0" /tmp/pn-monitor.log)" = 4 &&
+	       ! grep -qE "^(new|del) route" /tmp/pn-monitor.log'
+tx_after=$(N n1 podnetctl -j route show dev podnet0 | jq '.[] | select(.prefix == "10.244.2.0/24") | .tx_packets')
+t "n1: the kept route's counters survived the swaps ($tx_before -> $tx_after)" \
+	test "${tx_after:-0}" -ge $(( ${tx_before:-0} + 100 ))
+t "n1: generation advanced by exactly 4" test "$(show 1 generation)" = $((g + 4))
+sed 's/^/#   monitor: /' /tmp/pn-monitor.log | head -8
+
+# --- parameter changes -----------------------------------------------------
+ix=$(ifindex 1)
+conf 1 "ttl 32" "udpcsum off"
+up 1
+report $? "n1: ttl and udpcsum changed" "$out"
+t "n1: changed in place (same ifindex), ttl 32, udpcsum off" \
+	test "$(ifindex 1) $(show 1 ttl) $(show 1 udp_csum)" = "$ix 32 false"
+conf 1 "ttl 32" "udpcsum off" "port 6082"
+up 1
+report $? "n1: a port change recreates the device" "$out"
+t "n1: recreated (new ifindex) with port 6082, ttl 32" \
+	test "$(ifindex 1) $(show 1 port) $(show 1 ttl)" != "$ix 6082 32" -a "$(show 1 port) $(show 1 ttl)" = "6082 32"
+t "n1: the recreated device has its addresses, kernel route and routes" \
+	sh -c 'ip netns exec n1 ip -o addr show dev podnet0 | grep -q 10.244.1.1/32 &&
+	       ip netns exec n1 ip route show 10.244.0.0/16 | grep -q podnet0 &&
+	       [ "$(ip netns exec n1 podnetctl -j show podnet0 | jq ".[0].routes")" = 2 ]'
+conf 1
+up 1
+report $? "n1: back to port 6081" "$out"
+t "pod p1 -> p2 after recreation" pings p1 10.244.2.10
+
+# --- things leaving the file are removed -----------------------------------
+conf 1 "address 10.244.1.2/32" "cluster-cidr 10.250.0.0/16"
+up 1 >/dev/null
+sed -i '/10.244.1.2\/32/d; /10.250.0.0/d' /etc/netns/n1/podnet/podnet0.conf
+up 1
+report $? "n1: an address and a kernel route removed from the file" "$out"
+t "n1: they are gone from the device" \
+	sh -c '! ip netns exec n1 ip -o addr show dev podnet0 | grep -q 10.244.1.2/ &&
+	       ! ip netns exec n1 ip route show | grep -q 10.250.0.0'
+t "n1: a route added by hand (not proto 149) is left alone" \
+	sh -c 'ip netns exec n1 ip route add 10.251.0.0/16 dev podnet0 &&
+	       ip netns exec n1 podnet-up -q podnet0 &&
+	       ip netns exec n1 ip route show | grep -q 10.251.0.0'
+
+# --- a broken file changes nothing -----------------------------------------
+g=$(show 1 generation)
+conf 1 "route 10.244.9.0/24 via 192.168.0.9" "route 10.244.8.0/33 via 192.168.0.3"
+up 1
+[ $rc = 1 ] && grep -q "podnet0.conf:9: invalid prefix '10.244.8.0/33'" <<<"$out" &&
+	grep -q "configuration has errors; nothing changed" <<<"$out"
+report $? "n1: a broken file is refused, naming FILE:LINE" "$out"
+t "n1: ... and nothing changed" test "$(show 1 generation) $(show 1 routes)" = "$g 2"
+conf 1
+
+# --- a device of that name that is not podnet -------------------------------
+N n2 ip link del podnet0
+N n2 ip link add podnet0 type dummy
+up 2
+[ $rc = 1 ] && grep -q "not a podnet device" <<<"$out"
+report $? "n2: a non-podnet device of that name is not touched" "$out"
+t "n2: it is still a dummy" sh -c 'ip netns exec n2 ip -d link show podnet0 | grep -q dummy'
+N n2 ip link del podnet0
+
+# --- down ------------------------------------------------------------------
+up 3 --down
+report $? "n3: --down deletes podnet0" "$out"
+t "n3: podnet0 gone" sh -c '! ip netns exec n3 ip link show podnet0 2>/dev/null'
+up 3 --down
+report $? "n3: --down again is fine" "$out"
+
+echo "1..$n"
+exit $failed
