@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${PODKIT_CACHE:-/var/cache/podkit}
 tarball=/usr/src/linux-source-6.1.tar.xz
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-cfghash=$(cat "$here/debug.config" "$0" | sha256sum | cut -c1-12)
+cfghash=$(sha256sum < "$here/debug.config" | cut -c1-12)
 out="$cache/debug-$srcver-$cfghash"
 
 if [ "$1" = --print ]; then

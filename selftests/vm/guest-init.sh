@@ -3,6 +3,7 @@
 # Prepares a node-like system, runs /run/podkit/cmd and reports its exit
 # status and the kernel log through the shared directory /run/podkit.
 share=/run/podkit
+mark() { echo "podkit: $*" > /dev/kmsg; }
 . "$share/env"
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=${TERM:-linux}
@@ -43,10 +44,12 @@ if [ -n "$PODKIT_MODROOT" ] && [ -d "$PODKIT_MODROOT/lib/modules" ]; then
 	done
 fi
 ip link set lo up
+mark "project installed"
 
 kmemleak=/sys/kernel/debug/kmemleak
 [ -w $kmemleak ] && echo clear > $kmemleak
 
+mark "running the command"
 cd "${PODKIT_SRC:-/}"
 if [ "$PODKIT_SHELL" = 1 ]; then
 	setsid -c /bin/bash -i </dev/hvc0 >/dev/hvc0 2>&1
@@ -56,12 +59,13 @@ else
 	rc=$?
 fi
 
+mark "command exited with status $rc"
 if [ -w $kmemleak ]; then
-	echo scan > $kmemleak
-	sleep 1
+	# One scan: each walks all of memory, which takes minutes under TCG.
 	echo scan > $kmemleak
 	cat $kmemleak > "$share/kmemleak"
 fi
+mark "kernel log collected"
 dmesg > "$share/dmesg"
 echo "$rc" > "$share/rc"
 sync
