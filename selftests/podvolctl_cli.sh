@@ -4,7 +4,7 @@
 # and its errors for bad input (unknown pool, duplicate name, too large,
 # disk in use, disk with a filesystem, no privilege).
 # vm-disks: 4x256M
-# vm-timeout: 400
+# vm-timeout: 1200
 set -u
 
 n=0 failed=0

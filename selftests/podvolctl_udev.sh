@@ -6,7 +6,7 @@
 # idempotently; volumes get /dev/podvol/POOL/NAME and
 # /dev/disk/by-id/podvol-UUID, which follow resize and delete.
 # vm-disks: 3x256M
-# vm-timeout: 400
+# vm-timeout: 1200
 set -u
 
 n=0 failed=0
@@ -49,7 +49,7 @@ jqt() {		# jqt DESC FILTER CMD...: CMD's JSON satisfies FILTER
 $out"
 }
 
-settle() { udevadm settle --timeout=60; }
+settle() { udevadm settle --timeout=120; }
 
 # link LINK DISK: LINK resolves to /dev/DISK
 link_is() { [ "$(readlink -f "$1")" = "/dev/$2" ]; }
@@ -61,7 +61,7 @@ A=/dev/vda B=/dev/vdb C=/dev/vdc
 
 t "rules installed" test -f /usr/lib/udev/rules.d/60-podvol.rules
 t "start systemd-udevd" /lib/systemd/systemd-udevd --daemon
-t "coldplug" sh -c 'udevadm trigger --action=add && udevadm settle --timeout=60'
+t "coldplug block devices" sh -c 'udevadm trigger --action=add --subsystem-match=block && udevadm settle --timeout=120'
 
 # --- volumes get their links when created --------------------------------------
 t "pool create" podvolctl pool create u1 $A $B $C
