@@ -93,7 +93,7 @@ t "pool stop" podvolctl pool stop u1
 settle
 t "volume links removed" sh -c '[ ! -e /dev/podvol/u1/web ] && [ ! -e /dev/podvol/u1/db ]'
 t "by-id link removed" test ! -e "/dev/disk/by-id/podvol-$webuuid"
-t "udev add events for the members" sh -c "udevadm trigger --action=add $A $B $C && udevadm settle --timeout=60"
+t "udev add events for the members" sh -c "udevadm trigger --action=add $A $B $C && udevadm settle --timeout=120"
 jqt "udev assembled pool u1" '.[0].name == "u1" and .[0].state == "running" and .[0].nr_volumes == 2' podvolctl -j pool show u1
 udevadm info $A | grep PODVOL | sed 's/^/#   /'
 t "member properties imported from probe" sh -c "udevadm info $A | grep -qx 'E: PODVOL_POOL=u1' && udevadm info $B | grep -qx 'E: PODVOL_MEMBER=1'"
@@ -106,7 +106,7 @@ t "web data intact" cmp -n 33554432 "$tmp/data" /dev/podvol/u1/web
 t "db data intact" cmp -n 33554432 "$tmp/data" /dev/podvol/u1/db
 
 # --- repeated events are harmless ---------------------------------------------------
-t "udev change events on running members" sh -c "udevadm trigger --action=change $A $B $C && udevadm trigger --action=add $A && udevadm settle --timeout=60"
+t "udev change events on running members" sh -c "udevadm trigger --action=change $A $B $C && udevadm trigger --action=add $A && udevadm settle --timeout=120"
 jqt "pool still running, two volumes" '.[0].state == "running" and .[0].nr_volumes == 2' podvolctl -j pool show u1
 jqt "no duplicate volumes" 'length == 2' podvolctl -j volume list u1
 
