@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the podnet route table (routes.c, included whole so the
+ * test module is self-contained): prefixes of every length and family,
+ * overlaps, the write semantics, walks and whole-table swaps, and a long
+ * randomized run checked against a naive list.
+ */
+
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/prandom.h>
+#include "routes.c"
+
+struct pn_test {
+	struct kunit *test;
+	struct pn_routes r;
+};
+
+static void pn_addr4(struct pn_addr *a, u32 host_order)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET;
+	a->v4 = cpu_to_be32(host_order);
+}
+
+static void pn_addr6(struct pn_addr *a, u64 hi, u64 lo)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET6;
+	put_unaligned_be64(hi, a->bytes);
+	put_unaligned_be64(lo, a->bytes + 8);
+}
+
+/* Route "via" addresses are 192.0.0.0 + ID, so a lookup result names its ID. */
+static void via_id(struct pn_addr *via, u32 id)
+{
+	pn_addr4(via, 0xc0000000 | id);
+}
+
+static int entry_id(const struct pn_entry *e)
+{
+	return e ? be32_to_cpu(e->via.v4) & 0xffffff : -1;
+}
+
+static int add(struct pn_routes *r, const struct pn_addr *dst, u8 cidr,
+	       u32 id, unsigned int flags)
+{
+	struct pn_addr via;
+	int err;
+
+	via_id(&via, id);
+	mutex_lock(&r->lock);
+	err = pn_routes_insert(r, pn_deref(r, r->trie), dst, cidr, &via, flags,
+			       NULL);
+	mutex_unlock(&r->lock);
+	return err;
+}
+
+static int add4(struct pn_routes *r, u32 addr, u8 cidr, u32 id)
+{
+	struct pn_addr dst;
+
+	pn_addr4(&dst, addr);
+	return add(r, &dst, cidr, id, 0);
+}
+
+static int add6(struct pn_routes *r, u64 hi, u64 lo, u8 cidr, u32 id)
+{
+	struct pn_addr dst;
+
+	pn_addr6(&dst, hi, lo);
+	return add(r, &dst, cidr, id, 0);
+}
+
+static int del(struct pn_routes *r, const struct pn_addr *dst, u8 cidr)
+{
+	int err;
+
+	mutex_lock(&r->lock);
+	err = pn_routes_remove(r, dst, cidr, NULL);
+	mutex_unlock(&r->lock);
+	return err;
+}
+
+static int look(struct pn_routes *r, const struct pn_addr *a)
+{
+	int id;
+
+	rcu_read_lock();
+	id = entry_id(pn_routes_lookup(r, a));
+	rcu_read_unlock();
+	return id;
+}
+
+static int look4(struct pn_routes *r, u32 addr)
+{
+	struct pn_addr a;
+
+	pn_addr4(&a, addr);
+	return look(r, &a);
+}
+
+static int look6(struct pn_routes *r, u64 hi, u64 lo)
+{
+	struct pn_addr a;
+
+	pn_addr6(&a, hi, lo);
+	return look(r, &a);
+}
+
+static int walk_count_fn(void *ctx, const struct pn_addr *dst, u8 cidr,
+			 struct pn_entry *e)
+{
+	(*(unsigned long *)ctx)++;
+	return 0;
+}
+
+static unsigned long walk_count(struct pn_routes *r)
+{
+	unsigned long n = 0, pos;
+
+	mutex_lock(&r->lock);
+	pn_routes_walk(r, 0, &pos, walk_count_fn, &n);
+	mutex_unlock(&r->lock);
+	return n;
+}
+
+static int routes_init(struct kunit *test)
+{
+	struct pn_routes *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_EQ(test, pn_routes_init(r), 0);
+	test->priv = r;
+	return 0;
+}
+
+static void routes_exit(struct kunit *test)
+{
+	pn_routes_destroy(test->priv);
+}
+
+static void pn_test_ipv4(struct kunit *test)
+{
+	struct pn_routes *r = test->priv;
+	struct pn_addr dst;
+
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a000001), -1);
+	KUNIT_EXPECT_EQ(test, add4(r, 0x0a000000, 8, 1), 0);
+	KUNIT_EXPECT_EQ(test, add4(r, 0x0a010000, 16, 2), 0);
+	KUNIT_EXPECT_EQ(test, add4(r, 0x0a010203, 32, 3), 0);
+	KUNIT_EXPECT_EQ(test, add4(r, 0x0a010200, 24, 4), 0);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a020304), 1);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010909), 2);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010203), 3);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010204), 4);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0b000001), -1);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x09ffffff), -1);
+	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 4U);
+
+	pn_addr4(&dst, 0x0a010000);
+	KUNIT_EXPECT_EQ(test, del(r, &dst, 16), 0);
+	KUNIT_EXPECT_EQ(test, del(r, &dst, 16), -ENOENT);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010909), 1);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010203), 3);
+	pn_addr4(&dst, 0x0a010203);
+	KUNIT_EXPECT_EQ(test, del(r, &dst, 32), 0);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010203), 4);
+	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 2U);
+	KUNIT_EXPECT_EQ(test, walk_count(r), 2UL);
+}
+
+static void pn_test_default_and_host(struct kunit *test)
+{
+	struct pn_routes *r = test->priv;
+	struct pn_addr dst;
+
+	KUNIT_EXPECT_EQ(test, add4(r, 0, 0, 7), 0);
+	KUNIT_EXPECT_EQ(test, look4(r, 0), 7);
+	KUNIT_EXPECT_EQ(test, look4(r, 0xffffffff), 7);
+	KUNIT_EXPECT_EQ(test, add4(r, 0xffffffff, 32, 8), 0);
+	KUNIT_EXPECT_EQ(test, add4(r, 0, 32, 9), 0);
+	KUNIT_EXPECT_EQ(test, look4(r, 0xffffffff), 8);
+	KUNIT_EXPECT_EQ(test, look4(r, 0xfffffffe), 7);
+	KUNIT_EXPECT_EQ(test, look4(r, 0), 9);
+	KUNIT_EXPECT_EQ(test, look4(r, 1), 7);
+
+	KUNIT_EXPECT_EQ(test, add6(r, 0, 0, 0, 10), 0);
+	KUNIT_EXPECT_EQ(test, add6(r, ~0ULL, ~0ULL, 128, 11), 0);
+	KUNIT_EXPECT_EQ(test, add6(r, 0x20010db800000000ULL, 1, 128, 12), 0);
+	KUNIT_EXPECT_EQ(test, look6(r, ~0ULL, ~0ULL), 11);
+	KUNIT_EXPECT_EQ(test, look6(r, ~0ULL, ~1ULL), 10);
+	KUNIT_EXPECT_EQ(test, look6(r, 0x20010db800000000ULL, 1), 12);
+	KUNIT_EXPECT_EQ(test, look6(r, 0x20010db800000000ULL, 2), 10);
+	/* The families do not see each other's /0. */
+	pn_addr4(&dst, 0);
+	KUNIT_EXPECT_EQ(test, del(r, &dst, 0), 0);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x01020304), -1);
+	KUNIT_EXPECT_EQ(test, look6(r, 1, 2), 10);
+	pn_addr6(&dst, 0, 0);
+	KUNIT_EXPECT_EQ(test, del(r, &dst, 0), 0);
+	KUNIT_EXPECT_EQ(test, look6(r, 1, 2), -1);
+	KUNIT_EXPECT_EQ(test, look6(r, ~0ULL, ~0ULL), 11);
+}
+
+static void pn_test_ipv6(struct kunit *test)
+{
+	struct pn_routes *r = test->priv;
+	struct pn_addr dst;
+
+	KUNIT_EXPECT_EQ(test, add6(r, 0xfd44000000000000ULL, 0, 16, 1), 0);
+	KUNIT_EXPECT_EQ(test, add6(r, 0xfd44000100000000ULL, 0, 64, 2), 0);
+	KUNIT_EXPECT_EQ(test, add6(r, 0xfd44000200000000ULL, 0, 64, 3), 0);
+	KUNIT_EXPECT_EQ(test, add6(r, 0xfd44000100000000ULL, 0x10, 128, 4), 0);
+	KUNIT_EXPECT_EQ(test, add6(r, 0xfd44000100000000ULL, 0x8000000000000000ULL,
+				   65, 5), 0);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd44000100000000ULL, 0x11), 2);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd44000100000000ULL, 0x10), 4);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd44000100000000ULL, 0x8000000000000001ULL), 5);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd44000200000000ULL, 7), 3);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd44000300000000ULL, 7), 1);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd45000000000000ULL, 7), -1);
+	/* An IPv4 lookup never matches IPv6 prefixes. */
+	KUNIT_EXPECT_EQ(test, look4(r, 0xfd440001), -1);
+
+	pn_addr6(&dst, 0xfd44000100000000ULL, 0);
+	KUNIT_EXPECT_EQ(test, del(r, &dst, 64), 0);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd44000100000000ULL, 0x11), 1);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd44000100000000ULL, 0x10), 4);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd44000100000000ULL, 0x8000000000000001ULL), 5);
+	KUNIT_EXPECT_EQ(test, walk_count(r), 4UL);
+}
+
+static void pn_test_semantics(struct kunit *test)
+{
+	struct pn_routes *r = test->priv;
+	struct pn_addr dst, via;
+	struct pn_entry *e;
+	u64 tp, tb, rp, rb;
+
+	pn_addr4(&dst, 0x0a000000);
+	KUNIT_EXPECT_EQ(test, add(r, &dst, 8, 1, PN_INSERT_EXCL), 0);
+	KUNIT_EXPECT_EQ(test, add(r, &dst, 8, 2, PN_INSERT_EXCL), -EEXIST);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a000001), 1);
+
+	/* Replacing keeps the counters. */
+	rcu_read_lock();
+	e = pn_routes_lookup4(r, cpu_to_be32(0x0a000001));
+	pn_entry_count(e, true, 3, 300);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, add(r, &dst, 8, 2, 0), 0);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a000001), 2);
+	rcu_read_lock();
+	e = pn_routes_lookup4(r, cpu_to_be32(0x0a000001));
+	pn_entry_stats(e, &tp, &tb, &rp, &rb);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, tp, 3ULL);
+	KUNIT_EXPECT_EQ(test, tb, 300ULL);
+	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 1U);
+
+	pn_addr4(&dst, 0x0b000000);
+	KUNIT_EXPECT_EQ(test, add(r, &dst, 8, 3, PN_INSERT_NOCREATE), -ENOENT);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0b000001), -1);
+
+	/* Host bits and lengths beyond the family are refused. */
+	pn_addr4(&dst, 0x0a000001);
+	KUNIT_EXPECT_EQ(test, add(r, &dst, 8, 4, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, add(r, &dst, 33, 4, 0), -EINVAL);
+	pn_addr6(&dst, 0, 1);
+	KUNIT_EXPECT_EQ(test, add(r, &dst, 127, 4, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, add(r, &dst, 129, 4, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, add(r, &dst, 128, 4, 0), 0);
+
+	/* Removing with the wrong via is refused. */
+	pn_addr4(&dst, 0x0a000000);
+	via_id(&via, 9);
+	mutex_lock(&r->lock);
+	KUNIT_EXPECT_EQ(test, pn_routes_remove(r, &dst, 8, &via), -ESRCH);
+	via_id(&via, 2);
+	KUNIT_EXPECT_EQ(test, pn_routes_remove(r, &dst, 8, &via), 0);
+	mutex_unlock(&r->lock);
+	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 1U);
+}
+
+struct walk_rec {
+	struct pn_addr dst[8];
+	u8 cidr[8];
+	int n, stop_at;
+};
+
+static int walk_rec_fn(void *ctx, const struct pn_addr *dst, u8 cidr,
+		       struct pn_entry *e)
+{
+	struct walk_rec *w = ctx;
+
+	if (w->n == w->stop_at || w->n >= (int)ARRAY_SIZE(w->dst))
+		return -EMSGSIZE;
+	w->dst[w->n] = *dst;
+	w->cidr[w->n++] = cidr;
+	return 0;
+}
+
+static void pn_test_walk(struct kunit *test)
+{
+	struct pn_routes *r = test->priv;
+	struct walk_rec w = { .stop_at = -1 };
+	unsigned long pos;
+	int err;
+
+	add4(r, 0x0a010000, 16, 1);
+	add4(r, 0x0a000000, 8, 2);
+	add4(r, 0x0a800000, 9, 3);
+	add6(r, 0xfd00000000000000ULL, 0, 8, 4);
+	add4(r, 0, 0, 5);
+
+	mutex_lock(&r->lock);
+	err = pn_routes_walk(r, 0, &pos, walk_rec_fn, &w);
+	mutex_unlock(&r->lock);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_ASSERT_EQ(test, w.n, 5);
+	/* IPv4 first, in prefix order, shorter prefixes first. */
+	KUNIT_EXPECT_EQ(test, w.cidr[0], 0);
+	KUNIT_EXPECT_EQ(test, w.cidr[1], 8);
+	KUNIT_EXPECT_EQ(test, w.cidr[2], 16);
+	KUNIT_EXPECT_EQ(test, w.cidr[3], 9);
+	KUNIT_EXPECT_EQ(test, be32_to_cpu(w.dst[3].v4), 0x0a800000U);
+	KUNIT_EXPECT_EQ(test, w.dst[4].family, AF_INET6);
+
+	/* Stop after two, then resume from there. */
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 2;
+	mutex_lock(&r->lock);
+	err = pn_routes_walk(r, 0, &pos, walk_rec_fn, &w);
+	KUNIT_EXPECT_EQ(test, err, -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, pos, 2UL);
+	memset(&w, 0, sizeof(w));
+	w.stop_at = -1;
+	err = pn_routes_walk(r, pos, &pos, walk_rec_fn, &w);
+	mutex_unlock(&r->lock);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, w.n, 3);
+	KUNIT_EXPECT_EQ(test, w.cidr[0], 16);
+}
+
+static void pn_test_swap_flush(struct kunit *test)
+{
+	struct pn_routes *r = test->priv;
+	struct pn_counters *c;
+	struct pn_addr dst, via;
+	struct pn_entry *e;
+	struct pn_trie *t;
+	u64 tp, tb, rp, rb;
+	u32 gen;
+
+	add4(r, 0x0a010000, 16, 1);
+	add4(r, 0x0a020000, 16, 2);
+	add6(r, 0xfd00000000000000ULL, 0, 8, 3);
+	rcu_read_lock();
+	e = pn_routes_lookup4(r, cpu_to_be32(0x0a010001));
+	pn_entry_count(e, false, 5, 500);
+	rcu_read_unlock();
+
+	/* New table: 10.1/16 kept (counters too), 10.2/16 gone, 10.3/16 new. */
+	t = pn_trie_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	gen = r->generation;
+	mutex_lock(&r->lock);
+	pn_addr4(&dst, 0x0a010000);
+	via_id(&via, 4);
+	c = pn_routes_counters(r, &dst, 16);
+	KUNIT_EXPECT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, pn_routes_insert(r, t, &dst, 16, &via,
+					       PN_INSERT_EXCL, c), 0);
+	KUNIT_EXPECT_EQ(test, pn_routes_insert(r, t, &dst, 16, &via,
+					       PN_INSERT_EXCL, c), -EEXIST);
+	pn_addr4(&dst, 0x0a030000);
+	KUNIT_EXPECT_EQ(test, pn_routes_insert(r, t, &dst, 16, &via,
+					       PN_INSERT_EXCL, NULL), 0);
+	/* Not yet visible. */
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a030001), -1);
+	KUNIT_EXPECT_EQ(test, r->generation, gen);
+	pn_routes_swap(r, t);
+	mutex_unlock(&r->lock);
+	KUNIT_EXPECT_NE(test, r->generation, gen);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010001), 4);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a020001), -1);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a030001), 4);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd00000000000000ULL, 1), -1);
+	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 2U);
+	rcu_read_lock();
+	e = pn_routes_lookup4(r, cpu_to_be32(0x0a010001));
+	pn_entry_stats(e, &tp, &tb, &rp, &rb);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, rp, 5ULL);
+	KUNIT_EXPECT_EQ(test, rb, 500ULL);
+
+	add6(r, 0xfd00000000000000ULL, 0, 8, 3);
+	mutex_lock(&r->lock);
+	KUNIT_EXPECT_EQ(test, pn_routes_flush(r, AF_INET), 2U);
+	mutex_unlock(&r->lock);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010001), -1);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd00000000000000ULL, 1), 3);
+	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 1U);
+	mutex_lock(&r->lock);
+	KUNIT_EXPECT_EQ(test, pn_routes_flush(r, 0), 1U);
+	mutex_unlock(&r->lock);
+	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 0U);
+	KUNIT_EXPECT_EQ(test, walk_count(r), 0UL);
+}
+
+/* ---- randomized differential test against a plain list ---- */
+
+#define REF_MAX		512
+#define RANDOM_OPS	120000
+
+struct ref_route {
+	struct pn_addr dst;
+	u8 cidr;
+	u32 id;
+};
+
+static bool ref_matches(const struct ref_route *rr, const struct pn_addr *a)
+{
+	unsigned int i;
+
+	if (rr->dst.family != a->family)
+		return false;
+	for (i = 0; i < rr->cidr; i++) {
+		u8 m = 0x80 >> (i % 8);
+
+		if ((rr->dst.bytes[i / 8] & m) != (a->bytes[i / 8] & m))
+			return false;
+	}
+	return true;
+}
+
+static int ref_lookup(const struct ref_route *ref, int n,
+		      const struct pn_addr *a)
+{
+	int i, best = -1;
+
+	for (i = 0; i < n; i++)
+		if (ref_matches(&ref[i], a) &&
+		    (best < 0 || ref[i].cidr > ref[best].cidr))
+			best = i;
+	return best < 0 ? -1 : ref[best].id;
+}
+
+static int ref_find(const struct ref_route *ref, int n,
+		    const struct pn_addr *dst, u8 cidr)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ref[i].cidr == cidr && pn_addr_equal(&ref[i].dst, dst))
+			return i;
+	return -1;
+}
+
+static void mask_prefix(struct pn_addr *a, u8 cidr)
+{
+	unsigned int bits = a->family == AF_INET ? 32 : 128, i;
+
+	for (i = cidr; i < bits; i++)
+		a->bytes[i / 8] &= ~(0x80 >> (i % 8));
+}
+
+/* Addresses crowded into a small space, so prefixes overlap a lot. */
+static void random_addr(struct rnd_state *rnd, struct pn_addr *a)
+{
+	u32 x = prandom_u32_state(rnd);
+
+	memset(a, 0, sizeof(*a));
+	if (x & 1) {
+		a->family = AF_INET;
+		a->v4 = cpu_to_be32(0x0a000000 | ((x >> 1) & 0xff) << 8 |
+				    ((x >> 9) & 3) << 30 | ((x >> 11) & 3));
+	} else {
+		a->family = AF_INET6;
+		a->bytes[0] = 0xfd;
+		a->bytes[1] = (x >> 1) & 3;
+		a->bytes[2] = (x >> 3) & 0xf;
+		a->bytes[8] = (x >> 7) & 0x81;
+		a->bytes[15] = (x >> 15) & 3;
+	}
+}
+
+static u8 random_cidr(struct rnd_state *rnd, sa_family_t family)
+{
+	u32 x = prandom_u32_state(rnd);
+	u8 bits = family == AF_INET ? 32 : 128;
+
+	if ((x & 31) == 0)
+		return 0;
+	if ((x & 31) == 1)
+		return bits;
+	return (x >> 5) % (bits + 1);
+}
+
+static void pn_test_random(struct kunit *test)
+{
+	struct pn_routes *r = test->priv;
+	struct ref_route *ref;
+	struct rnd_state rnd;
+	int n = 0, i, errors = 0;
+	unsigned long lookups = 0;
+
+	ref = kunit_kcalloc(test, REF_MAX, sizeof(*ref), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ref);
+	prandom_seed_state(&rnd, 0x706f646e6574ULL);
+
+	for (i = 0; i < RANDOM_OPS && errors < 10; i++) {
+		u32 op = prandom_u32_state(&rnd) % 100;
+		struct pn_addr a;
+		int k, want, got;
+		u8 cidr;
+
+		random_addr(&rnd, &a);
+		if (op < 35 && n < REF_MAX) {
+			u32 id = i + 1;
+
+			cidr = random_cidr(&rnd, a.family);
+			mask_prefix(&a, cidr);
+			got = add(r, &a, cidr, id, 0);
+			if (got) {
+				KUNIT_FAIL(test, "op %d: insert failed: %d", i, got);
+				errors++;
+				continue;
+			}
+			k = ref_find(ref, n, &a, cidr);
+			if (k < 0)
+				k = n++;
+			ref[k] = (struct ref_route){ .dst = a, .cidr = cidr,
+						     .id = id };
+		} else if (op < 55 && n) {
+			/* Remove an existing route, or try a missing one. */
+			if (op & 1) {
+				k = prandom_u32_state(&rnd) % n;
+				a = ref[k].dst;
+				cidr = ref[k].cidr;
+			} else {
+				cidr = random_cidr(&rnd, a.family);
+				mask_prefix(&a, cidr);
+				k = ref_find(ref, n, &a, cidr);
+			}
+			got = del(r, &a, cidr);
+			want = k < 0 ? -ENOENT : 0;
+			if (got != want) {
+				KUNIT_FAIL(test, "op %d: remove /%u: %d, want %d",
+					   i, cidr, got, want);
+				errors++;
+			}
+			if (k >= 0)
+				ref[k] = ref[--n];
+		} else {
+			lookups++;
+			want = ref_lookup(ref, n, &a);
+			got = look(r, &a);
+			if (got != want) {
+				KUNIT_FAIL(test, "op %d: lookup %*phN: %d, want %d",
+					   i, a.family == AF_INET ? 4 : 16,
+					   a.bytes, got, want);
+				errors++;
+			}
+		}
+		if (i % 4096 == 0) {
+			KUNIT_EXPECT_EQ(test, pn_routes_count(r), (unsigned int)n);
+			KUNIT_EXPECT_EQ(test, walk_count(r), (unsigned long)n);
+			cond_resched();
+		}
+	}
+	KUNIT_EXPECT_EQ(test, pn_routes_count(r), (unsigned int)n);
+	KUNIT_EXPECT_EQ(test, walk_count(r), (unsigned long)n);
+	KUNIT_EXPECT_GT(test, lookups, 40000UL);
+	kunit_info(test, "%d operations, %lu lookups, %d routes at the end",
+		   i, lookups, n);
+}
+
+static int pn_suite_init(struct kunit_suite *suite)
+{
+	return pn_routes_slab_init();
+}
+
+static void pn_suite_exit(struct kunit_suite *suite)
+{
+	pn_routes_slab_uninit();
+}
+
+static struct kunit_case pn_routes_cases[] = {
+	KUNIT_CASE(pn_test_ipv4),
+	KUNIT_CASE(pn_test_default_and_host),
+	KUNIT_CASE(pn_test_ipv6),
+	KUNIT_CASE(pn_test_semantics),
+	KUNIT_CASE(pn_test_walk),
+	KUNIT_CASE(pn_test_swap_flush),
+	KUNIT_CASE(pn_test_random),
+	{}
+};
+
+static struct kunit_suite pn_routes_suite = {
+	.name = "podnet_routes",
+	.init = routes_init,
+	.exit = routes_exit,
+	.suite_init = pn_suite_init,
+	.suite_exit = pn_suite_exit,
+	.test_cases = pn_routes_cases,
+};
+kunit_test_suite(pn_routes_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests of the podnet route table");
