@@ -29,6 +29,7 @@ struct pv_member {
 	dev_t dev;
 	u32 index;
 	struct pv_meta *slot[2];	/* decoded slots while assembling */
+	bool damaged[2];		/* slot unreadable or corrupt */
 };
 
 struct pv_pool {

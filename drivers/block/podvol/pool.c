@@ -105,6 +105,7 @@ static int pv_member_read(struct pv_member *m, void *buf,
 				    PODVOL_SLOT_SIZE, REQ_OP_READ | REQ_META);
 		if (err[s]) {
 			why[s] = "read error";
+			m->damaged[s] = true;
 			continue;
 		}
 		err[s] = pv_meta_decode(buf, PODVOL_SLOT_SIZE, &m->slot[s],
@@ -115,6 +116,7 @@ static int pv_member_read(struct pv_member *m, void *buf,
 			err[s] = -EINVAL;
 			why[s] = "copy belongs to the other slot";
 		}
+		m->damaged[s] = err[s] && err[s] != -ENODATA;
 	}
 	/* Two valid copies of different pools: only the newer one counts. */
 	if (m->slot[0] && m->slot[1] &&
@@ -455,28 +457,44 @@ fail:
 	return ret;
 }
 
-/* Newest generation every member holds with identical content, or NULL. */
-static struct pv_meta *pv_pool_pick(struct pv_pool *pool)
+/*
+ * The newest generation that every member holds with identical content,
+ * where a member whose slot for that generation is damaged (torn or
+ * corrupt, as opposed to holding another valid generation) does not veto
+ * it.  Returns NULL if there is none; *@repair says a damaged copy was
+ * overlooked and the metadata should be rewritten.
+ */
+static struct pv_meta *pv_pool_pick(struct pv_pool *pool, bool *repair)
 {
 	struct pv_meta *best = NULL;
-	u32 s, i, k;
+	bool best_repair = false;
+	u32 c, s, i, k;
 
-	for (s = 0; s < 2; s++) {
-		struct pv_meta *cand = pool->member[0]->slot[s];
-		bool ok = cand != NULL;
+	for (c = 0; c < pool->geom.nr_members; c++) {
+		for (s = 0; s < 2; s++) {
+			struct pv_meta *cand = pool->member[c]->slot[s];
+			bool ok = cand != NULL, fix = false;
 
-		for (i = 1; ok && i < pool->geom.nr_members; i++) {
-			ok = false;
-			for (k = 0; k < 2; k++) {
-				struct pv_meta *o = pool->member[i]->slot[k];
+			if (!ok || (best && cand->generation <= best->generation))
+				continue;
+			for (i = 0; ok && i < pool->geom.nr_members; i++) {
+				struct pv_member *m = pool->member[i];
 
-				if (o && pv_meta_consistent(cand, o))
-					ok = true;
+				ok = false;
+				for (k = 0; k < 2; k++)
+					if (m->slot[k] &&
+					    pv_meta_consistent(cand, m->slot[k]))
+						ok = true;
+				if (!ok && m->damaged[cand->slot])
+					ok = fix = true;
+			}
+			if (ok) {
+				best = cand;
+				best_repair = fix;
 			}
 		}
-		if (ok && (!best || cand->generation > best->generation))
-			best = cand;
 	}
+	*repair = best_repair;
 	return best;
 }
 
@@ -495,11 +513,13 @@ static void pv_pool_del_volumes(struct pv_pool *pool)
 /* All members present: choose the metadata and bring up every volume. */
 static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 {
-	struct pv_meta *meta = pv_pool_pick(pool);
 	struct pv_volume *vol;
+	struct pv_meta *meta;
+	bool repair;
 	u32 i;
 	int ret;
 
+	meta = pv_pool_pick(pool, &repair);
 	if (!meta) {
 		pv_errmsg(extack, "pool %s: members have no metadata generation in common; refusing to start",
 			  pool->name);
@@ -540,6 +560,11 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 	pr_info("pool %s assembled: %u members, %u volumes, generation %llu\n",
 		pool->name, pool->geom.nr_members, pool->nr_volumes,
 		pool->generation);
+	if (repair) {
+		pr_warn("pool %s: rewriting damaged metadata copies\n",
+			pool->name);
+		pv_pool_commit(pool, NULL, NULL, NULL, NULL, 0, NULL);
+	}
 	return 0;
 
 fail:

@@ -1,0 +1,42 @@
+#!/bin/bash
+# podvol kernel behaviour when a member fails underneath: a dm-linear
+# member switched to the error target makes I/O to the volume fail with
+# errors (no crash), a metadata write then fails and makes the pool's
+# configuration read-only, and the pool can still be stopped.
+# vm-timeout: 400
+set -u
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
+check() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' /tmp/out; fi; }
+fails() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then nok "$d (unexpectedly succeeded)"; else ok "$d"; sed 's/^/# /' /tmp/out | head -3; fi; }
+pv=podvolctl
+
+modprobe loop
+modprobe dm-mod 2>/dev/null
+modprobe podvol || exit 1
+mkdir -p /tmp/d
+truncate -s 32M /tmp/d/m0 /tmp/d/m1
+L0=$(losetup -f --show /tmp/d/m0) L1=$(losetup -f --show /tmp/d/m1)
+sz=$(blockdev --getsz $L1)
+check "dm-linear member" dmsetup create pvflaky --table "0 $sz linear $L1 0"
+check "pool create" $pv pool create e $L0 /dev/mapper/pvflaky
+check "volume create" $pv volume create e/v 16M
+V=$(for d in /sys/block/podvol*; do basename $d; done | head -1)
+check "write works" dd if=/dev/urandom of=/dev/$V bs=64k count=64 oflag=direct
+check "switch member to error target" sh -c \
+	"dmsetup suspend pvflaky && dmsetup load pvflaky --table '0 $sz error' && dmsetup resume pvflaky"
+fails "writes fail with an error" dd if=/dev/zero of=/dev/$V bs=64k count=64 oflag=direct
+fails "reads fail with an error" dd if=/dev/$V of=/dev/null bs=64k count=64 iflag=direct
+check "I/O to the healthy member's chunks still works" dd if=/dev/$V of=/dev/null bs=64k count=1 iflag=direct
+check "flush fails or succeeds without crash" sh -c "sync; blockdev --flushbufs /dev/$V || true"
+fails "metadata change fails" $pv volume create e/w 4M
+fails "pool is read-only afterwards" $pv volume create e/w 4M
+check "refusal says read-only" grep -q "read-only" /tmp/out
+check "pool stop after member failure" $pv pool stop e
+check "no podvol disks left" sh -c '! ls /sys/block | grep -q podvol'
+dmsetup remove pvflaky
+losetup -d $L0 $L1
+check "module unload" rmmod podvol
+echo "1..$n"
+exit $fail

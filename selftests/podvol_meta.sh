@@ -1,0 +1,78 @@
+#!/bin/bash
+# podvol kernel behaviour on loop members of unequal size: striping narrows
+# only when the small member is full; discard passes; a corrupt older slot,
+# a corrupt newest slot on one member (repaired on assembly), and a member
+# with both slots corrupt (clear refusal); foreign metadata is not
+# overwritten without force.
+# vm-timeout: 500
+set -u
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
+check() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' /tmp/out; fi; }
+fails() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then nok "$d (unexpectedly succeeded)"; else ok "$d"; sed 's/^/# /' /tmp/out | head -3; fi; }
+pv=podvolctl
+voldev() {
+	for d in /sys/block/podvol*; do
+		[ "$(cat $d/podvol/pool)/$(cat $d/podvol/name)" = "$1" ] && basename $d
+	done
+}
+pattern() { # dev seed MiB: write
+	dd if=/dev/urandom of=/tmp/pat.$2 bs=1M count=$3 2>/dev/null &&
+	dd if=/tmp/pat.$2 of=/dev/$1 bs=1M oflag=direct 2>/dev/null
+}
+same() { cmp -n $(stat -c %s /tmp/pat.$2) /tmp/pat.$2 /dev/$1; }
+addall() { for l in $L0 $L1 $L2; do $pv pool add $l || return 1; done; }
+corrupt() { # dev offset(KiB)
+	dd if=/dev/urandom of=$1 bs=1k seek=$2 count=4 conv=notrunc oflag=direct 2>/dev/null
+}
+
+modprobe loop
+modprobe podvol || exit 1
+mkdir -p /tmp/d
+truncate -s 24M /tmp/d/m0; truncate -s 48M /tmp/d/m1; truncate -s 64M /tmp/d/m2
+L0=$(losetup -f --show /tmp/d/m0) L1=$(losetup -f --show /tmp/d/m1) L2=$(losetup -f --show /tmp/d/m2)
+
+check "pool create on unequal members" $pv pool create u --chunk 16K $L0 $L1 $L2
+check "volume create v1" $pv volume create u/v1 12M
+V1=$(voldev u/v1)
+check "v1 striped over 3" test "$(cat /sys/block/$V1/podvol/stripe_width)" = 3
+check "v1 pattern" pattern $V1 1 12
+check "volume create v2 (fills small member)" $pv volume create u/v2 60M
+V2=$(voldev u/v2)
+check "v2 narrows to 2 then 1 member" test "$(cat /sys/block/$V2/podvol/stripe_width)" = 1
+check "v2 pattern" pattern $V2 2 60
+check "discard on loop members" blkdiscard -o 1M -l 4M /dev/$V2
+check "discarded range reads zeros" sh -c "cmp -n 4194304 /dev/zero <(dd if=/dev/$V2 bs=1M skip=1 count=4 iflag=direct 2>/dev/null)"
+check "rewrite pattern" pattern $V2 2 60
+check "v1 intact" same $V1 1
+check "pool stop" $pv pool stop u
+
+# generations: 1 create, 2 v1, 3 v2 -> slot 1 newest, slot 0 older
+check "corrupt older slot (0) of member 0" corrupt $L0 520
+check "assemble" addall
+V1=$(voldev u/v1) V2=$(voldev u/v2)
+check "both volumes back" test -n "$V1" -a -n "$V2"
+check "v1 data" same $V1 1
+check "v2 data" same $V2 2
+check "pool stop" $pv pool stop u
+check "corrupt newest slot (1) of member 1" corrupt $L1 1030
+check "assemble with one damaged newest copy" addall
+V2=$(voldev u/v2)
+check "newest state used (v2 present)" test -n "$V2"
+check "damaged copy rewritten" sh -c 'dmesg | grep -q "rewriting damaged metadata"'
+check "v2 data" same $V2 2
+check "pool stop" $pv pool stop u
+check "corrupt both slots of member 2" sh -c "dd if=/dev/urandom of=$L2 bs=1k seek=512 count=1024 conv=notrunc oflag=direct 2>/dev/null"
+$pv pool add $L0 >/dev/null 2>&1
+fails "member with both slots corrupt is refused" $pv pool add $L2
+check "refusal names the problem" grep -q "metadata unusable" /tmp/out
+check "check reports corruption" sh -c "! $pv check $L2"
+check "pending pool can be stopped" $pv pool stop u
+fails "create over podvol metadata without force" $pv pool create w $L0
+check "create over it with force" $pv pool create w --force $L0 $L1
+check "old pool's members reused" $pv pool stop w
+rmmod podvol
+losetup -d $L0 $L1 $L2
+echo "1..$n"
+exit $fail

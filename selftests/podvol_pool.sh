@@ -1,0 +1,105 @@
+#!/bin/bash
+# podvol kernel behaviour: a pool of 4 memory-backed null_blk members with
+# three volumes written with fio verify=crc32c; stop; incremental
+# re-assembly; verify; delete one and create another, the others intact;
+# online grow; busy volumes refuse delete/shrink/stop; sysfs attributes;
+# module unload with pools present.
+# vm-timeout: 600
+# vm-mem: 2G
+set -u
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
+check() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' /tmp/out; fi; }
+fails() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then nok "$d (unexpectedly succeeded)"; else ok "$d"; sed 's/^/# /' /tmp/out | head -3; fi; }
+pv=podvolctl
+
+fio_job() { # dev rw offset size [extra]
+	fio --name=t --filename="$1" --rw="$2" --bs=64k --direct=1 --ioengine=libaio \
+	    --iodepth=8 --offset="$3" --size="$4" --verify=crc32c --do_verify=1 \
+	    --verify_fatal=1 --randseed=1234 --verify_state_save=0 ${5:-} --output=/tmp/fio.log >/dev/null 2>&1 ||
+		{ cat /tmp/fio.log; return 1; }
+}
+fio_verify() { # dev offset size
+	fio --name=t --filename="$1" --rw=write --bs=64k --direct=1 --ioengine=libaio \
+	    --iodepth=8 --offset="$2" --size="$3" --verify=crc32c --verify_only \
+	    --verify_fatal=1 --randseed=1234 --verify_state_save=0 --output=/tmp/fio.log >/dev/null 2>&1 ||
+		{ cat /tmp/fio.log; return 1; }
+}
+voldev() {
+	for d in /sys/block/podvol*; do
+		[ "$(cat $d/podvol/pool)/$(cat $d/podvol/name)" = "$1" ] && basename $d
+	done
+}
+
+modprobe null_blk nr_devices=4 memory_backed=1 gb=1 bs=4096 irqmode=0 || exit 1
+check "modprobe podvol" modprobe podvol
+check "pool create" $pv pool create fast --chunk 64K /dev/nullb0 /dev/nullb1 /dev/nullb2 /dev/nullb3
+check "volume create a" $pv volume create fast/a 24M
+check "volume create b" $pv volume create fast/b 16M
+check "volume create c" $pv volume create fast/c 40M
+A=$(voldev fast/a) B=$(voldev fast/b) C=$(voldev fast/c)
+echo "# volumes: $A $B $C"
+check "sysfs attributes" test "$(cat /sys/block/$A/podvol/pool)" = fast -a \
+	"$(cat /sys/block/$A/podvol/size)" = $((24 << 20)) -a \
+	"$(cat /sys/block/$A/podvol/stripe_width)" = 4 -a \
+	"$(cat /sys/block/$A/podvol/chunk_size)" = 65536 -a \
+	"$(cat /sys/block/$A/queue/optimal_io_size)" = 262144 -a \
+	"$(cat /sys/block/$A/queue/minimum_io_size)" = 65536
+check "capacity a" test "$(blockdev --getsize64 /dev/$A)" = $((24 << 20))
+check "fio write+verify a" fio_job /dev/$A write 0 24M
+check "fio write+verify b (unaligned 4k random)" fio --name=t --filename=/dev/$B --rw=randwrite \
+	--bsrange=4k-192k --direct=1 --ioengine=libaio --iodepth=16 --size=16M \
+	--verify=crc32c --verify_fatal=1 --randseed=99 --verify_state_save=0 --output=/tmp/fio.log
+check "fio write+verify c" fio_job /dev/$C write 0 40M
+check "iostat accounting" awk '$3 == "'$A'" && $10 > 0 { f = 1 } END { exit !f }' /proc/diskstats
+check "flush (fsync) passes" dd if=/dev/zero of=/dev/$B bs=4k count=1 seek=1000 oflag=direct conv=fsync
+check "write verify b again" fio_job /dev/$B write 0 16M
+
+exec 7</dev/$A
+fails "delete refused while open" $pv volume delete fast/a
+fails "shrink refused while open" $pv volume resize fast/a 8M
+fails "stop refused while open" $pv pool stop fast
+check "grow online while open" $pv volume resize fast/a 48M
+check "capacity grown" test "$(blockdev --getsize64 /dev/$A)" = $((48 << 20))
+exec 7<&-
+check "old data intact after grow" fio_verify /dev/$A 0 24M
+check "write+verify grown part" fio_job /dev/$A write 24M 24M
+
+check "pool stop" $pv pool stop fast
+check "volumes gone" test ! -e /sys/block/$A
+check "add member 2" $pv pool add /dev/nullb2
+check "pool pending" sh -c "$pv -j pool show fast | grep -q pending"
+check "add member 0" $pv pool add /dev/nullb0
+check "add member 0 again is idempotent" $pv pool add /dev/nullb0
+check "add member 3" $pv pool add /dev/nullb3
+check "add member 1 starts pool" $pv pool add /dev/nullb1
+A=$(voldev fast/a) B=$(voldev fast/b) C=$(voldev fast/c)
+echo "# volumes after assembly: $A $B $C"
+check "volume a back with new size" test "$(blockdev --getsize64 /dev/$A)" = $((48 << 20))
+check "verify a after reassembly" fio_verify /dev/$A 0 24M
+check "verify a grown part after reassembly" fio_verify /dev/$A 24M 24M
+check "verify b after reassembly" fio_verify /dev/$B 0 16M
+check "verify c after reassembly" fio_verify /dev/$C 0 40M
+check "delete b" $pv volume delete fast/b
+check "create d" $pv volume create fast/d 32M
+D=$(voldev fast/d)
+check "write+verify d" fio_job /dev/$D write 0 32M
+check "a untouched" fio_verify /dev/$A 0 24M
+check "c untouched" fio_verify /dev/$C 0 40M
+fails "duplicate volume name refused" $pv volume create fast/d 10M
+fails "too large volume refused" $pv volume create fast/huge 10G
+fails "unknown pool refused" $pv volume create nosuch/x 10M
+fails "member in use refused" $pv pool create other /dev/nullb0
+check "shrink while closed" $pv volume resize fast/c 16M
+check "c verify after shrink" fio_verify /dev/$C 0 16M
+check "rmmod with pool present" rmmod podvol
+check "no podvol disks left" sh -c '! ls /sys/block | grep -q podvol'
+check "modprobe again" modprobe podvol
+check "reassemble after reload" sh -c "for i in 0 1 2 3; do $pv pool add /dev/nullb\$i || exit 1; done"
+A=$(voldev fast/a)
+check "verify a after reload" fio_verify /dev/$A 0 24M
+check "final stop" $pv pool stop fast
+rmmod podvol
+echo "1..$n"
+exit $fail
