@@ -51,11 +51,19 @@ static const struct pv_pool_info *member_of(const struct pv_pool_list *pools,
 	return NULL;
 }
 
+/* A dump interrupted by a concurrent change (NLM_F_DUMP_INTR) starts over. */
 static int dump_pools(struct pv_nl *nl, struct pv_pool_list *l)
 {
-	struct nlmsghdr *nlh = pv_nl_req(nl, PODVOL_CMD_POOL_GET, NLM_F_DUMP);
+	int tries = 0, ret;
 
-	return pv_nl_talk(nl, nlh, pv_pool_list_cb, l);
+	do {
+		struct nlmsghdr *nlh = pv_nl_req(nl, PODVOL_CMD_POOL_GET,
+						 NLM_F_DUMP);
+
+		l->n = 0;
+		ret = pv_nl_talk(nl, nlh, pv_pool_list_cb, l);
+	} while (ret == -EINTR && ++tries < 5);
+	return ret;
 }
 
 static void print_pool_json(struct json *j, const struct pv_pool_info *p)

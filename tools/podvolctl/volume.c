@@ -208,7 +208,7 @@ static int volume_list(int argc, char **argv)
 	struct nlmsghdr *nlh;
 	struct pv_nl nl;
 	const char *why;
-	int ret;
+	int ret, tries;
 
 	if (argc > 1) {
 		pv_err("volume list: too many arguments");
@@ -233,10 +233,16 @@ static int volume_list(int argc, char **argv)
 			goto out;
 		}
 	}
-	nlh = pv_nl_req(&nl, PODVOL_CMD_VOLUME_GET, NLM_F_DUMP);
-	if (argc == 1)
-		mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, argv[0]);
-	ret = pv_nl_talk(&nl, nlh, pv_volume_list_cb, &l);
+	/* A dump interrupted by a concurrent change starts over. */
+	for (tries = 0; tries < 5; tries++) {
+		nlh = pv_nl_req(&nl, PODVOL_CMD_VOLUME_GET, NLM_F_DUMP);
+		if (argc == 1)
+			mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, argv[0]);
+		l.n = 0;
+		ret = pv_nl_talk(&nl, nlh, pv_volume_list_cb, &l);
+		if (ret != -EINTR)
+			break;
+	}
 	if (ret) {
 		pv_nl_perror(&nl, ret, NULL, "cannot list volumes");
 		goto out;
