@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * Differences between the kernel APIs podnet builds against, behind feature
+/* Differences between the kernel APIs podnet builds against, behind feature
  * tests where the headers allow one and version tests where only a
  * prototype changed.  Everything else in podnet is written against one API.
  */
@@ -10,13 +9,6 @@
 #include <linux/version.h>
 #include <linux/netdevice.h>
 #include <net/rtnetlink.h>
-
-/* 6.12 moved the unaligned access helpers out of asm/. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-#include <linux/unaligned.h>
-#else
-#include <asm/unaligned.h>
-#endif
 
 /* 6.11 turned the NETIF_F_LLTX feature bit into dev->lltx. */
 static inline void pn_compat_set_lltx(struct net_device *dev)
@@ -28,8 +20,7 @@ static inline void pn_compat_set_lltx(struct net_device *dev)
 #endif
 }
 
-/*
- * 6.15 passes struct rtnl_newlink_params to ->newlink; before, the source
+/* 6.15 passes struct rtnl_newlink_params to ->newlink; before, the source
  * netns and attribute tables came as separate arguments.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)

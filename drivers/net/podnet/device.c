@@ -403,18 +403,21 @@ static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
 	if (!data)
 		return 0;
 	a = data[IFLA_PODNET_VNI];
-	err = pn_refuse_change(a, a && nla_get_u32(a) == cfg->vni, "podnet: vni cannot be changed, re-create the device",
+	err = pn_refuse_change(a, a && nla_get_u32(a) == cfg->vni,
+			       "podnet: vni cannot be changed, re-create the device",
 			       extack);
 	if (err)
 		return err;
 	a = data[IFLA_PODNET_PORT];
-	err = pn_refuse_change(a, a && nla_get_be16(a) == cfg->port, "podnet: port cannot be changed, re-create the device",
+	err = pn_refuse_change(a, a && nla_get_be16(a) == cfg->port,
+			       "podnet: port cannot be changed, re-create the device",
 			       extack);
 	if (err)
 		return err;
 	a = data[IFLA_PODNET_LOCAL];
 	err = pn_refuse_change(a, a && cfg->has_local4 &&
-			       nla_get_in_addr(a) == cfg->local4, "podnet: local cannot be changed, re-create the device",
+			       nla_get_in_addr(a) == cfg->local4,
+			       "podnet: local cannot be changed, re-create the device",
 			       extack);
 	if (err)
 		return err;
@@ -497,8 +500,7 @@ bool pn_is_podnet(const struct net_device *dev)
 	return dev->rtnl_link_ops == &pn_link_ops;
 }
 
-/*
- * The namespace holding the sockets of some devices is going away: close
+/* The namespace holding the sockets of some devices is going away: close
  * them, so the devices (which may live elsewhere) stop using it.
  */
 static void __net_exit pn_netns_pre_exit(struct net *net)

@@ -636,8 +636,7 @@ static int pn_dump_route(void *data, const struct pn_addr *dst, u8 cidr,
 	return 0;
 }
 
-/*
- * Dump state in cb->args: [0] ifindex of the device being dumped (or the
+/* Dump state in cb->args: [0] ifindex of the device being dumped (or the
  * next one to look at), [1] routes of it already sent, [2] one device was
  * asked for, [3] set up, [4] that device is done.
  */
@@ -741,8 +740,7 @@ static const struct genl_multicast_group pn_mcgrps[] = {
 	{ .name = PODNET_MCGRP_ROUTES },
 };
 
-/*
- * PODNET_CMD_ROUTE_NEW gives NLM_F_CREATE, NLM_F_EXCL and NLM_F_REPLACE
+/* PODNET_CMD_ROUTE_NEW gives NLM_F_CREATE, NLM_F_EXCL and NLM_F_REPLACE
  * their rtnetlink meaning; genetlink refuses those flags on commands at or
  * above resv_start_op.  Attribute policies stay strict for every command.
  */

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * podnet: a Geneve L3 overlay device with a route table programmed over
+/* podnet: a Geneve L3 overlay device with a route table programmed over
  * generic netlink.  Shared declarations of the driver's files.
  */
 #ifndef _PODNET_H
@@ -96,6 +95,7 @@ struct pn_trie {
 
 struct pn_routes {
 	struct pn_trie __rcu *trie;
+	/* Serialises writers; readers only take rcu_read_lock(). */
 	struct mutex lock;
 	u32 generation;
 };

@@ -28,8 +28,7 @@ static u32 pn_hdr_vni(const struct pn_genevehdr *gh)
 	return (gh->vni[0] << 16) | (gh->vni[1] << 8) | gh->vni[2];
 }
 
-/*
- * Walks the options: each is a 4-byte header (class, type, length in
+/* Walks the options: each is a 4-byte header (class, type, length in
  * 4-byte words) and its data.  Returns the drop reason, or 0 if they are
  * well formed and none is critical.
  */
@@ -246,7 +245,7 @@ int pn_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
 	struct pn_genevehdr *gh = (struct pn_genevehdr *)(skb->data + nhoff);
 	int gh_len = sizeof(*gh) + gh->opt_len * 4;
 	struct packet_offload *ptype;
-	int err = -ENOSYS;
+	int err = -EOPNOTSUPP;
 
 	ptype = gro_find_complete_by_type(gh->proto_type);
 	if (ptype)

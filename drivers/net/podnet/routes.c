@@ -17,7 +17,6 @@
 #include <linux/percpu.h>
 #include <linux/socket.h>
 #include <linux/atomic.h>
-#include "compat.h"
 #include "podnet.h"
 
 /* Prefix lengths 0..128 bound the depth; +1 for a pending sibling. */
@@ -46,11 +45,16 @@ u32 pn_current_generation(void)
 /* Keys are kept in CPU order so common_bits() can use fls/fls64. */
 static void swap_endian(u8 *dst, const u8 *src, u8 bits)
 {
+	__be64 b64[2];
+	__be32 b32;
+
 	if (bits == 32) {
-		*(u32 *)dst = get_unaligned_be32(src);
+		memcpy(&b32, src, sizeof(b32));
+		*(u32 *)dst = be32_to_cpu(b32);
 	} else if (bits == 128) {
-		((u64 *)dst)[0] = get_unaligned_be64(src);
-		((u64 *)dst)[1] = get_unaligned_be64(src + 8);
+		memcpy(b64, src, sizeof(b64));
+		((u64 *)dst)[0] = be64_to_cpu(b64[0]);
+		((u64 *)dst)[1] = be64_to_cpu(b64[1]);
 	}
 }
 
@@ -110,11 +114,15 @@ static void read_node(const struct pn_node *node, struct pn_addr *addr)
 
 	memset(addr, 0, sizeof(*addr));
 	if (node->bitlen == 32) {
-		put_unaligned_be32(*(const u32 *)node->bits, ip);
+		addr->v4 = cpu_to_be32(*(const u32 *)node->bits);
 		addr->family = AF_INET;
 	} else {
-		put_unaligned_be64(((const u64 *)node->bits)[0], ip);
-		put_unaligned_be64(((const u64 *)node->bits)[1], ip + 8);
+		__be64 b64[2] = {
+			cpu_to_be64(((const u64 *)node->bits)[0]),
+			cpu_to_be64(((const u64 *)node->bits)[1]),
+		};
+
+		memcpy(ip, b64, sizeof(b64));
 		addr->family = AF_INET6;
 	}
 	memset(ip + cidr_bytes, 0, node->bitlen / 8U - cidr_bytes);
@@ -449,8 +457,7 @@ static inline void choose_and_connect_node(struct pn_node *parent,
 	connect_node(&parent->bit[bit], bit, node);
 }
 
-/*
- * Inserts @dst/@cidr -> @via into @t (the live trie or one being built),
+/* Inserts @dst/@cidr -> @via into @t (the live trie or one being built),
  * sharing @counters if given.  See PN_INSERT_*.
  */
 int pn_routes_insert(struct pn_routes *r, struct pn_trie *t,
@@ -564,8 +571,7 @@ static struct pn_node *parent_of(struct pn_node *node)
 	       offsetof(struct pn_node, bit[packed & 1]);
 }
 
-/*
- * Takes @node's route away and unlinks what is no longer needed: the node
+/* Takes @node's route away and unlinks what is no longer needed: the node
  * itself unless it still joins two subtrees, and then its parent if that
  * was a joining node left with a single child.
  */
@@ -697,8 +703,7 @@ unsigned int pn_routes_count(struct pn_routes *r)
 	return n;
 }
 
-/*
- * Calls @fn for every route, IPv4 first, each family in prefix order,
+/* Calls @fn for every route, IPv4 first, each family in prefix order,
  * skipping the first @skip.  Stops at and returns @fn's first non-zero
  * return, leaving in @pos the index of the route it stopped at, so a walk
  * can resume there.

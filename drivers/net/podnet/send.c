@@ -27,8 +27,7 @@ static bool pn_too_big(struct sk_buff *skb, unsigned int mtu)
 	return skb->len > mtu;
 }
 
-/*
- * The packet does not fit the underlay path.  Tell the inner route, and
+/* The packet does not fit the underlay path.  Tell the inner route, and
  * the sender if it asked not to be fragmented (true: drop the packet);
  * otherwise the outer packet is fragmented.
  */
@@ -276,12 +275,12 @@ netdev_tx_t pn_xmit(struct sk_buff *skb, struct net_device *dev)
 		pn_drop(pn, PODNET_DROP_A_TX_INVALID);
 		goto drop;
 	}
-	if (skb->protocol == htons(ETH_P_IP) && ip_hdr(skb)->version == 4)
+	if (skb->protocol == htons(ETH_P_IP) && ip_hdr(skb)->version == 4) {
 		e = pn_routes_lookup4(&pn->routes, ip_hdr(skb)->daddr);
-	else if (skb->protocol == htons(ETH_P_IPV6) &&
-		 ipv6_hdr(skb)->version == 6)
+	} else if (skb->protocol == htons(ETH_P_IPV6) &&
+		   ipv6_hdr(skb)->version == 6) {
 		e = pn_routes_lookup6(&pn->routes, &ipv6_hdr(skb)->daddr);
-	else {
+	} else {
 		pn_drop(pn, PODNET_DROP_A_TX_INVALID);
 		goto drop;
 	}

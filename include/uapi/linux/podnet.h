@@ -166,6 +166,7 @@ enum podnet_df {
 	PODNET_DF_INHERIT,	/* from the inner IPv4 header; set for IPv6 */
 	__PODNET_DF_MAX
 };
+
 #define PODNET_DF_MAX (__PODNET_DF_MAX - 1)
 
 /* Link attributes, in IFLA_INFO_DATA. */
@@ -183,6 +184,7 @@ enum {
 	IFLA_PODNET_DF,
 	__IFLA_PODNET_MAX
 };
+
 #define IFLA_PODNET_MAX (__IFLA_PODNET_MAX - 1)
 
 enum podnet_cmd {
@@ -195,6 +197,7 @@ enum podnet_cmd {
 	PODNET_CMD_ROUTE_SET,
 	__PODNET_CMD_MAX
 };
+
 #define PODNET_CMD_MAX (__PODNET_CMD_MAX - 1)
 
 /* Top-level attributes. */
@@ -220,6 +223,7 @@ enum podnet_attr {
 	PODNET_A_DROPS,			/* nest: PODNET_DROP_A_* */
 	__PODNET_A_MAX
 };
+
 #define PODNET_A_MAX (__PODNET_A_MAX - 1)
 
 /* Attributes of a route, nested in PODNET_A_ROUTE. */
@@ -236,6 +240,7 @@ enum podnet_route_attr {
 	PODNET_ROUTE_A_RX_BYTES,	/* u64 */
 	__PODNET_ROUTE_A_MAX
 };
+
 #define PODNET_ROUTE_A_MAX (__PODNET_ROUTE_A_MAX - 1)
 
 /*
@@ -273,6 +278,7 @@ enum podnet_drop_attr {
 	PODNET_DROP_A_DOWN,
 	__PODNET_DROP_A_MAX
 };
+
 #define PODNET_DROP_A_MAX (__PODNET_DROP_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_PODNET_H */

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# podnet and Linux's own geneve device in L3 mode (innerprotoinherit) talk
+# to each other both ways, over an IPv4 and an IPv6 underlay, with and
+# without UDP checksums; podnet's packets decode as Geneve in tshark.
+# vm-timeout: 900
+set -u
+. "$(dirname "$0")/podnet_lib.sh"
+
+echo "KTAP version 1"
+t "modprobe podnet" modprobe podnet
+t "modprobe geneve" modprobe geneve
+underlay_up
+
+# Node 1 runs podnet (pods 10.244.1.1, fd44:1::1), node 2 Linux geneve
+# (10.244.2.1, fd44:2::1).
+setup() {	# setup UNDERLAY CSUM(on|off)
+	local ul=$1 cs=$2 me peer gcsum pcsum
+	if [ $ul = 4 ]; then me=192.168.0.1 peer=192.168.0.2
+	else me=fd00::1 peer=fd00::2; fi
+	if [ $cs = on ]; then
+		gcsum="udpcsum udp6zerocsumrx"; pcsum="udpcsum"
+		[ $ul = 6 ] && gcsum="noudp6zerocsumtx"
+	else
+		gcsum="noudpcsum"; pcsum="noudpcsum"
+		[ $ul = 6 ] && { gcsum="udp6zerocsumtx udp6zerocsumrx"
+				 pcsum="udp6zerocsumtx udp6zerocsumrx"; }
+	fi
+	N n1 ip link add podnet0 type podnet vni 42 local $me $pcsum || return 1
+	N n1 ip addr add 10.244.1.1/32 dev podnet0
+	N n1 ip addr add fd44:1::1/128 dev podnet0 nodad
+	N n1 ip link set podnet0 up || return 1
+	N n1 ip route add 10.244.2.0/24 dev podnet0 src 10.244.1.1
+	N n1 ip -6 route add fd44:2::/64 dev podnet0 src fd44:1::1
+	printf 'route 10.244.2.0/24 via %s\nroute fd44:2::/64 via %s\n' $peer $peer |
+		N n1 timeout 20 podnetctl setconf podnet0 - || return 1
+	N n2 ip link add gn0 type geneve id 42 remote $me innerprotoinherit $gcsum || return 1
+	N n2 ip addr add 10.244.2.1/32 dev gn0
+	N n2 ip addr add fd44:2::1/128 dev gn0 nodad
+	N n2 ip link set gn0 up || return 1
+	N n2 ip route add 10.244.1.0/24 dev gn0 src 10.244.2.1
+	N n2 ip -6 route add fd44:1::/64 dev gn0 src fd44:2::1
+}
+
+teardown() {
+	N n1 ip link del podnet0 2>/dev/null
+	N n2 ip link del gn0 2>/dev/null
+	true
+}
+
+for ul in 4 6; do
+	for cs in on off; do
+		tag="IPv$ul underlay, checksums $cs"
+		if ! out=$(setup $ul $cs 2>&1); then
+			report 1 "$tag: podnet and geneve set up" "$out"
+			teardown
+			continue
+		fi
+		t "$tag: podnet -> geneve, IPv4" pings n1 10.244.2.1
+		t "$tag: podnet -> geneve, IPv6" pings n1 fd44:2::1
+		t "$tag: geneve -> podnet, IPv4" pings n2 10.244.1.1
+		t "$tag: geneve -> podnet, IPv6" pings n2 fd44:1::1
+		rx=$(N n1 podnetctl -j route show dev podnet0 |
+		     jq '[.[] | .rx_packets] | add')
+		[ "${rx:-0}" -ge 4 ]
+		report $? "$tag: podnet counted what geneve sent (rx $rx)"
+		teardown
+	done
+done
+
+# tshark decodes podnet's packets as Geneve carrying IPv4.
+if command -v tshark >/dev/null; then
+	setup 4 on >/dev/null 2>&1
+	N n1 timeout 60 tshark -Q -i eth0 -c 4 -w /tmp/gnv.pcap -f "udp port 6081" \
+		>/dev/null 2>&1 &
+	cap=$!
+	sleep 5
+	N n1 ping -c 3 -i 0.5 10.244.2.1 >/dev/null 2>&1
+	wait $cap
+	out=$(tshark -r /tmp/gnv.pcap -T fields -e geneve.vni -e geneve.proto_type \
+	      -e ip.src 2>&1)
+	echo "$out" | grep -q "^42[[:space:]]0x0800"
+	report $? "tshark decodes Geneve VNI 42, protocol 0x0800" "$out"
+	teardown
+else
+	skip "tshark decodes podnet packets" "no tshark"
+fi
+
+cluster_down
+finish

@@ -1,0 +1,151 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# podnet route table behaviour on a three-node cluster (IPv4 underlay):
+# replace moves traffic, delete makes a pod unreachable (ICMP, counted),
+# a spoofed inner source and malformed Geneve packets sent raw from
+# userspace are dropped and counted by reason, a 10,000-route table
+# survives a dump round trip, and flush empties the table.
+# vm-timeout: 1200
+set -u
+. "$(dirname "$0")/podnet_lib.sh"
+
+echo "KTAP version 1"
+t "modprobe podnet" modprobe podnet
+if ! out=$(cluster_up 4 2>&1); then
+	report 1 "cluster set up" "$out"
+	finish
+fi
+report 0 "cluster set up"
+PC="timeout 30 podnetctl"
+
+t "p11 reaches p31" pings p11 10.244.3.11
+
+# --- replace and delete ---------------------------------------------------
+t "route replace 10.244.3.0/24 via node 2" \
+	N n1 $PC route replace 10.244.3.0/24 via 192.168.0.2 dev podnet0
+before=$(drop_count n3 spoofed_source)
+tf "p11 no longer reaches p31 through node 2" N p11 ping -c 2 -i 0.3 -W 1 10.244.3.11
+after=$(drop_count n3 spoofed_source)
+# Node 2 forwards to node 3, which sees an inner source routed to node 1.
+[ "$after" -gt "$before" ]
+report $? "node 3 drops what node 2 relays as spoofed ($before -> $after)"
+rx=$(N n2 podnetctl -j route show dev podnet0 |
+     jq '[.[] | select(.prefix == "10.244.1.0/24") | .rx_packets] | add')
+[ "${rx:-0}" -gt 0 ]
+report $? "the replaced route carried the traffic to node 2 (rx $rx)"
+t "route replace back via node 3" \
+	N n1 $PC route replace 10.244.3.0/24 via 192.168.0.3 dev podnet0
+t "p11 reaches p31 again" pings p11 10.244.3.11
+
+t "route del 10.244.3.0/24" N n1 $PC route del 10.244.3.0/24 dev podnet0
+before=$(drop_count n1 no_route)
+out=$(N p11 ping -c 1 -W 2 10.244.3.11 2>&1)
+echo "$out" | grep -q "Unreachable"
+report $? "deleted route: ping says unreachable" "$out"
+after=$(drop_count n1 no_route)
+[ "$after" -gt "$before" ]
+report $? "deleted route: counted as no_route ($before -> $after)"
+out=$(N p11 ping -6 -c 1 -W 2 fd44:4::1 2>&1)
+echo "$out" | grep -qi "unreachable"
+report $? "no IPv6 route: ping -6 says unreachable" "$out"
+t "route add it back" N n1 $PC route add 10.244.3.0/24 via 192.168.0.3 dev podnet0
+tf "route add of an existing prefix fails" \
+	N n1 $PC route add 10.244.3.0/24 via 192.168.0.3 dev podnet0
+t "p11 reaches p31 once more" pings p11 10.244.3.11
+
+# --- packets sent raw from node 2's userspace to node 1 -----------------------
+# Each case: NAME EXPECTED_DROP_REASON (or "rx" for accepted).
+N n2 $PY - >/tmp/raw.out 2>&1 <<'EOF'
+import socket, struct
+def csum(b):
+    if len(b) % 2: b += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def ip4(src, dst, payload=b'\x08\x00\xf7\xff\x00\x00\x00\x00'):
+    h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 1, 0, 64, 1,
+                    0, socket.inet_aton(src), socket.inet_aton(dst))
+    h = h[:10] + struct.pack('!H', csum(h)) + h[12:]
+    return h + payload
+def gnv(inner, ver=0, oam=0, crit=0, vni=42, proto=0x0800, opts=b'', optlen=None):
+    ol = len(opts) // 4 if optlen is None else optlen
+    return struct.pack('!BBH', (ver << 6) | ol, (oam << 7) | (crit << 6),
+                       proto) + struct.pack('!I', vni << 8) + opts + inner
+good = ip4('10.244.2.99', '10.244.1.11')
+spoof = ip4('10.244.3.99', '10.244.1.11')
+cases = [
+    ('valid', gnv(good)),
+    ('noncritical_option', gnv(good, opts=b'\x01\x02\x03\x01abcd')),
+    ('spoofed', gnv(spoof)),
+    ('unrouted', gnv(ip4('172.16.0.1', '10.244.1.11'))),
+    ('short', b'\x00\x00\x08'),
+    ('version', gnv(good, ver=1)),
+    ('critical_bit', gnv(good, crit=1)),
+    ('critical_option', gnv(good, opts=b'\x01\x02\x83\x00')),
+    ('option_overrun', gnv(good, opts=b'\x01\x02\x03\x05abcd')),
+    ('optlen_beyond_packet', gnv(b'', optlen=40)),
+    ('oam', gnv(good, oam=1)),
+    ('vni', gnv(good, vni=43)),
+    ('proto', gnv(good, proto=0x6558)),
+    ('inner_version', gnv(b'\x65' + good[1:])),
+    ('inner_truncated', gnv(good[:12])),
+    ('inner_v6_in_v4_type', gnv(b'\x60' + bytes(39), proto=0x0800)),
+]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('192.168.0.2', 0))
+import sys, time
+name = sys.argv[1] if len(sys.argv) > 1 else None
+for n, p in cases:
+    s.sendto(p, ('192.168.0.1', 6081))
+    time.sleep(0.05)
+print('sent', len(cases))
+EOF
+report $? "raw Geneve packets sent from node 2" "$(cat /tmp/raw.out)"
+sleep 1
+drops=$(N n1 podnetctl -j show podnet0 | jq -c '.[0].drops')
+echo "# node 1 drops: $drops"
+d() { echo "$drops" | jq ".$1"; }
+[ "$(d spoofed_source)" -ge 2 ]
+report $? "spoofed and unrouted inner sources dropped as spoofed_source ($(d spoofed_source))"
+[ "$(d malformed)" -ge 5 ]
+report $? "short, overrunning and bad inner packets dropped as malformed ($(d malformed))"
+[ "$(d bad_version)" = 1 ]; report $? "version 1 dropped as bad_version"
+[ "$(d critical_option)" = 2 ]; report $? "critical bit and critical option dropped ($(d critical_option))"
+[ "$(d oam)" = 1 ]; report $? "OAM packet dropped as oam"
+[ "$(d unknown_vni)" = 1 ]; report $? "VNI 43 dropped as unknown_vni"
+[ "$(d unknown_proto)" = 1 ]; report $? "protocol 0x6558 dropped as unknown_proto"
+rx=$(N n1 podnetctl -j route show dev podnet0 |
+     jq '[.[] | select(.prefix == "10.244.2.0/24") | .rx_packets] | add')
+[ "${rx:-0}" -ge 2 ]
+report $? "valid packets (with a non-critical option) accepted (rx $rx)"
+t "node 1 still forwards after the garbage" pings p11 10.244.2.11
+
+# --- 10,000 routes: setconf, dump, compare ----------------------------------
+$PY - >/tmp/big.conf <<'EOF'
+import ipaddress
+for i in range(6000):
+    print('route 172.%d.%d.0/24 via 192.168.0.%d' % (16 + i // 256, i % 256, 2 + i % 2))
+for i in range(4000):
+    net = ipaddress.ip_network('fd45:%x:%x::/48' % (i // 256, i % 256))
+    print('route %s via 192.168.0.%d' % (net, 2 + i % 2))
+EOF
+t "setconf of 10,000 routes" N n1 $PC setconf podnet0 /tmp/big.conf
+N n1 $PC -j route show dev podnet0 >/tmp/big.json
+n_dump=$(jq length /tmp/big.json)
+[ "$n_dump" = 10000 ]
+report $? "dump returns 10,000 routes ($n_dump)"
+jq -r '.[] | "route \(.prefix) via \(.via)"' /tmp/big.json | sort >/tmp/big.dump
+sort /tmp/big.conf | cmp -s - /tmp/big.dump
+report $? "dumped routes equal the configured ones" "$(sort /tmp/big.conf | diff - /tmp/big.dump | head)"
+gen=$(N n1 podnetctl -j show podnet0 | jq '.[0].routes')
+[ "$gen" = 10000 ]
+report $? "device reports 10,000 routes"
+t "route get 172.20.3.9 finds 172.20.3.0/24" \
+	sh -c "ip netns exec n1 podnetctl route get 172.20.3.9 dev podnet0 | grep -q 172.20.3.0/24"
+t "route flush" N n1 $PC route flush dev podnet0
+n_dump=$(N n1 $PC -j route show dev podnet0 | jq length)
+[ "$n_dump" = 0 ]
+report $? "table empty after flush ($n_dump)"
+
+cluster_down
+finish
