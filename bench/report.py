@@ -115,6 +115,8 @@ def stats(vals):
 def fmt(v):
     if v is None:
         return "-"
+    if float(v).is_integer() and abs(v) < 1e6:
+        return f"{int(v):,}"
     a = abs(v)
     if a >= 1000:
         return f"{v:,.0f}"
@@ -202,7 +204,7 @@ def main():
     md.append("")
     md.append(f"Kernel {meta.get('kernel', '?')}, {meta.get('cpus', '?')} vCPUs, "
               f"{meta.get('mem_mb', '?')} MiB (QEMU TCG guest); "
-              f"{meta.get('reps', '?')} repetitions per figure, candidates alternated; "
+              f"{meta.get('reps', '?')} repetition(s) per figure, candidates alternated; "
               f"network {meta.get('net_time_s', '?')} s per test, "
               f"fio {meta.get('blk_runtime_s', '?')} s per job; members "
               f"{meta.get('member_mb', '?')} MiB, chunk {meta.get('chunk_kb', '?')} KiB, "
@@ -325,8 +327,8 @@ def main():
         md.append("| suite | test | metric | vs | target | ratio | verdict |")
         md.append("|---|---|---|---|---|---|---|")
         for t in out["targets"]:
-            if t["suite"] == "block" and t["metric"] == "mib_s":
-                continue  # same verdict as IOPS for a fixed block size
+            if t["suite"] == "block" and t["metric"] != BLK_SHOWN.get(t["test"], "iops"):
+                continue  # IOPS and MiB/s agree for a fixed block size
             name = t["test"] if t["suite"] == "net" else f"{t['member']} {t['test']}"
             md.append(f"| {t['suite']} | {name} | {METRICS[t['metric']][0]} | "
                       f"{CAND_LABEL.get(t['anchor'], t['anchor'])} | {t['target']} | "
