@@ -10,13 +10,22 @@ tmp=$(mktemp -d)
 trap 'kill $monpid 2>/dev/null; rm -rf "$tmp"' EXIT
 monpid=
 
+# The helpers use shell built-ins only: under TCG on a busy host every
+# process costs, and this test runs about a hundred commands.
+indent() {	# indent PREFIX TEXT: TEXT as KTAP diagnostic lines
+	local line
+	while IFS= read -r line; do
+		echo "$1$line"
+	done <<<"$2"
+}
+
 report() {	# report OK DESC [OUTPUT]
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then
 		echo "ok $n - $2"
 	else
 		echo "not ok $n - $2"
-		[ $# -gt 2 ] && printf '%s\n' "$3" | sed 's/^/# /'
+		[ $# -gt 2 ] && indent "# " "$3"
 		failed=1
 	fi
 }
@@ -33,7 +42,7 @@ has() {		# has DESC PATTERN CMD...: CMD succeeds and prints PATTERN
 	shift 2
 	out=$("$@" 2>&1)
 	rc=$?
-	[ $rc = 0 ] && printf '%s\n' "$out" | grep -qF -- "$pat"
+	[ $rc = 0 ] && [[ $out == *"$pat"* ]]
 	report $? "$desc" "rc=$rc, want '$pat'; got:
 $out"
 }
@@ -43,10 +52,11 @@ fails() {	# fails DESC PATTERN CMD...: CMD fails and prints PATTERN on stderr
 	shift 2
 	out=$("$@" 2>&1 >/dev/null)
 	rc=$?
-	[ $rc != 0 ] && printf '%s\n' "$out" | grep -qF -- "$pat"
+	[ $rc != 0 ] && [[ $out == *"$pat"* ]]
 	report $? "$desc" "rc=$rc, want failure and '$pat'; got:
 $out"
-	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/#   says: /'
+	[ -n "$out" ] && indent "#   says: " "$out"
+	return 0
 }
 
 route_count() { podnetctl -j route show dev "$1" | jq length; }
@@ -90,12 +100,9 @@ has "ttl 0 shows as auto" "ttl auto" ip -d link show podnet0
 ip link set podnet0 type podnet ttl 64 tos inherit df unset
 fails "ip link add without vni is refused by the kernel" "Error:" \
 	ip link add podnet9 type podnet
+# The plugin's own argument checks are in tools/ip/test_plugin.sh (make test).
 fails "ip link add with vni 16777216 is refused" 'vni must be 0-16777215' \
 	ip link add podnet9 type podnet vni 16777216
-fails "ip link add with port 0 is refused" 'port must be 1-65535' \
-	ip link add podnet9 type podnet vni 9 port 0
-fails "ip link add with a bad local address is refused" 'local must be an IPv4 or IPv6 address' \
-	ip link add podnet9 type podnet vni 9 local 192.168.0.300
 fails "ip link add with an unknown option names it" 'unknown option "remote"' \
 	ip link add podnet9 type podnet vni 9 remote 192.168.0.2
 fails "changing the vni is refused by the kernel" "Error:" \
@@ -106,31 +113,18 @@ ip link set podnet6 up
 
 # --- podnetctl: usage errors -------------------------------------------------
 echo "# podnetctl: usage errors (at ${SECONDS}s)"
-has "podnetctl -h prints usage" "podnetctl route add PREFIX via NODEADDR dev DEV" podnetctl -h
-fails "unknown object" "unknown object 'routes'" podnetctl routes show
-fails "unknown route command" "route: unknown command 'insert'" podnetctl route insert
+# The whole matrix of usage errors is in tools/podnetctl/test_cli.sh (make
+# test); here a few, next to real podnet devices.
 fails "invalid prefix length" "invalid prefix '10.0.0.0/33'" \
 	podnetctl route add 10.0.0.0/33 via 192.168.0.2 dev podnet0
-fails "invalid IPv6 prefix length" "invalid prefix 'fd00:2::/129'" \
-	podnetctl route add fd00:2::/129 via 192.168.0.2 dev podnet0
 fails "host bits set" "invalid prefix '10.244.2.1/24': host bits set (did you mean 10.244.2.0/24?)" \
 	podnetctl route add 10.244.2.1/24 via 192.168.0.2 dev podnet0
-fails "invalid node address" "invalid address '192.168.0'" \
-	podnetctl route add 10.244.2.0/24 via 192.168.0 dev podnet0
 fails "missing via" "route add: missing 'via NODEADDR'" \
 	podnetctl route add 10.244.2.0/24 dev podnet0
-fails "missing dev" "route add: missing 'dev DEV'" \
-	podnetctl route add 10.244.2.0/24 via 192.168.0.2
-fails "dev given twice" "route add: 'dev' given twice" \
-	podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev podnet0 dev podnet6
-fails "stray argument" "route add: unexpected argument 'metric'" \
-	podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev podnet0 metric
 fails "device that does not exist" "nosuch0: no such device" \
 	podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev nosuch0
 fails "device that is not a podnet device" "u0: not a podnet device" \
 	podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev u0
-fails "show of a non-podnet device" "lo: not a podnet device" podnetctl show lo
-fails "-j before the object only" "unexpected argument '-j'" podnetctl route show dev podnet0 -j
 
 # --- routes ------------------------------------------------------------------
 echo "# routes (at ${SECONDS}s)"
@@ -161,7 +155,7 @@ t "route show columns line up (all lines equally long)" sh -c \
 	"[ \$(awk '{ print length(\$0) }' '$tmp/show' | sort -u | wc -l) = 1 ]"
 t "route show: VIA column starts at the same offset on every line" sh -c \
 	"awk 'NR == 1 { p = index(\$0, \"VIA\") } NR > 1 && index(\$0, \$2) != p { bad = 1 } END { exit bad }' '$tmp/show'"
-sed 's/^/#   /' "$tmp/show"
+indent "#   " "$(<"$tmp/show")"
 t "route show -j is valid JSON with counters" sh -c \
 	"podnetctl -j route show dev podnet0 | jq -e 'length == 5 and all(.[]; .dev == \"podnet0\" and
 	 has(\"tx_packets\") and has(\"tx_bytes\") and has(\"rx_packets\") and has(\"rx_bytes\"))'"
@@ -185,7 +179,7 @@ echo "# show (at ${SECONDS}s)"
 podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev podnet0
 has "show DEV prints the configuration" "vni:" podnetctl show podnet0
 has "show DEV prints drops by reason" "spoofed_source:" podnetctl show podnet0
-podnetctl show podnet0 | sed 's/^/#   /'
+indent "#   " "$(podnetctl show podnet0)"
 t "show -j DEV" sh -c "podnetctl -j show podnet0 | jq -e 'length == 1 and .[0].ifname == \"podnet0\" and
 	.[0].vni == 42 and .[0].port == 6081 and .[0].local == \"192.168.0.1\" and .[0].routes == 1 and
 	.[0].tos == \"inherit\" and .[0].udp_csum == true and (.[0].drops | has(\"no_route\")) and
@@ -214,23 +208,10 @@ fails "setconf: a bad line is named by file and line" "$tmp/bad.conf:3: invalid 
 printf 'route 10.244.4.0/24 via 192.168.0.4\nroute 10.244.4.0/24 via 192.168.0.5\n' >"$tmp/dup.conf"
 fails "setconf: a duplicate prefix is named" "dup.conf:2: duplicate route 10.244.4.0/24 (first on line 1)" \
 	podnetctl setconf podnet0 "$tmp/dup.conf"
-printf 'route 10.244.4.0/24 via 192.168.0.4\nrouter 10.244.5.0/24 via 192.168.0.5\n' >"$tmp/kw.conf"
-fails "setconf: an unknown keyword is named" "kw.conf:2: unknown keyword 'router'" \
-	podnetctl setconf podnet0 "$tmp/kw.conf"
-fails "setconf: a missing file" "/nonexistent.conf: No such file or directory" \
-	podnetctl setconf podnet0 /nonexistent.conf
-fails "setconf: missing arguments" "setconf: expected DEV FILE" podnetctl setconf podnet0
 t "the failed setconfs changed nothing" sh -c "[ \$(podnetctl -j route show dev podnet0 | jq length) = 3 ]"
 printf 'route 10.244.4.0/24 via 192.168.0.4\nroute 10.244.5.0/24 via fd00::5\n' >"$tmp/fam.conf"
-out=$(podnetctl setconf podnet0 "$tmp/fam.conf" 2>&1)
-rc=$?
-report $((rc == 0)) "setconf: a route the kernel refuses fails the whole file" "$out"
-printf '#   says: %s\n' "$out"
-if printf '%s' "$out" | grep -qF "fam.conf:2:"; then
-	report 0 "setconf: the kernel's complaint is mapped to the file line"
-else
-	report 0 "setconf: the kernel's complaint is mapped to the file line # SKIP kernel gave no attribute offset"
-fi
+fails "setconf: a route the kernel refuses fails the file, named by its line" \
+	"fam.conf:2: route 10.244.5.0/24: " podnetctl setconf podnet0 "$tmp/fam.conf"
 t "... and left the table as it was" sh -c "[ \$(podnetctl -j route show dev podnet0 | jq length) = 3 ]"
 t "setconf - reads standard input" sh -c \
 	"printf 'route 10.244.8.0/24 via 192.168.0.8\n' | podnetctl setconf podnet0 -"
@@ -280,7 +261,7 @@ sleep 1
 kill $monpid
 wait $monpid 2>/dev/null
 monpid=
-sed 's/^/#   /' "$tmp/mon.txt"
+indent "#   " "$(<"$tmp/mon.txt")"
 t "monitor -j prints one valid JSON object per line" sh -c \
 	"[ \$(wc -l <'$tmp/mon.json') = 5 ] && jq -e -c . '$tmp/mon.json' >/dev/null"
 t "monitor -j reports new, new, del, set, flush" sh -c \

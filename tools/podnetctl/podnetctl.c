@@ -827,8 +827,6 @@ static int cmd_setconf(struct nl *nl, int argc, char **argv)
 
 	if (argc != 2)
 		return usage_error("setconf: expected DEV FILE");
-	if (get_dev(argv[0], &ifindex))
-		return 1;
 	if (!strcmp(argv[1], "-")) {
 		f = stdin;
 		name = "<stdin>";
@@ -838,11 +836,12 @@ static int cmd_setconf(struct nl *nl, int argc, char **argv)
 		if (!f)
 			return error("%s: %s", argv[1], strerror(errno));
 	}
+	/* The file first: its errors do not depend on the device. */
 	if (conf_parse(f, name, &rs, err, sizeof(err))) {
 		error("%s", err);
 		goto out;
 	}
-	if (nl_open(nl))
+	if (get_dev(argv[0], &ifindex) || nl_open(nl))
 		goto out;
 
 	/* One message, so that the kernel swaps the whole table at once. */

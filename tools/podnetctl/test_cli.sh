@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Host tests of the podnetctl binary: usage and its error messages for bad
+# input, everything that is decided before the podnet family is asked.
+# (Only rtnetlink look-ups of existing non-podnet links such as lo happen.)
+# Prints KTAP lines; exits non-zero if a test failed.
+
+cd "$(dirname "$0")" || exit 1
+n=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "KTAP version 1"
+
+# expect DESC STATUS PATTERN CMD...: CMD exits with STATUS, output has PATTERN
+expect() {
+	desc=$1 status=$2 pattern=$3
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	n=$((n + 1))
+	if [ "$rc" = "$status" ] && printf '%s\n' "$out" | grep -qF -- "$pattern"; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		echo "# rc=$rc, want $status and '$pattern'; got:"
+		printf '%s\n' "$out" | sed 's/^/# /'
+		failed=$((failed + 1))
+	fi
+}
+
+P=./podnetctl
+expect "-h prints usage" 0 "podnetctl setconf DEV FILE" $P -h
+expect "help prints usage" 0 "podnetctl route show [dev DEV]" $P help
+expect "no object" 1 "missing OBJECT" $P
+expect "unknown option" 1 "Try 'podnetctl -h'" $P -x route show
+expect "unknown object" 1 "podnetctl: unknown object 'routes'" $P routes show
+expect "unknown route command" 1 "route: unknown command 'insert'" $P route insert
+expect "prefix length too long" 1 "invalid prefix '10.0.0.0/33'" \
+	$P route add 10.0.0.0/33 via 192.168.0.2 dev lo
+expect "IPv6 prefix length too long" 1 "invalid prefix 'fd00::/129'" \
+	$P route add fd00::/129 via 192.168.0.2 dev lo
+expect "prefix that is no address" 1 "invalid prefix 'pods'" \
+	$P route add pods via 192.168.0.2 dev lo
+expect "host bits set" 1 "invalid prefix '10.244.2.1/24': host bits set (did you mean 10.244.2.0/24?)" \
+	$P route add 10.244.2.1/24 via 192.168.0.2 dev lo
+expect "bad node address" 1 "invalid address '192.168.0'" \
+	$P route add 10.244.2.0/24 via 192.168.0 dev lo
+expect "node address with a length" 1 "invalid address '192.168.0.2/32'" \
+	$P route add 10.244.2.0/24 via 192.168.0.2/32 dev lo
+expect "missing prefix" 1 "route add: missing PREFIX" $P route add via 192.168.0.2 dev lo
+expect "missing via" 1 "route add: missing 'via NODEADDR'" $P route add 10.244.2.0/24 dev lo
+expect "missing dev" 1 "route replace: missing 'dev DEV'" \
+	$P route replace 10.244.2.0/24 via 192.168.0.2
+expect "via without an address" 1 "route add: 'via' needs an argument" \
+	$P route add 10.244.2.0/24 dev lo via
+expect "dev given twice" 1 "route add: 'dev' given twice" \
+	$P route add 10.244.2.0/24 via 192.168.0.2 dev lo dev lo
+expect "stray argument" 1 "route add: unexpected argument 'metric'" \
+	$P route add 10.244.2.0/24 via 192.168.0.2 dev lo metric
+expect "via on flush" 1 "route flush: unexpected argument 'via'" \
+	$P route flush dev lo via 1.2.3.4
+expect "options go before the object" 1 "route show: unexpected argument '-j'" \
+	$P route show dev lo -j
+expect "device that does not exist" 1 "podnetctl: nosuch0: no such device" \
+	$P route add 10.244.2.0/24 via 192.168.0.2 dev nosuch0
+expect "device name too long" 1 "no such device" \
+	$P route del 10.244.2.0/24 dev abcdefghijklmnopq
+expect "device that is not a podnet device" 1 "podnetctl: lo: not a podnet device" \
+	$P route add 10.244.2.0/24 via 192.168.0.2 dev lo
+expect "show of a non-podnet device" 1 "podnetctl: lo: not a podnet device" $P show lo
+expect "show takes one device" 1 "show: unexpected argument 'x'" $P show lo x
+expect "monitor takes no arguments" 1 "monitor: unexpected argument 'now'" $P monitor now
+expect "setconf needs DEV FILE" 1 "setconf: expected DEV FILE" $P setconf lo
+expect "setconf of a missing file" 1 "podnetctl: /nonexistent.conf: No such file or directory" \
+	$P setconf lo /nonexistent.conf
+printf '# pods\nroute 10.244.2.0/24 via 192.168.0.2\n\nroute 10.244.3.0/33 via 192.168.0.3\n' >"$tmp/a.conf"
+expect "setconf names file and line" 1 "$tmp/a.conf:4: invalid prefix '10.244.3.0/33'" \
+	$P setconf lo "$tmp/a.conf"
+printf 'route 10.244.2.0/24 via 192.168.0.2\nroute 10.244.2.0/24 via 192.168.0.3\n' >"$tmp/b.conf"
+expect "setconf refuses a duplicate prefix" 1 "b.conf:2: duplicate route 10.244.2.0/24 (first on line 1)" \
+	$P setconf lo "$tmp/b.conf"
+expect "setconf - names standard input" 1 "<stdin>:1: unknown keyword 'router' (expected 'route')" \
+	sh -c "echo 'router 10.0.0.0/8 via 1.2.3.4' | $P setconf lo -"
+printf 'route 10.244.2.0/24 via 192.168.0.2\n' >"$tmp/c.conf"
+expect "a good file still needs a podnet device" 1 "lo: not a podnet device" \
+	$P setconf lo "$tmp/c.conf"
+
+echo "1..$n"
+echo "# $n tests, $failed failed"
+[ "$failed" = 0 ]
