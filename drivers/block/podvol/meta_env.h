@@ -58,12 +58,12 @@ static inline u32 pv_crc32c(u32 crc, const void *p, size_t len)
 #include <endian.h>
 #include <linux/types.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int32_t s32;
-typedef int64_t s64;
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s32 s32;
+typedef __s64 s64;
 
 #define le16_to_cpu(x)	le16toh(x)
 #define le32_to_cpu(x)	le32toh(x)
@@ -75,10 +75,16 @@ typedef int64_t s64;
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define min(a, b)	((a) < (b) ? (a) : (b))
-#define max(a, b)	((a) > (b) ? (a) : (b))
-#define min_t(t, a, b)	((t)(a) < (t)(b) ? (t)(a) : (t)(b))
-#define DIV_ROUND_UP_ULL(n, d)	(((n) + (d) - 1) / (d))
+#define min(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); \
+			   _a < _b ? _a : _b; })
+#define max(a, b)	({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); \
+			   _a > _b ? _a : _b; })
+
+static inline u64 DIV_ROUND_UP_ULL(u64 n, u32 d)
+{
+	return (n + d - 1) / d;
+}
+
 #define round_down(x, y)	((x) & ~((__typeof__(x))(y) - 1))
 #define round_up(x, y)	((((x) - 1) | ((__typeof__(x))(y) - 1)) + 1)
 

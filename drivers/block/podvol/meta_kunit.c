@@ -114,9 +114,11 @@ static void pv_meta_roundtrip_test(struct kunit *test)
 			KUNIT_ASSERT_EQ(test, b->nr_stripes, a->nr_stripes);
 			KUNIT_EXPECT_EQ(test, b->sectors, a->sectors);
 			KUNIT_EXPECT_EQ(test, memcmp(b->ext, a->ext,
-					a->nr_extents * sizeof(*a->ext)), 0);
+						     a->nr_extents * sizeof(*a->ext)),
+					0);
 			KUNIT_EXPECT_EQ(test, memcmp(b->stripe, a->stripe,
-					a->nr_stripes * sizeof(*a->stripe)), 0);
+						     a->nr_stripes *
+						     sizeof(*a->stripe)), 0);
 		}
 		pv_meta_free(d);
 		vfree(buf);
@@ -534,6 +536,11 @@ static void pv_meta_full_test(struct kunit *test)
 
 static void pv_name_test(struct kunit *test)
 {
+	static const char n63[] =
+		"123456789012345678901234567890123456789012345678901234567890123";
+	static const char n64[] =
+		"1234567890123456789012345678901234567890123456789012345678901234";
+
 	KUNIT_EXPECT_TRUE(test, pv_name_valid("pod-7f3a"));
 	KUNIT_EXPECT_TRUE(test, pv_name_valid("a.b_c-D9"));
 	KUNIT_EXPECT_FALSE(test, pv_name_valid(""));
@@ -541,10 +548,8 @@ static void pv_name_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pv_name_valid("-opt"));
 	KUNIT_EXPECT_FALSE(test, pv_name_valid("a/b"));
 	KUNIT_EXPECT_FALSE(test, pv_name_valid("a b"));
-	KUNIT_EXPECT_TRUE(test, pv_name_valid(
-		"123456789012345678901234567890123456789012345678901234567890123"));
-	KUNIT_EXPECT_FALSE(test, pv_name_valid(
-		"1234567890123456789012345678901234567890123456789012345678901234"));
+	KUNIT_EXPECT_TRUE(test, pv_name_valid(n63));
+	KUNIT_EXPECT_FALSE(test, pv_name_valid(n64));
 }
 
 static struct kunit_case pv_meta_cases[] = {

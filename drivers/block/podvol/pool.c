@@ -24,6 +24,7 @@
 
 #include "podvol.h"
 
+/* Serialises all configuration; see podvol.h. */
 DEFINE_MUTEX(pv_lock);
 LIST_HEAD(pv_pools);
 unsigned int pv_seq = 1;
@@ -345,7 +346,8 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 
 	lockdep_assert_held(&pv_lock);
 	if (!pv_name_valid(name)) {
-		pv_errmsg(extack, "invalid pool name \"%s\" (1-%d of A-Z a-z 0-9 . _ -, not starting with . or -)",
+		pv_errmsg(extack,
+			  "invalid pool name \"%s\" (1-%d of A-Z a-z 0-9 . _ -, not starting with . or -)",
 			  name, PODVOL_NAME_MAX);
 		return -EINVAL;
 	}
@@ -415,7 +417,8 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 		if (!force && !pv_member_read(m, pool->slot_buf, NULL)) {
 			struct pv_meta *old = pv_member_newest(m);
 
-			pv_errmsg(extack, "%s carries metadata of podvol pool %s (force to overwrite)",
+			pv_errmsg(extack,
+				  "%s carries metadata of podvol pool %s (force to overwrite)",
 				  paths[i], old->pool_name);
 			ret = -EEXIST;
 			goto fail;
@@ -473,7 +476,7 @@ static struct pv_meta *pv_pool_pick(struct pv_pool *pool, bool *repair)
 	for (c = 0; c < pool->geom.nr_members; c++) {
 		for (s = 0; s < 2; s++) {
 			struct pv_meta *cand = pool->member[c]->slot[s];
-			bool ok = cand != NULL, fix = false;
+			bool ok = !!cand, fix = false;
 
 			if (!ok || (best && cand->generation <= best->generation))
 				continue;
@@ -485,8 +488,10 @@ static struct pv_meta *pv_pool_pick(struct pv_pool *pool, bool *repair)
 					if (m->slot[k] &&
 					    pv_meta_consistent(cand, m->slot[k]))
 						ok = true;
-				if (!ok && m->damaged[cand->slot])
-					ok = fix = true;
+				if (!ok && m->damaged[cand->slot]) {
+					ok = true;
+					fix = true;
+				}
 			}
 			if (ok) {
 				best = cand;
@@ -521,7 +526,8 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 
 	meta = pv_pool_pick(pool, &repair);
 	if (!meta) {
-		pv_errmsg(extack, "pool %s: members have no metadata generation in common; refusing to start",
+		pv_errmsg(extack,
+			  "pool %s: members have no metadata generation in common; refusing to start",
 			  pool->name);
 		pr_err("pool %s: members have no metadata generation in common\n",
 		       pool->name);
@@ -612,10 +618,11 @@ int pv_pool_add_member(const char *path, struct pv_pool **out,
 
 	pool = NULL;
 	list_for_each_entry(p, &pv_pools, node) {
-		if (!memcmp(p->uuid, meta->pool_uuid, PODVOL_UUID_SIZE))
+		if (!memcmp(p->uuid, meta->pool_uuid, PODVOL_UUID_SIZE)) {
 			pool = p;
-		else if (!strcmp(p->name, meta->pool_name)) {
-			pv_errmsg(extack, "%s belongs to pool %s, but a different pool of that name is active",
+		} else if (!strcmp(p->name, meta->pool_name)) {
+			pv_errmsg(extack,
+				  "%s belongs to pool %s, but a different pool of that name is active",
 				  path, meta->pool_name);
 			ret = -EEXIST;
 			goto fail;
@@ -623,7 +630,8 @@ int pv_pool_add_member(const char *path, struct pv_pool **out,
 	}
 	if (pool) {
 		if (pool->member[idx]) {
-			pv_errmsg(extack, "%s claims to be member %u of pool %s, which %pg already is",
+			pv_errmsg(extack,
+				  "%s claims to be member %u of pool %s, which %pg already is",
 				  path, idx, pool->name,
 				  pool->member[idx]->b.bdev);
 			ret = -EEXIST;
@@ -637,7 +645,8 @@ int pv_pool_add_member(const char *path, struct pv_pool **out,
 			   sizeof(pool->geom.member_sectors)) ||
 		    memcmp(pool->member_uuid, meta->member_uuid,
 			   sizeof(pool->member_uuid))) {
-			pv_errmsg(extack, "%s: metadata disagrees with the other members of pool %s",
+			pv_errmsg(extack,
+				  "%s: metadata disagrees with the other members of pool %s",
 				  path, pool->name);
 			ret = -EINVAL;
 			goto fail;
@@ -658,7 +667,8 @@ int pv_pool_add_member(const char *path, struct pv_pool **out,
 		pool->state = PODVOL_POOL_PENDING;
 	}
 	if (bdev_nr_sectors(m->b.bdev) < pool->geom.member_sectors[idx]) {
-		pv_errmsg(extack, "%s is smaller (%llu sectors) than member %u of pool %s was (%llu)",
+		pv_errmsg(extack,
+			  "%s is smaller (%llu sectors) than member %u of pool %s was (%llu)",
 			  path, (u64)bdev_nr_sectors(m->b.bdev), idx,
 			  pool->name, pool->geom.member_sectors[idx]);
 		ret = -EINVAL;

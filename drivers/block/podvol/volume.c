@@ -558,7 +558,8 @@ int pv_volume_create(struct pv_pool *pool, const char *name, u64 bytes,
 	if (ret)
 		return ret;
 	if (!pv_name_valid(name)) {
-		pv_errmsg(extack, "invalid volume name \"%s\" (1-%d of A-Z a-z 0-9 . _ -, not starting with . or -)",
+		pv_errmsg(extack,
+			  "invalid volume name \"%s\" (1-%d of A-Z a-z 0-9 . _ -, not starting with . or -)",
 			  name, PODVOL_NAME_MAX);
 		return -EINVAL;
 	}

@@ -152,6 +152,7 @@ enum podvol_cmd {
 
 	__PODVOL_CMD_MAX
 };
+
 #define PODVOL_CMD_MAX (__PODVOL_CMD_MAX - 1)
 
 enum podvol_pool_state {
@@ -188,6 +189,7 @@ enum podvol_attr {
 
 	__PODVOL_A_MAX
 };
+
 #define PODVOL_A_MAX (__PODVOL_A_MAX - 1)
 
 enum podvol_member_attr {
@@ -204,6 +206,7 @@ enum podvol_member_attr {
 
 	__PODVOL_MEMBER_A_MAX
 };
+
 #define PODVOL_MEMBER_A_MAX (__PODVOL_MEMBER_A_MAX - 1)
 
 /*
