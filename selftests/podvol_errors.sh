@@ -20,6 +20,7 @@ truncate -s 32M /tmp/d/m0 /tmp/d/m1
 L0=$(losetup -f --show /tmp/d/m0) L1=$(losetup -f --show /tmp/d/m1)
 sz=$(blockdev --getsz $L1)
 check "dm-linear member" dmsetup create pvflaky --table "0 $sz linear $L1 0"
+dmsetup mknodes pvflaky  # no udev in the guest
 check "pool create" $pv pool create e $L0 /dev/mapper/pvflaky
 check "volume create" $pv volume create e/v 16M
 V=$(for d in /sys/block/podvol*; do basename $d; done | head -1)
