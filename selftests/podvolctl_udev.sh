@@ -76,7 +76,7 @@ t "/dev/disk/by-id/podvol-$webuuid -> /dev/$web" link_is "/dev/disk/by-id/podvol
 t "sysfs attributes" sh -c "[ \$(cat /sys/block/$web/podvol/pool) = u1 ] && [ \$(cat /sys/block/$web/podvol/name) = web ]"
 ls -l /dev/podvol/u1 | sed 's/^/#   /'
 
-t "write test data" dd if=/dev/urandom of="$tmp/data" bs=1M count=32 status=none
+t "write test data" dd if=/dev/urandom of="$tmp/data" bs=1M count=8 status=none
 t "write it to /dev/podvol/u1/web" dd if="$tmp/data" of=/dev/podvol/u1/web bs=1M oflag=direct status=none
 t "write it to /dev/podvol/u1/db" dd if="$tmp/data" of=/dev/podvol/u1/db bs=1M oflag=direct status=none
 settle
@@ -102,8 +102,8 @@ t "/dev/podvol/u1/web back" link_is /dev/podvol/u1/web "$web"
 t "/dev/podvol/u1/db back" link_is /dev/podvol/u1/db "$(vol_field u1 db disk)"
 t "/dev/disk/by-id/podvol-$webuuid back (same uuid)" link_is "/dev/disk/by-id/podvol-$webuuid" "$web"
 t "web kept its size" sh -c "[ \$(blockdev --getsize64 /dev/podvol/u1/web) = 134217728 ]"
-t "web data intact" cmp -n 33554432 "$tmp/data" /dev/podvol/u1/web
-t "db data intact" cmp -n 33554432 "$tmp/data" /dev/podvol/u1/db
+t "web data intact" cmp -n 8388608 "$tmp/data" /dev/podvol/u1/web
+t "db data intact" cmp -n 8388608 "$tmp/data" /dev/podvol/u1/db
 
 # --- repeated events are harmless ---------------------------------------------------
 t "udev change events on running members" sh -c "udevadm trigger --action=change $A $B $C && udevadm trigger --action=add $A && udevadm settle --timeout=120"
@@ -130,7 +130,7 @@ settle
 t "pool create over $L0 $L1" podvolctl pool create lp --chunk 4K $L0 $L1
 t "volume create lp/x" podvolctl volume create lp/x 16M
 settle
-t "write lp/x" dd if="$tmp/data" of=/dev/podvol/lp/x bs=1M count=16 oflag=direct status=none
+t "write lp/x" dd if="$tmp/data" of=/dev/podvol/lp/x bs=1M count=4 oflag=direct status=none
 t "pool stop lp" podvolctl pool stop lp
 t "detach the loop devices" losetup -d $L0 $L1
 settle
@@ -141,7 +141,7 @@ t "re-attach $L1 (a change event)" losetup $L1 "$tmp/f1"
 settle
 jqt "both present: udev started pool lp" '.[0].state == "running"' podvolctl -j pool show lp
 t "/dev/podvol/lp/x back" test -b /dev/podvol/lp/x
-t "lp/x data intact" cmp -n 16777216 "$tmp/data" /dev/podvol/lp/x
+t "lp/x data intact" cmp -n 4194304 "$tmp/data" /dev/podvol/lp/x
 t "pool stop lp" podvolctl pool stop lp
 
 echo "1..$n"
