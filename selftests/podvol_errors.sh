@@ -9,7 +9,7 @@ n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 nok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
 check() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' /tmp/out; fi; }
-fails() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then nok "$d (unexpectedly succeeded)"; else ok "$d"; sed 's/^/# /' /tmp/out | head -3; fi; }
+fails() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then nok "$d (unexpectedly succeeded)"; else ok "$d"; sed 's/^/# /' /tmp/out | head -3; fi; cp /tmp/out /tmp/last; }
 pv=podvolctl
 
 modprobe loop
@@ -33,7 +33,7 @@ check "I/O to the healthy member's chunks still works" dd if=/dev/$V of=/dev/nul
 check "flush fails or succeeds without crash" sh -c "sync; blockdev --flushbufs /dev/$V || true"
 fails "metadata change fails" $pv volume create e/w 4M
 fails "pool is read-only afterwards" $pv volume create e/w 4M
-check "refusal says read-only" grep -q "read-only" /tmp/out
+check "refusal says read-only" grep -q "read-only" /tmp/last
 check "pool stop after member failure" $pv pool stop e
 check "no podvol disks left" sh -c '! ls /sys/block | grep -q podvol'
 dmsetup remove pvflaky

@@ -10,7 +10,7 @@ n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 nok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
 check() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' /tmp/out; fi; }
-fails() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then nok "$d (unexpectedly succeeded)"; else ok "$d"; sed 's/^/# /' /tmp/out | head -3; fi; }
+fails() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then nok "$d (unexpectedly succeeded)"; else ok "$d"; sed 's/^/# /' /tmp/out | head -3; fi; cp /tmp/out /tmp/last; }
 pv=podvolctl
 voldev() {
 	for d in /sys/block/podvol*; do
@@ -66,7 +66,7 @@ check "pool stop" $pv pool stop u
 check "corrupt both slots of member 2" sh -c "$(declare -f corrupt); corrupt $L2 513 && corrupt $L2 1025"
 $pv pool add $L0 >/dev/null 2>&1
 fails "member with both slots corrupt is refused" $pv pool add $L2
-check "refusal names the problem" grep -q "metadata unusable" /tmp/out
+check "refusal names the problem" grep -q "metadata unusable" /tmp/last
 check "check reports corruption" sh -c "! $pv check $L2"
 check "pending pool can be stopped" $pv pool stop u
 fails "create over podvol metadata without force" $pv pool create w $L0
