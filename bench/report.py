@@ -198,6 +198,7 @@ def main():
            "complete": done,
            "unavailable": [{"suite": s, "cand": c, "reasons": sorted(set(rs))}
                            for (s, c), rs in unavail.items()],
+           "host": next((r for r in recs if r.get("type") == "host"), None),
            "errors": errors, "net": [], "block": [], "targets": []}
     md = []
     md.append("# podkit benchmark")
@@ -210,6 +211,13 @@ def main():
               f"{meta.get('member_mb', '?')} MiB, chunk {meta.get('chunk_kb', '?')} KiB, "
               f"overlay MTU {meta.get('overlay_mtu', '?')}"
               + (" (BENCH_QUICK smoke run)" if meta.get("quick") else "") + ".")
+    host = next((r for r in recs if r.get("type") == "host"), None)
+    if host:
+        busy = max(host["load_start"], host["load_end"]) > host["cpus"]
+        md.append(f"Host: {host['cpus']} CPUs, load average {host['load_start']} at the start, "
+                  f"{host['load_end']} at the end"
+                  + (" -- **the host was busy: the figures measure its scheduling as much as "
+                     "the code; compare ratios only, and rerun on an idle machine**." if busy else "."))
     md.append("Cells: median ±spread (max-min over the repetitions, % of the median). "
               "Ratios are candidate/anchor medians; for latencies and CPU/GB lower is better.")
     if not done:

@@ -20,12 +20,16 @@
 #   BENCH_OUT=DIR            where the results go (default bench/results/DATE-TIME,
 #                            bench/results/latest points to the newest)
 #   BENCH_MEM=4G             guest memory
+#   BENCH_SMP=2              guest vCPUs (1 avoids cross-vCPU wake-ups, whose cost
+#                            is the host's scheduling latency when the host is busy)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 start=$(date +%s)
+load0=$(cut -d' ' -f1 /proc/loadavg)
 : "${BENCH_QUICK:=0}"
 if [ "$BENCH_QUICK" = 1 ]; then : "${BENCH_TOTAL_S:=240}"; else : "${BENCH_TOTAL_S:=1800}"; fi
 : "${BENCH_MEM:=4G}"
+: "${BENCH_SMP:=2}"
 stamp=$(date +%Y%m%d-%H%M%S)
 out=${BENCH_OUT:-$top/bench/results/$stamp}
 mkdir -p "$out"
@@ -49,7 +53,7 @@ fi
 
 # Everything the guest scripts read is passed on the guest's command line.
 for v in $(compgen -e | grep '^BENCH_'); do
-	case $v in BENCH_OUT|BENCH_MEM|BENCH_TOTAL_S) continue ;; esac
+	case $v in BENCH_OUT|BENCH_MEM|BENCH_SMP|BENCH_TOTAL_S) continue ;; esac
 	guestenv+=("$v=${!v}")
 done
 
@@ -62,7 +66,7 @@ guestenv+=("BENCH_BUDGET_S=$budget")
 say "guest time budget ${budget}s, hard limit ${vmtimeout}s; results in $out"
 
 set -o pipefail
-"$top/selftests/vm/run-test" --kernel stock "${buildopt[@]+"${buildopt[@]}"}" --mem "$BENCH_MEM" \
+"$top/selftests/vm/run-test" --kernel stock "${buildopt[@]+"${buildopt[@]}"}" --mem "$BENCH_MEM" --smp "$BENCH_SMP" \
 	--timeout "$vmtimeout" --name bench -- \
 	env "${guestenv[@]}" bench/run-in-guest.sh 2>"$out/run-test.err" |
 	tee "$raw" | grep --line-buffered -v -e '^@@' -e '^$' >&2
@@ -77,6 +81,9 @@ if ! grep -q '^@@BENCH' "$raw"; then
 	say "the guest produced no results (run-test exit $vmrc); see $out/run-test.err and $out/console.log"
 	exit 1
 fi
+# How busy the host was: under TCG every figure depends on it.
+printf '@@BENCH {"type":"host","cpus":%s,"load_start":%s,"load_end":%s}\n' \
+	"$(nproc)" "$load0" "$(cut -d' ' -f1 /proc/loadavg)" >> "$raw"
 python3 "$top/bench/report.py" "$raw" "$out" || { say "report failed"; exit 1; }
 [ "$(dirname "$out")" = "$top/bench/results" ] &&
 	ln -sfn "$(basename "$out")" "$top/bench/results/latest"
