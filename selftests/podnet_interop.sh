@@ -71,14 +71,14 @@ done
 # tshark decodes podnet's packets as Geneve carrying IPv4.
 if command -v tshark >/dev/null; then
 	setup 4 on >/dev/null 2>&1
-	N n1 timeout 60 tshark -Q -i eth0 -c 4 -w /tmp/gnv.pcap -f "udp port 6081" \
-		>/dev/null 2>&1 &
+	N n1 timeout 60 tshark -l -i eth0 -c 3 -f "udp dst port 6081" \
+		-T fields -e geneve.vni -e geneve.proto_type -e ip.src \
+		>/tmp/gnv.txt 2>/dev/null &
 	cap=$!
-	sleep 5
-	N n1 ping -c 3 -i 0.5 10.244.2.1 >/dev/null 2>&1
+	sleep 8
+	N n1 ping -c 5 -i 0.5 10.244.2.1 >/dev/null 2>&1
 	wait $cap
-	out=$(tshark -r /tmp/gnv.pcap -T fields -e geneve.vni -e geneve.proto_type \
-	      -e ip.src 2>&1)
+	out=$(cat /tmp/gnv.txt)
 	echo "$out" | grep -q "^42[[:space:]]0x0800"
 	report $? "tshark decodes Geneve VNI 42, protocol 0x0800" "$out"
 	teardown

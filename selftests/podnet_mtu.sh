@@ -22,7 +22,7 @@ mtu() { N "$1" ip -j link show "$2" | jq '.[0].mtu'; }
 m=$(mtu n1 podnet0)
 [ "$m" = 1464 ]
 report $? "IPv4 underlay: default MTU 1500 - 36 = 1464 ($m)"
-N n3 ip link add pn6 type podnet vni 7 local6 fd00::3
+N n3 ip link add pn6 type podnet vni 7 local fd00::3
 m=$(mtu n3 pn6)
 [ "$m" = 1444 ]
 report $? "IPv6 underlay: default MTU 1500 - 56 = 1444 ($m)"
