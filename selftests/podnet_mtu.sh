@@ -26,7 +26,7 @@ N n3 ip link add pn6 type podnet vni 7 local fd00::3
 m=$(mtu n3 pn6)
 [ "$m" = 1444 ]
 report $? "IPv6 underlay: default MTU 1500 - 56 = 1444 ($m)"
-N n3 ip link add pnm type podnet vni 8 local 192.168.0.3 mtu 1300
+N n3 ip link add pnm mtu 1300 type podnet vni 8 local 192.168.0.3
 m=$(mtu n3 pnm)
 [ "$m" = 1300 ]
 report $? "an explicit mtu wins ($m)"
