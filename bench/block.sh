@@ -255,8 +255,8 @@ perf_profile() {
 		--rw=randread --bs=4k --iodepth=32 --numjobs="$NJ" --direct=1 --ioengine=libaio \
 		--runtime="$R" --time_based --group_reporting >/dev/null 2>&1
 	echo "@@PERF block $kind $c begin"
-	perf report -i "$f" --stdio --no-children --sort sym --percent-limit 0.7 -g none 2>/dev/null |
-		grep -v '^#' | grep -v '^$' | head -45
+	perf report -i "$f" --stdio --no-children --sort sym --percent-limit 0.2 -g none 2>/dev/null |
+		grep -v -e '^#' -e '^$' -e 'native_safe_halt' -e 'default_idle' | head -45 | sed 's/^/@@P /'
 	echo "@@PERF block $kind $c end"
 }
 
@@ -309,6 +309,10 @@ for kind in $BENCH_BLK_MEMBERS; do
 		t0=$(now)
 		for c in $(rotate $((r - 1)) $available); do
 			case " $failed " in *" $c "*) continue ;; esac
+			if past_deadline "$dl"; then
+				unavailable block "$c" "$kind: time budget exhausted before repetition $r"
+				continue
+			fi
 			if ! cand_up "$c" >"$BENCH_WORK/setup.err" 2>&1; then
 				unavailable block "$c" "$kind: setup failed: $(tail -3 "$BENCH_WORK/setup.err" | tr '\n' ' ')"
 				failed="$failed $c"
@@ -316,7 +320,7 @@ for kind in $BENCH_BLK_MEMBERS; do
 				continue
 			fi
 			run_cand "$kind" "$c" "$r"
-			if [ "$BENCH_PERF" = 1 ] && [ "$r" = 1 ]; then perf_profile "$kind" "$c"; fi
+			if [ "$BENCH_PERF" = 1 ] && [ "$r" = 1 ] && ! past_deadline "$dl"; then perf_profile "$kind" "$c"; fi
 			cand_down "$c"
 		done
 		last=$(( $(now) - t0 ))

@@ -96,8 +96,8 @@ def parse(path):
                 if cur:
                     perf.append(cur)
                 cur = None
-            elif cur is not None:
-                cur.append(line)
+            elif cur is not None and line.startswith("@@P "):
+                cur.append(line[4:])
     return recs, perf
 
 
