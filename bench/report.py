@@ -228,6 +228,12 @@ def main():
         md.append("Not measured:")
         for (s, c), rs in sorted(unavail.items()):
             md.append(f"- {s} {CAND_LABEL.get(c, c)}: {'; '.join(sorted(set(rs)))}")
+    notes = [r["text"] for r in recs if r.get("type") == "note"]
+    if notes:
+        md.append("")
+        md.append("Notes from the run:")
+        for n in notes:
+            md.append(f"- {n}")
     if errors:
         md.append("")
         md.append(f"{len(errors)} measurement(s) failed (details in results.json), e.g.: "
