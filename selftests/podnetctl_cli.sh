@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # podnetctl and `ip link ... type podnet` used as a user would: every
 # command, its human and JSON output, and its error messages for bad input.
-# vm-timeout: 900
+# vm-timeout: 1800
 set -u
 
 n=0 failed=0
