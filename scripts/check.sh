@@ -122,32 +122,81 @@ count_ktap "$log" "tools: " || result fail "tools: unit tests" "no results"
 
 # Stage the project (make install) once per kernel for the guests.
 for k in $kernels; do
-	if ! selftests/vm/run-test --kernel "$k" -- true >"$logs/stage-$k.out" 2>&1; then
-		cat "$logs/stage-$k.out"
-		result fail "guest boots the $k kernel with the project installed"
+	if ! selftests/vm/run-test --kernel "$k" --build-only >"$logs/stage-$k.out" 2>&1; then
+		tail -20 "$logs/stage-$k.out"
+		result fail "make install into the $k kernel's staging root"
 	fi
 done
 
-# 3. KUnit suites on the debug kernel.
-case " $kernels " in
-*" debug "*)
-	log="$logs/kunit.log"
-	if selftests/vm/run-test --kernel debug --no-build --timeout 900 selftests/vm/kunit.sh >"$log" 2>&1; then
-		krc=0
-	else
-		krc=1
-	fi
-	count_ktap "$log" "kunit: " || result fail "kunit: suites" "no results"
-	[ $krc = 0 ] || { tail -20 "$log"; result fail "kunit: run" "log in $log"; }
-	;;
-esac
-
-# 4. Selftests, each on every kernel, each in a fresh guest.
-tests=$(ls selftests/*.sh 2>/dev/null)
+# 3 and 4.  KUnit suites (debug kernel) and selftests.  Selftests without
+# disks of their own run one after another in one guest per kernel (a boot
+# and a kmemleak scan each would dominate the run time); a selftest that
+# declares vm-disks gets a fresh guest with its disks.
+tests=$(for t in selftests/*.sh; do [ -x "$t" ] && echo "$t"; done)
 if [ -n "${CHECK_TESTS:-}" ]; then
 	tests=$(for t in $CHECK_TESTS; do echo "selftests/$t.sh"; done)
 fi
+batched="" solo=""
 for t in $tests; do
+	if grep -q '^# vm-disks:' "$t"; then solo="$solo $t"; else batched="$batched $t"; fi
+done
+
+# Account for one selftest's output in FILE: its KTAP lines, its exit
+# status, and any kernel problem seen while it ran.
+account() {	# account NAME KERNEL FILE RC PROBLEM
+	local before=$fail prefix="$1 ($2): "
+	[ "$1" = kunit ] && prefix="kunit: "
+	count_ktap "$3" "$prefix" || true
+	if [ -n "$5" ]; then
+		result fail "$1 ($2): no kernel warnings" "$5"
+	elif [ "$4" != 0 ] && [ $fail = "$before" ]; then
+		tail -5 "$3"
+		result fail "$1 ($2)" "exit status $4"
+	fi
+	if [ $fail != "$before" ]; then
+		grep -E '^not ok|^#' "$3" | head -10
+	fi
+}
+
+for k in $kernels; do
+	list=$batched
+	[ "$k" = debug ] && list="selftests/vm/kunit.sh $list"
+	[ -n "$list" ] || continue
+	log="$logs/batch-$k.out"
+	t0=$(date +%s)
+	# shellcheck disable=SC2086
+	selftests/vm/run-test --kernel "$k" --no-build --batch $list >"$log" 2>&1
+	brc=$?
+	echo "# selftests in one $k guest: $(( $(date +%s) - t0 ))s"
+	before=$fail
+	for t in $list; do
+		name=$(basename "$t" .sh)
+		out="$logs/$name-$k.out"
+		awk -v n="$name" '
+			$0 == "# podkit-selftest-begin " n { on = 1; next }
+			index($0, "# podkit-selftest-end " n " ") == 1 { on = 0 }
+			on' "$log" > "$out"
+		if ! grep -qx "# podkit-selftest-begin $name" "$log"; then
+			result fail "$name ($k)" "not run: the guest died before it"
+			continue
+		fi
+		end=$(grep -m1 "^# podkit-selftest-end $name " "$log")
+		if [ -z "$end" ]; then
+			count_ktap "$out" "$name ($k): " || true
+			result fail "$name ($k)" "the guest died during this test"
+			continue
+		fi
+		rc=$(echo "$end" | sed -n 's/.* rc=\([0-9]*\) problem=.*/\1/p')
+		problem=$(echo "$end" | sed -n 's/.* problem=//p')
+		account "$name" "$k" "$out" "${rc:-1}" "$problem"
+	done
+	if [ $brc != 0 ] && [ $fail = "$before" ]; then
+		grep '^run-vm:' "$log" | head -3
+		result fail "selftest guest ($k)" "$(grep -m1 '^run-vm: .*FAILED' "$log" | cut -c1-200)"
+	fi
+done
+
+for t in $solo; do
 	name=$(basename "$t" .sh)
 	for k in $kernels; do
 		log="$logs/$name-$k.out"
@@ -155,15 +204,9 @@ for t in $tests; do
 		selftests/vm/run-test --kernel "$k" --no-build "$t" >"$log" 2>&1
 		rc=$?
 		echo "# $name ($k): $(( $(date +%s) - t0 ))s"
-		before=$fail
-		count_ktap "$log" "$name ($k): " || true
-		if [ $rc != 0 ] && [ $fail = "$before" ]; then
-			grep '^run-vm:' "$log" | head -3
-			tail -5 "$log"
-			result fail "$name ($k)" "$(grep -m1 '^run-vm: .*FAILED' "$log" | cut -c1-200)"
-		elif [ $rc != 0 ]; then
-			grep -E '^run-vm:|^not ok' "$log" | head -10
-		fi
+		problem=""
+		[ $rc != 0 ] && problem=$(grep -m1 '^run-vm: .*kernel reported' "$log" | cut -c1-200)
+		account "$name" "$k" "$log" "$rc" "$problem"
 	done
 done
 

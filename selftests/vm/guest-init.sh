@@ -55,7 +55,11 @@ if [ "$PODKIT_SHELL" = 1 ]; then
 	setsid -c /bin/bash -i </dev/hvc0 >/dev/hvc0 2>&1
 	rc=$?
 else
-	sh "$share/cmd" </dev/null >/dev/hvc0 2>&1
+	# Plain \n line ends on the host side, as from a pipe (the setting
+	# lasts while the console stays open, so keep it open).
+	exec 3<>/dev/hvc0
+	stty -onlcr <&3 2>/dev/null
+	sh "$share/cmd" </dev/null >&3 2>&1
 	rc=$?
 fi
 

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Run several selftests one after another in one guest (make check uses it
+# to save a boot and a kmemleak scan per test).  Between tests the guest is
+# put back to a clean state: namespaces, links, loop and dm devices, our
+# modules.  Each test's output is framed by
+#   # podkit-selftest-begin NAME
+#   # podkit-selftest-end NAME rc=N problem=TEXT
+# where problem is the first kernel problem the test's own part of the
+# kernel log shows (empty when clean).
+vmdir=$(cd "$(dirname "$0")" && pwd)
+bad=$(cat "$vmdir/kernel-problems.ere")
+
+reset_guest() {
+	ip -all netns delete 2>/dev/null
+	for l in $(ls /sys/class/net); do
+		[ "$l" = lo ] || ip link del "$l" 2>/dev/null
+	done
+	pkill -x iperf3 2>/dev/null; pkill -x sockperf 2>/dev/null
+	pkill -x systemd-udevd 2>/dev/null
+	for m in /proc/mounts; do :; done
+	grep -E ' /(tmp|mnt)/' /proc/mounts | awk '{print $2}' | sort -r |
+		while read -r mp; do umount -l "$mp" 2>/dev/null; done
+	dmsetup remove_all 2>/dev/null
+	losetup -D 2>/dev/null
+	for m in podnet_kunit podvol_kunit podnet podvol null_blk; do
+		grep -q "^$m " /proc/modules && rmmod "$m" 2>/dev/null
+	done
+	rm -rf /tmp/* 2>/dev/null
+}
+
+i=0
+for t in "$@"; do
+	i=$((i + 1))
+	name=$(basename "$t" .sh)
+	to=$(sed -n 's/^# vm-timeout: *//p' "$t" | head -1)
+	echo "# podkit-selftest-begin $name"
+	echo "podkit: selftest $i $name begins" > /dev/kmsg
+	timeout -k 10 "${to:-600}" sh "$t" </dev/null 2>&1
+	rc=$?
+	problem=$(dmesg | sed -n "/podkit: selftest $i $name begins/,\$p" |
+		grep -v 'Command line:' | grep -E "$bad" | head -1 | cut -c1-200)
+	echo "# podkit-selftest-end $name rc=$rc problem=$problem"
+	reset_guest
+done
+exit 0
