@@ -26,6 +26,7 @@ addall() { for l in $L0 $L1 $L2; do $pv pool add $l || return 1; done; }
 corrupt() { # dev offset(KiB): 1 KiB of garbage inside a superblock, magic kept
 	dd if=/dev/urandom of=$1 bs=1k seek=$2 count=1 conv=notrunc oflag=direct 2>/dev/null
 }
+corrupt_both() { corrupt $1 513 && corrupt $1 1025; }
 
 modprobe loop
 modprobe podvol || exit 1
@@ -63,7 +64,7 @@ check "newest state used (v2 present)" test -n "$V2"
 check "damaged copy rewritten" sh -c 'dmesg | grep -q "rewriting damaged metadata"'
 check "v2 data" same $V2 2
 check "pool stop" $pv pool stop u
-check "corrupt both slots of member 2" sh -c "$(declare -f corrupt); corrupt $L2 513 && corrupt $L2 1025"
+check "corrupt both slots of member 2" corrupt_both $L2
 $pv pool add $L0 >/dev/null 2>&1
 fails "member with both slots corrupt is refused" $pv pool add $L2
 check "refusal names the problem" grep -q "metadata unusable" /tmp/last
