@@ -160,7 +160,8 @@ pool b-gone
 	disk /dev/disk/by-id/virtio-no-such-disk
 EOF
 up "a missing disk is named after the timeout" 1 "virtio-no-such-disk: no such disk \(waited 1s\)" -t 1
-up "a broken file changes nothing" 1 "stdin:1: unknown keyword 'pol'" -c /dev/stdin <<<"pol x"
+echo "pol x" > "$conf"
+up "a broken file changes nothing" 1 "pools.conf:1: unknown keyword 'pol'"
 
 echo "1..$n"
 exit $failed
