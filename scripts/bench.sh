@@ -23,6 +23,9 @@
 #   BENCH_SMP=2              guest vCPUs (1 avoids cross-vCPU wake-ups, whose cost
 #                            is the host's scheduling latency when the host is busy)
 set -u
+# All of it in a function: bash then reads the whole file before running
+# any of it, so editing the script during a 30 minute run cannot derail it.
+main() {
 top=$(cd "$(dirname "$0")/.." && pwd)
 start=$(date +%s)
 load0=$(cut -d' ' -f1 /proc/loadavg)
@@ -94,3 +97,6 @@ if [ $vmrc != 0 ]; then
 fi
 grep -q '^@@BENCH {"type":"done"}' "$raw" || { say "the run did not complete"; exit 1; }
 exit 0
+}
+main "$@"
+exit $?
