@@ -5,6 +5,7 @@
 #ifndef _PODNET_H
 #define _PODNET_H
 
+#include <linux/workqueue.h>
 #include <linux/types.h>
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -90,7 +91,7 @@ struct pn_trie {
 	struct pn_node __rcu *root4;
 	struct pn_node __rcu *root6;
 	unsigned int count;
-	struct rcu_head rcu;
+	struct rcu_work rwork;	/* freed in process context: tries can be big */
 } __aligned(4); /* the low 2 bits of &root4 / &root6 are packed */
 
 struct pn_routes {

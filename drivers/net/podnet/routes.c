@@ -249,12 +249,21 @@ static void push_node(struct pn_node **stack, struct pn_node __rcu *p,
 	}
 }
 
-/* Frees a subtree nobody can reach any more (a grace period has passed). */
+/* Tries are freed from this queue, after a grace period (queue_rcu_work). */
+static struct workqueue_struct *pn_free_wq;
+
+/*
+ * Frees a subtree nobody can reach any more (a grace period has passed).
+ * A table of many thousand routes takes long to free on a debug kernel, so
+ * this runs in process context only and yields now and then, rather than in
+ * an RCU callback, where it stalled the CPU (soft lockup).
+ */
 static void free_subtree(struct pn_node *root)
 {
 	struct pn_node *node, *stack[PN_MAX_DEPTH] = { root };
-	unsigned int len = 1;
+	unsigned int len = 1, freed = 0;
 
+	might_sleep();
 	while (len > 0 && (node = stack[--len])) {
 		struct pn_entry *e = rcu_dereference_raw(node->entry);
 
@@ -263,12 +272,9 @@ static void free_subtree(struct pn_node *root)
 		if (e)
 			entry_free(e);
 		kmem_cache_free(pn_node_cache, node);
+		if (!(++freed % 256))
+			cond_resched();
 	}
-}
-
-static void subtree_free_rcu(struct rcu_head *rcu)
-{
-	free_subtree(container_of(rcu, struct pn_node, rcu));
 }
 
 struct pn_trie *pn_trie_alloc(void)
@@ -292,9 +298,16 @@ void pn_trie_free(struct pn_trie *t)
 	kfree(t);
 }
 
-static void trie_free_rcu(struct rcu_head *rcu)
+static void trie_free_work(struct work_struct *work)
 {
-	pn_trie_free(container_of(rcu, struct pn_trie, rcu));
+	pn_trie_free(container_of(to_rcu_work(work), struct pn_trie, rwork));
+}
+
+/* Frees @t once the readers that may still see it are done. */
+static void pn_trie_free_deferred(struct pn_trie *t)
+{
+	INIT_RCU_WORK(&t->rwork, trie_free_work);
+	queue_rcu_work(pn_free_wq, &t->rwork);
 }
 
 int pn_routes_init(struct pn_routes *r)
@@ -316,7 +329,7 @@ void pn_routes_destroy(struct pn_routes *r)
 
 	RCU_INIT_POINTER(r->trie, NULL);
 	if (t)
-		call_rcu(&t->rcu, trie_free_rcu);
+		pn_trie_free_deferred(t);
 	mutex_destroy(&r->lock);
 }
 
@@ -650,6 +663,7 @@ static unsigned int subtree_count(struct pn_node *root)
 unsigned int pn_routes_flush(struct pn_routes *r, sa_family_t family)
 {
 	struct pn_trie *t = pn_deref(r, r->trie);
+	struct pn_node *gone[2] = { };
 	unsigned int removed = 0;
 	int i;
 
@@ -665,10 +679,17 @@ unsigned int pn_routes_flush(struct pn_routes *r, sa_family_t family)
 			continue;
 		removed += subtree_count(node);
 		rcu_assign_pointer(*root, NULL);
-		call_rcu(&node->rcu, subtree_free_rcu);
+		gone[i] = node;
 	}
 	t->count -= removed;
 	r->generation = pn_next_generation();
+	if (gone[0] || gone[1]) {
+		/* Called with r->lock held, in process context. */
+		synchronize_rcu();
+		for (i = 0; i < 2; i++)
+			if (gone[i])
+				free_subtree(gone[i]);
+	}
 	return removed;
 }
 
@@ -688,7 +709,7 @@ void pn_routes_swap(struct pn_routes *r, struct pn_trie *t)
 
 	rcu_assign_pointer(r->trie, t);
 	r->generation = pn_next_generation();
-	call_rcu(&old->rcu, trie_free_rcu);
+	pn_trie_free_deferred(old);
 }
 
 unsigned int pn_routes_count(struct pn_routes *r)
@@ -748,12 +769,23 @@ int pn_routes_walk(struct pn_routes *r, unsigned long skip,
 
 int pn_routes_slab_init(void)
 {
+	pn_free_wq = alloc_workqueue("podnet_free", 0, 0);
+	if (!pn_free_wq)
+		return -ENOMEM;
 	pn_node_cache = KMEM_CACHE(pn_node, 0);
-	return pn_node_cache ? 0 : -ENOMEM;
+	if (!pn_node_cache) {
+		destroy_workqueue(pn_free_wq);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void pn_routes_slab_uninit(void)
 {
+	/* Pending queue_rcu_work()s reach the queue after this barrier... */
+	rcu_barrier();
+	/* ...which drains them before going away. */
+	destroy_workqueue(pn_free_wq);
 	rcu_barrier();
 	kmem_cache_destroy(pn_node_cache);
 }
