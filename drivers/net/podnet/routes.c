@@ -252,8 +252,7 @@ static void push_node(struct pn_node **stack, struct pn_node __rcu *p,
 /* Tries are freed from this queue, after a grace period (queue_rcu_work). */
 static struct workqueue_struct *pn_free_wq;
 
-/*
- * Frees a subtree nobody can reach any more (a grace period has passed).
+/* Frees a subtree nobody can reach any more (a grace period has passed).
  * A table of many thousand routes takes long to free on a debug kernel, so
  * this runs in process context only and yields now and then, rather than in
  * an RCU callback, where it stalled the CPU (soft lockup).
