@@ -35,7 +35,7 @@ for t in "$@"; do
 	to=$(sed -n 's/^# vm-timeout: *//p' "$t" | head -1)
 	echo "# podkit-selftest-begin $name"
 	echo "podkit: selftest $i $name begins" > /dev/kmsg
-	timeout -k 10 "${to:-600}" sh "$t" </dev/null 2>&1
+	timeout -k 10 "${to:-600}" "$t" </dev/null 2>&1
 	rc=$?
 	problem=$(dmesg | sed -n "/podkit: selftest $i $name begins/,\$p" |
 		grep -v 'Command line:' | grep -E "$bad" | head -1 | cut -c1-200)
