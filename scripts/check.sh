@@ -163,8 +163,23 @@ account() {	# account NAME KERNEL FILE RC PROBLEM
 	fi
 }
 
+# A selftest may limit itself with "# vm-kernels: stock" (the debug kernel
+# is several times slower under TCG); the others are reported as skipped.
+runs_on() {	# runs_on TEST KERNEL
+	local ks
+	ks=$(sed -n 's/^# vm-kernels: *//p' "$1" | head -1)
+	[ -z "$ks" ] || [[ " $ks " == *" $2 "* ]]
+}
+
 for k in $kernels; do
-	list=$batched
+	list=""
+	for t in $batched; do
+		if runs_on "$t" "$k"; then
+			list="$list $t"
+		else
+			result skip "$(basename "$t" .sh) ($k)" "vm-kernels: $(sed -n 's/^# vm-kernels: *//p' "$t" | head -1)"
+		fi
+	done
 	[ "$k" = debug ] && list="selftests/vm/kunit.sh $list"
 	[ -n "$list" ] || continue
 	log="$logs/batch-$k.out"
@@ -204,6 +219,10 @@ done
 for t in $solo; do
 	name=$(basename "$t" .sh)
 	for k in $kernels; do
+		if ! runs_on "$t" "$k"; then
+			result skip "$name ($k)" "vm-kernels: $(sed -n 's/^# vm-kernels: *//p' "$t" | head -1)"
+			continue
+		fi
 		log="$logs/$name-$k.out"
 		t0=$(date +%s)
 		selftests/vm/run-test --kernel "$k" --no-build "$t" >"$log" 2>&1

@@ -4,6 +4,7 @@
 # with an IPv4 underlay and with an IPv6 underlay, and a TCP bulk transfer
 # arrives intact.
 # vm-timeout: 1200
+# vm-kernels: stock
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
 

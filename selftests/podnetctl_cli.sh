@@ -3,6 +3,7 @@
 # podnetctl and `ip link ... type podnet` used as a user would: every
 # command, its human and JSON output, and its error messages for bad input.
 # vm-timeout: 1800
+# vm-kernels: stock
 set -u
 
 n=0 failed=0

@@ -8,6 +8,7 @@
 # and its volume list must hold every operation that was reported done,
 # plus at most the one that was in flight.
 # vm-timeout: 400
+# vm-kernels: stock
 set -u
 n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }

@@ -5,6 +5,7 @@
 # disk in use, disk with a filesystem, no privilege).
 # vm-disks: 4x256M
 # vm-timeout: 1200
+# vm-kernels: stock
 set -u
 
 n=0 failed=0

@@ -7,6 +7,7 @@
 # /dev/disk/by-id/podvol-UUID, which follow resize and delete.
 # vm-disks: 3x256M
 # vm-timeout: 1200
+# vm-kernels: stock
 set -u
 
 n=0 failed=0
