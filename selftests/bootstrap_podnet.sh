@@ -9,6 +9,7 @@
 # recreating parameter changes, removal of what left the file, refusal of a
 # broken file, and --down.
 # vm-timeout: 900
+# vm-kernels: stock
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 

@@ -8,6 +8,7 @@
 # table, another pool's metadata) left alone with a clear message.
 # vm-disks: 4x256M
 # vm-timeout: 900
+# vm-kernels: stock
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 

@@ -7,6 +7,7 @@
 # Stock kernel only: the debug kernel's build tree is not installed as
 # /lib/modules/KVER/build headers in the guest.
 # vm-timeout: 900
+# vm-kernels: stock
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 n=0 failed=0
 t() {	# t DESC CMD...
