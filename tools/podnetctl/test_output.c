@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit tests for podnetctl's output helpers, printing KTAP lines.
+ * Host unit tests for the output helpers podnetctl uses (tools/lib/output.c),
+ * printing KTAP lines.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +67,8 @@ int main(void)
 
 	expect("json plain string", json_of("podnet0"), "\"podnet0\"");
 	expect("json escapes quote and backslash", json_of("a\"b\\c"), "\"a\\\"b\\\\c\"");
-	expect("json escapes control characters", json_of("a\nb\tc\x01"),
-	       "\"a\\nb\\tc\\u0001\"");
+	expect("json escapes control characters", json_of("a\nb\tc\x01\r"),
+	       "\"a\\nb\\tc\\u0001\\r\"");
 	expect("json keeps UTF-8", json_of("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
 
 	f = open_memstream(&buf, &len);

@@ -109,9 +109,8 @@ static void print_pool_json(struct json *j, const struct pv_pool_info *p)
 
 static void print_pool(const struct pv_pool_info *p)
 {
-	static const char *const hdr[] = { "INDEX", "DEVICE", "MAJ:MIN", "SIZE",
-					   "FREE", "UUID" };
-	static const bool right[] = { true, false, false, true, true, false };
+	static const char *const hdr[] = { ">INDEX", "DEVICE", "MAJ:MIN", ">SIZE",
+					   ">FREE", "UUID" };
 	char uuid[37], b1[SIZE_BUF], b2[SIZE_BUF], b3[SIZE_BUF];
 	struct table t;
 	uint32_t i;
@@ -127,7 +126,7 @@ static void print_pool(const struct pv_pool_info *p)
 	       p->nr_present, p->nr_members, p->generation);
 	if (!p->nr_member_info)
 		return;
-	table_init(&t, 6, hdr, right);
+	table_init(&t, 6, hdr);
 	for (i = 0; i < p->nr_member_info; i++) {
 		const struct pv_member_info *m = &p->member[i];
 		char idx[12], mm[24];
@@ -143,7 +142,10 @@ static void print_pool(const struct pv_pool_info *p)
 		cells[3] = m->size ? format_size(m->size, b1, sizeof(b1)) : "-";
 		cells[4] = m->size ? format_size(m->free, b2, sizeof(b2)) : "-";
 		cells[5] = m->has_uuid ? uuid : "-";
-		table_add(&t, cells);
+		if (table_add(&t, cells)) {
+			pv_err("out of memory");
+			exit(1);
+		}
 	}
 	/* indent the member table under its pool */
 	{

@@ -167,15 +167,14 @@ static void json_sample(FILE *f)
 
 static void table_sample(FILE *f)
 {
-	static const char *const hdr[] = { "NAME", "SIZE", "UUID" };
-	static const bool right[] = { false, true, false };
+	static const char *const hdr[] = { "NAME", ">SIZE", "UUID" };
 	static const char *const r1[] = { "a", "10G", "x" };
 	static const char *const r2[] = { "longer-name", "512K", "y" };
 	struct table t;
 
-	table_init(&t, 3, hdr, right);
-	table_add(&t, r1);
-	table_add(&t, r2);
+	table_init(&t, 3, hdr);
+	if (table_add(&t, r1) || table_add(&t, r2))
+		fputs("out of memory\n", f);
 	table_print(&t, f);
 	table_free(&t);
 }

@@ -266,38 +266,6 @@ int uuid_from_str(const char *s, uint8_t u[16])
 
 /* JSON */
 
-void json_escape(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		switch (c) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		default:
-			if (c < 0x20)
-				fprintf(f, "\\u%04x", c);
-			else
-				fputc(c, f);
-		}
-	}
-	fputc('"', f);
-}
-
 void json_init(struct json *j, FILE *f, bool pretty)
 {
 	memset(j, 0, sizeof(*j));
@@ -316,7 +284,7 @@ static void json_sep(struct json *j, const char *key)
 		fprintf(j->f, "%*s", 2 * j->depth, "");
 	}
 	if (key) {
-		json_escape(j->f, key);
+		json_string(j->f, key);
 		fputs(j->pretty ? ": " : ":", j->f);
 	}
 }
@@ -366,7 +334,7 @@ void json_arr_close(struct json *j)
 void json_str(struct json *j, const char *key, const char *val)
 {
 	json_sep(j, key);
-	json_escape(j->f, val);
+	json_string(j->f, val);
 }
 
 void json_u64(struct json *j, const char *key, uint64_t val)
@@ -385,89 +353,4 @@ void json_end(struct json *j)
 {
 	fputc('\n', j->f);
 	fflush(j->f);
-}
-
-/* Tables */
-
-void table_init(struct table *t, int ncols, const char *const *hdr,
-		const bool *right)
-{
-	int i;
-
-	memset(t, 0, sizeof(*t));
-	t->ncols = ncols;
-	for (i = 0; i < ncols; i++) {
-		t->hdr[i] = hdr[i];
-		t->right[i] = right ? right[i] : false;
-	}
-}
-
-void table_add(struct table *t, const char *const *cells)
-{
-	int i;
-
-	if (t->nrows == t->cap) {
-		int ncap = t->cap ? 2 * t->cap : 16;
-		char **n = realloc(t->cells, sizeof(char *) * ncap * t->ncols);
-
-		if (!n) {
-			pv_err("out of memory");
-			exit(1);
-		}
-		t->cells = n;
-		t->cap = ncap;
-	}
-	for (i = 0; i < t->ncols; i++) {
-		char *c = strdup(cells[i] ? cells[i] : "-");
-
-		if (!c) {
-			pv_err("out of memory");
-			exit(1);
-		}
-		t->cells[t->nrows * t->ncols + i] = c;
-	}
-	t->nrows++;
-}
-
-void table_print(struct table *t, FILE *f)
-{
-	size_t w[TABLE_MAX_COLS];
-	int r, c;
-
-	for (c = 0; c < t->ncols; c++) {
-		w[c] = strlen(t->hdr[c]);
-		for (r = 0; r < t->nrows; r++) {
-			size_t l = strlen(t->cells[r * t->ncols + c]);
-
-			if (l > w[c])
-				w[c] = l;
-		}
-	}
-	for (r = -1; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++) {
-			const char *s = r < 0 ? t->hdr[c] : t->cells[r * t->ncols + c];
-			bool last = c == t->ncols - 1;
-
-			if (t->right[c])
-				fprintf(f, "%*s", (int)w[c], s);
-			else if (last)
-				fputs(s, f);
-			else
-				fprintf(f, "%-*s", (int)w[c], s);
-			if (!last)
-				fputs("  ", f);
-		}
-		fputc('\n', f);
-	}
-}
-
-void table_free(struct table *t)
-{
-	int i;
-
-	for (i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
-	t->cells = NULL;
-	t->nrows = t->cap = 0;
 }

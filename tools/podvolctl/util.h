@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by podvolctl's commands that need no kernel: size
- * parsing and printing, a small JSON writer, error reporting.
+ * parsing and printing, a small JSON writer, error reporting.  JSON
+ * string literals and tables come from tools/lib/output.h.
  */
 #ifndef PODVOLCTL_UTIL_H
 #define PODVOLCTL_UTIL_H
@@ -9,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "output.h"
 
 extern const char *progname;
 
@@ -54,22 +57,5 @@ void json_str(struct json *j, const char *key, const char *val);
 void json_u64(struct json *j, const char *key, uint64_t val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_end(struct json *j);
-void json_escape(FILE *f, const char *s);
-
-/* Column-aligned table for human output. */
-#define TABLE_MAX_COLS 10
-struct table {
-	int ncols;
-	const char *hdr[TABLE_MAX_COLS];
-	bool right[TABLE_MAX_COLS];
-	char **cells;		/* nrows * ncols, heap strings */
-	int nrows, cap;
-};
-
-void table_init(struct table *t, int ncols, const char *const *hdr,
-		const bool *right);
-void table_add(struct table *t, const char *const *cells);
-void table_print(struct table *t, FILE *f);
-void table_free(struct table *t);
 
 #endif

@@ -92,10 +92,8 @@ static int cmp_volume(const void *a, const void *b)
 
 static void print_volumes(struct pv_volume_info *v, size_t n)
 {
-	static const char *const hdr[] = { "POOL", "NAME", "SIZE", "DISK",
-					   "WIDTH", "EXTENTS", "OPEN", "UUID" };
-	static const bool right[] = { false, false, true, false, true, true,
-				      true, false };
+	static const char *const hdr[] = { "POOL", "NAME", ">SIZE", "DISK",
+					   ">WIDTH", ">EXTENTS", ">OPEN", "UUID" };
 	struct table t;
 	size_t i;
 
@@ -112,7 +110,7 @@ static void print_volumes(struct pv_volume_info *v, size_t n)
 	}
 	if (!n)
 		return;
-	table_init(&t, 8, hdr, right);
+	table_init(&t, 8, hdr);
 	for (i = 0; i < n; i++) {
 		char size[SIZE_BUF], w[12], e[12], o[12], uuid[37];
 		const char *cells[8] = { v[i].pool, v[i].name, size, v[i].disk,
@@ -123,7 +121,10 @@ static void print_volumes(struct pv_volume_info *v, size_t n)
 		snprintf(e, sizeof(e), "%" PRIu32, v[i].nr_extents);
 		snprintf(o, sizeof(o), "%" PRIu32, v[i].open_count);
 		uuid_to_str(v[i].uuid, uuid);
-		table_add(&t, cells);
+		if (table_add(&t, cells)) {
+			pv_err("out of memory");
+			exit(1);
+		}
 	}
 	table_print(&t, stdout);
 	table_free(&t);

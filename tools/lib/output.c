@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Output helpers: JSON strings and column-aligned tables.
+ * Output helpers shared by the tools: JSON string literals and
+ * column-aligned tables.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,9 @@ void json_string(FILE *f, const char *s)
 			break;
 		case '\n':
 			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
 			break;
 		case '\t':
 			fputs("\\t", f);
