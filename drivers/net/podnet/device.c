@@ -287,6 +287,39 @@ static void pn_apply_changeable(struct pn_config *cfg, struct nlattr *data[])
 		WRITE_ONCE(cfg->df, nla_get_u8(data[IFLA_PODNET_DF]));
 }
 
+/* Each device has sockets of its own, bound to its port and local address
+ * (or the wildcard) in the namespace that creates it.  A second device whose
+ * sockets could not be bound next to an existing one's is refused here, with
+ * a message saying so, rather than failing later when it goes up.
+ */
+static bool pn_binds_clash(struct pn_dev *a, struct pn_dev *b)
+{
+	if (a->creating_net != b->creating_net || a->cfg.port != b->cfg.port)
+		return false;
+	if (pn_has_family(a, AF_INET) && pn_has_family(b, AF_INET) &&
+	    (!a->cfg.has_local4 || !b->cfg.has_local4 ||
+	     a->cfg.local4 == b->cfg.local4))
+		return true;
+	return pn_has_family(a, AF_INET6) && pn_has_family(b, AF_INET6) &&
+	       (!a->cfg.has_local6 || !b->cfg.has_local6 ||
+		ipv6_addr_equal(&a->cfg.local6, &b->cfg.local6));
+}
+
+static int pn_check_binds(struct pn_dev *pn, struct netlink_ext_ack *extack)
+{
+	struct pn_dev *other;
+
+	ASSERT_RTNL();
+	list_for_each_entry(other, &pn_device_list, device_list) {
+		if (!pn_binds_clash(pn, other))
+			continue;
+		NL_SET_ERR_MSG(extack,
+			       "podnet: another podnet device of this namespace uses this port with an overlapping local address; give each device its own port or local address");
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
 /* Underlay MTU minus the encapsulation, from the device owning "local". */
 static int pn_default_mtu(struct pn_dev *pn, struct net *net)
 {
@@ -351,6 +384,9 @@ static int pn_newlink(PN_NEWLINK_ARGS)
 		NL_SET_ERR_MSG(extack, "podnet: no usable underlay address family");
 		return -EPFNOSUPPORT;
 	}
+	err = pn_check_binds(pn, extack);
+	if (err)
+		return err;
 	if (!PN_NEWLINK_TB[IFLA_MTU])
 		dev->mtu = pn_default_mtu(pn, pn->creating_net);
 	if (!pn_has_family(pn, AF_INET6))
