@@ -30,6 +30,13 @@ struct pv_member {
 	u32 index;
 	struct pv_meta *slot[2];	/* decoded slots while assembling */
 	bool damaged[2];		/* slot unreadable or corrupt */
+	/*
+	 * A volume's pre-flush reaches this member only if a write to it
+	 * completed since the last flush sent to it, or a flush to it is in
+	 * flight (see pv_flush_members()).
+	 */
+	unsigned long written;		/* bit 0: written since last flush */
+	atomic_t flushing;		/* pre-flushes deciding or in flight */
 };
 
 struct pv_pool {

@@ -87,6 +87,8 @@ static struct pv_member *pv_member_open(const char *path,
 		return ERR_PTR(ret);
 	}
 	m->dev = m->b.bdev->bd_dev;
+	/* Unknown past: the first pre-flush of a volume reaches it. */
+	set_bit(0, &m->written);
 	return m;
 }
 

@@ -12,7 +12,9 @@
  * passed on.  Discard and write-zeroes are split at extent boundaries only
  * and sent as one range per member (dm-stripe's stripe_map_range()).  A
  * pre-flush goes to every member the volume uses, and data that came with
- * it is sent only once those flushes completed, from a work item.
+ * it is sent only once those flushes completed, from a work item.  A
+ * member that no write reached since its last flush is left out of a
+ * pre-flush (an fsync after a 4k write then flushes one member, not all).
  */
 #include <linux/module.h>
 #include <linux/blkdev.h>
@@ -34,14 +36,36 @@ struct pv_io {
 	struct pv_volume *vol;
 	struct bio *orig;
 	unsigned long start;
+	u64 written;		/* members this write was sent to */
 	struct bio clone;	/* last: bioset front_pad */
 };
+
+static inline struct pv_member *pv_member(struct pv_volume *vol, u32 i)
+{
+	return vol->pool->member[i];
+}
+
+/*
+ * The members a write reached are marked when it completes, before the
+ * write is reported done: a flush issued after that sees the mark.
+ */
+static void pv_mark_written(struct pv_volume *vol, u64 mask)
+{
+	while (mask) {
+		struct pv_member *m = pv_member(vol, __ffs64(mask));
+
+		if (!test_bit(0, &m->written))
+			set_bit(0, &m->written);
+		mask &= mask - 1;
+	}
+}
 
 static void pv_io_end(struct bio *clone)
 {
 	struct pv_io *io = container_of(clone, struct pv_io, clone);
 	struct bio *orig = io->orig;
 
+	pv_mark_written(io->vol, io->written);
 	orig->bi_status = clone->bi_status;
 	bio_end_io_acct(orig, io->start);
 	bio_put(clone);
@@ -51,24 +75,63 @@ static void pv_io_end(struct bio *clone)
 static inline struct block_device *pv_member_bdev(struct pv_volume *vol,
 						  u32 member)
 {
-	return vol->pool->member[member]->b.bdev;
+	return pv_member(vol, member)->b.bdev;
 }
 
-/* Chain an empty pre-flush to every member in @mask to @parent. */
+/* Bios of pv_split_set carry this in front (used by member flushes). */
+struct pv_flush {
+	struct pv_member *m;
+	struct bio bio;		/* last: bioset front_pad */
+};
+
+static void pv_member_flush_end(struct bio *b)
+{
+	struct pv_member *m = container_of(b, struct pv_flush, bio)->m;
+	struct bio *parent = b->bi_private;
+
+	/* A failed flush may have left data behind: the next one retries. */
+	if (b->bi_status) {
+		set_bit(0, &m->written);
+		if (!parent->bi_status)
+			parent->bi_status = b->bi_status;
+	}
+	/* The mark set above is seen by whoever sees the count drop. */
+	smp_mb__before_atomic();
+	atomic_dec(&m->flushing);
+	bio_put(b);
+	bio_endio(parent);
+}
+
+/*
+ * Send an empty pre-flush, ending @parent's remaining count, to every member
+ * in @mask that needs one: one written since its last flush was sent, or
+ * one with a flush still in flight (that flush may have been sent before
+ * the writes this one must cover had completed).  Counting ourselves in
+ * flushing before testing the mark makes two concurrent flushes never both
+ * leave a member out.
+ */
 static void pv_flush_members(struct pv_volume *vol, u64 mask,
 			     struct bio *parent)
 {
-	u32 i;
-
-	for (i = 0; i < vol->pool->geom.nr_members; i++) {
+	while (mask) {
+		struct pv_member *m = pv_member(vol, __ffs64(mask));
+		bool busy, written;
 		struct bio *b;
 
-		if (!(mask & (1ULL << i)))
+		mask &= mask - 1;
+		busy = atomic_fetch_inc(&m->flushing) > 0;
+		written = test_and_clear_bit(0, &m->written);
+		if (!busy && !written) {
+			atomic_dec(&m->flushing);
 			continue;
-		b = bio_alloc_bioset(pv_member_bdev(vol, i), 0,
+		}
+		b = bio_alloc_bioset(m->b.bdev, 0,
 				     REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC,
 				     GFP_NOIO, &pv_split_set);
-		bio_chain(b, parent);
+		container_of(b, struct pv_flush, bio)->m = m;
+		b->bi_private = parent;
+		b->bi_end_io = pv_member_flush_end;
+		bio_inc_remaining(parent);
 		submit_bio_noacct(b);
 	}
 }
@@ -131,6 +194,7 @@ static void pv_submit_flush(struct pv_volume *vol, struct bio *bio)
 	bio_endio(flush);	/* completes once the member flushes did */
 }
 
+/* @bio is our clone, or its remainder coming back after a split. */
 static void pv_submit_rw(struct pv_volume *vol, struct bio *bio)
 {
 	u64 psector, n;
@@ -140,6 +204,8 @@ static void pv_submit_rw(struct pv_volume *vol, struct bio *bio)
 	n = pv_map_sector(rcu_dereference(vol->map), bio->bi_iter.bi_sector,
 			  &member, &psector);
 	rcu_read_unlock();
+	if (op_is_write(bio_op(bio)))
+		container_of(bio, struct pv_io, clone)->written |= BIT_ULL(member);
 
 	if (n < bio_sectors(bio)) {
 		struct bio *split = bio_split(bio, n, GFP_NOIO, &pv_split_set);
@@ -200,6 +266,7 @@ static void pv_submit_range(struct pv_volume *vol, struct bio *bio)
 			break;
 		if (!got)
 			continue;
+		container_of(bio, struct pv_io, clone)->written |= BIT_ULL(member);
 		mb = bio_alloc_bioset(pv_member_bdev(vol, member), 0, bio->bi_opf,
 				      GFP_NOIO, &pv_split_set);
 		mb->bi_iter.bi_sector = b;
@@ -224,6 +291,7 @@ static void pv_submit_bio(struct bio *bio)
 		io = container_of(clone, struct pv_io, clone);
 		io->vol = vol;
 		io->orig = bio;
+		io->written = 0;
 		io->start = bio_start_io_acct(bio);
 		clone->bi_end_io = pv_io_end;
 		clone->bi_private = NULL;
@@ -701,7 +769,8 @@ int pv_volume_init(void)
 	if (ret)
 		return ret;
 	/* Room for one split plus a range bio for every member. */
-	ret = bioset_init(&pv_split_set, 2 * PODVOL_MAX_MEMBERS, 0, 0);
+	ret = bioset_init(&pv_split_set, 2 * PODVOL_MAX_MEMBERS,
+			  offsetof(struct pv_flush, bio), 0);
 	if (ret)
 		goto fail_io;
 	pv_wq = alloc_workqueue("podvol", WQ_MEM_RECLAIM, 0);
