@@ -13,7 +13,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
-n=0 failed=0
+. "$(dirname "$0")/ktap.sh"
 cleanup() {
 	for i in 1 2 3; do
 		ip netns del p$i 2>/dev/null
@@ -24,22 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-report() {	# report RC DESC [OUTPUT]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ $# -gt 2 ] && printf '%s\n' "$3" | sed 's/^/# /'
-		failed=1
-	fi
-}
-t() {		# t DESC CMD...: CMD succeeds
-	local desc=$1 out
-	shift
-	out=$("$@" 2>&1)
-	report $? "$desc" "$out"
-}
 N() { ip netns exec "$@"; }
 show() { N "n$1" podnetctl -j show podnet0 | jq -r ".[0].$2"; }
 ifindex() { N "n$1" cat /sys/class/net/podnet0/ifindex; }
@@ -72,7 +56,6 @@ up() {
 	return $rc
 }
 
-echo "KTAP version 1"
 t "podnet-up and podnet@.service installed" \
 	test -x /usr/sbin/podnet-up -a -f /usr/lib/systemd/system/podnet@.service
 mkdir -p /etc/podnet

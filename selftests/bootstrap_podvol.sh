@@ -12,7 +12,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
-n=0 failed=0
+. "$(dirname "$0")/ktap.sh"
 tmp=$(mktemp -d)
 cleanup() {
 	umount "$tmp/mnt" 2>/dev/null
@@ -24,22 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-report() {	# report RC DESC [OUTPUT]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ $# -gt 2 ] && printf '%s\n' "$3" | sed 's/^/# /'
-		failed=1
-	fi
-}
-t() {		# t DESC CMD...: CMD succeeds
-	local desc=$1 out
-	shift
-	out=$("$@" 2>&1)
-	report $? "$desc" "$out"
-}
 # up DESC RC PATTERN [ARGS]: podvol-up exits RC and prints PATTERN
 up() {
 	local desc=$1 want=$2 pat=$3 out rc
@@ -54,7 +38,6 @@ gen() { podvolctl -j pool show "$1" | jq -r '.[0].generation'; }
 state() { podvolctl -j pool show "$1" 2>/dev/null | jq -r '.[0].state'; }
 sum1m() { dd if="$1" bs=1M count=1 status=none | md5sum; }
 
-echo "KTAP version 1"
 id=/dev/disk/by-id/virtio-podkit-disk
 conf=$tmp/pools.conf
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared by the podnet_*.sh selftests (sourced, not run): KTAP reporting
-# and a three-node cluster built from network namespaces.
+# (ktap.sh) and a three-node cluster built from network namespaces.
 #
 # Topology: the guest's root namespace is the underlay switch (bridge
 # br0); nodes n1..n3 are namespaces joined to it by veth, with underlay
@@ -10,43 +10,7 @@
 # as 10.244.N.1 / fe80::1 and routes the pod range through podnet0.
 
 PY=/usr/bin/python3
-n=0 failed=0
-
-report() {	# report RC DESC [OUTPUT]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ $# -gt 2 ] && printf '%s\n' "$3" | sed 's/^/# /'
-		failed=1
-	fi
-}
-
-t() {		# t DESC CMD...: CMD succeeds
-	local desc=$1 out
-	shift
-	out=$("$@" 2>&1)
-	report $? "$desc" "$out"
-}
-
-tf() {		# tf DESC CMD...: CMD fails
-	local desc=$1 out
-	shift
-	out=$("$@" 2>&1)
-	[ $? != 0 ]
-	report $? "$desc" "$out"
-}
-
-skip() {	# skip DESC REASON
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-
-finish() {
-	echo "1..$n"
-	exit $failed
-}
+. "$(dirname "$0")/ktap.sh"
 
 N() { ip netns exec "$@"; }	# N NS CMD...
 

@@ -9,7 +9,6 @@
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
 
-echo "KTAP version 1"
 t "modprobe podnet" modprobe podnet
 underlay_up
 pods_up 2

@@ -8,7 +8,6 @@
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
 
-echo "KTAP version 1"
 t "modprobe podnet" modprobe podnet
 
 pods="p11 p12 p21 p22 p31 p32"

@@ -9,7 +9,6 @@
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
 
-echo "KTAP version 1"
 t "modprobe podnet" modprobe podnet
 if ! out=$(cluster_up 4 2>&1); then
 	report 1 "cluster set up" "$out"
@@ -119,6 +118,37 @@ rx=$(N n1 podnetctl -j route show dev podnet0 |
 [ "${rx:-0}" -ge 2 ]
 report $? "valid packets (with a non-critical option) accepted (rx $rx)"
 t "node 1 still forwards after the garbage" pings p11 10.244.2.11
+
+# Two Geneve datagrams sent as one UDP GSO packet (UDP_SEGMENT): the
+# socket must see them one by one (the UDP layer segments them for it),
+# never as one packet whose second half is ignored.
+rx_before=$(N n1 podnetctl -j route show dev podnet0 |
+	    jq '[.[] | select(.prefix == "10.244.2.0/24") | .rx_packets] | add')
+N n2 $PY - >/tmp/gso.out 2>&1 <<'EOF'
+import socket, struct
+def csum(b):
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def pkt(seq):
+    icmp = struct.pack('!BBHHH', 8, 0, 0, 0x77, seq)
+    icmp = icmp[:2] + struct.pack('!H', csum(icmp)) + icmp[4:]
+    h = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 28, seq, 0, 64, 1, 0,
+                    socket.inet_aton('10.244.2.98'), socket.inet_aton('10.244.1.11'))
+    h = h[:10] + struct.pack('!H', csum(h)) + h[12:]
+    return struct.pack('!BBHI', 0, 0, 0x0800, 42 << 8) + h + icmp
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('192.168.0.2', 0))
+s.setsockopt(socket.SOL_UDP, 103, len(pkt(1)))  # UDP_SEGMENT
+s.sendto(pkt(1) + pkt(2), ('192.168.0.1', 6081))
+print('sent 2 datagrams of', len(pkt(1)), 'bytes as one GSO packet')
+EOF
+report $? "two Geneve datagrams sent as one UDP GSO packet" "$(cat /tmp/gso.out)"
+sleep 1
+rx_after=$(N n1 podnetctl -j route show dev podnet0 |
+	   jq '[.[] | select(.prefix == "10.244.2.0/24") | .rx_packets] | add')
+[ $((rx_after - rx_before)) = 2 ]
+report $? "both datagrams of the GSO packet decapsulated (rx $rx_before -> $rx_after)"
 
 # --- 10,000 routes: setconf, dump, compare ----------------------------------
 $PY - >/tmp/big.conf <<'EOF'

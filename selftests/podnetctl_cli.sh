@@ -5,8 +5,7 @@
 # vm-timeout: 1800
 # vm-kernels: stock
 set -u
-
-n=0 failed=0
+. "$(dirname "$0")/ktap.sh"
 tmp=$(mktemp -d)
 trap 'kill $monpid 2>/dev/null; rm -rf "$tmp"' EXIT
 monpid=
@@ -18,34 +17,6 @@ indent() {	# indent PREFIX TEXT: TEXT as KTAP diagnostic lines
 	while IFS= read -r line; do
 		echo "$1$line"
 	done <<<"$2"
-}
-
-report() {	# report OK DESC [OUTPUT]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ $# -gt 2 ] && indent "# " "$3"
-		failed=1
-	fi
-}
-
-t() {		# t DESC CMD...: CMD succeeds
-	local desc=$1 out
-	shift
-	out=$("$@" 2>&1)
-	report $? "$desc" "$out"
-}
-
-has() {		# has DESC PATTERN CMD...: CMD succeeds and prints PATTERN
-	local desc=$1 pat=$2 out rc
-	shift 2
-	out=$("$@" 2>&1)
-	rc=$?
-	[ $rc = 0 ] && [[ $out == *"$pat"* ]]
-	report $? "$desc" "rc=$rc, want '$pat'; got:
-$out"
 }
 
 fails() {	# fails DESC PATTERN CMD...: CMD fails and prints PATTERN on stderr
@@ -62,7 +33,6 @@ $out"
 
 route_count() { podnetctl -j route show dev "$1" | jq length; }
 
-echo "KTAP version 1"
 
 # --- setup: an underlay link with both address families ----------------------
 echo "# setup: an underlay link with both address families (at ${SECONDS}s)"
@@ -108,6 +78,15 @@ fails "ip link add with an unknown option names it" 'unknown option "remote"' \
 	ip link add podnet9 type podnet vni 9 remote 192.168.0.2
 fails "changing the vni is refused by the kernel" "Error:" \
 	ip link set podnet0 type podnet vni 7
+fails "a second device on podnet0's port and local address is refused" \
+	"uses this port with an overlapping local address" \
+	ip link add podnet9 type podnet vni 9 local 192.168.0.1
+fails "so is a wildcard device on podnet0's port" \
+	"uses this port with an overlapping local address" \
+	ip link add podnet9 type podnet vni 9
+t "a device on the same port with another local address is fine" \
+	ip link add podnet8 type podnet vni 8 local 192.168.0.8
+ip link del podnet8
 t "no podnet9 was left behind" sh -c '! ip link show podnet9 2>/dev/null'
 ip link set podnet0 up
 ip link set podnet6 up

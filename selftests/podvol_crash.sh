@@ -10,10 +10,7 @@
 # vm-timeout: 400
 # vm-kernels: stock
 set -u
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-check() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' /tmp/out; fi; }
+. "$(dirname "$0")/ktap.sh"
 pv=podvolctl
 rounds=${PODVOL_CRASH_ROUNDS:-6}
 
@@ -126,5 +123,4 @@ for r in $(seq 1 $rounds); do
 done
 losetup -d $L0 $L1 $L2
 check "module unload" rmmod podvol
-echo "1..$n"
-exit $fail
+finish

@@ -5,10 +5,7 @@
 # configuration read-only, and the pool can still be stopped.
 # vm-timeout: 400
 set -u
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-check() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' /tmp/out; fi; }
+. "$(dirname "$0")/ktap.sh"
 fails() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then nok "$d (unexpectedly succeeded)"; else ok "$d"; sed 's/^/# /' /tmp/out | head -3; fi; cp /tmp/out /tmp/last; }
 pv=podvolctl
 
@@ -39,5 +36,4 @@ check "no podvol disks left" sh -c '! ls /sys/block | grep -q podvol'
 dmsetup remove pvflaky
 losetup -d $L0 $L1
 check "module unload" rmmod podvol
-echo "1..$n"
-exit $fail
+finish

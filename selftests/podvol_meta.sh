@@ -6,10 +6,7 @@
 # overwritten without force.
 # vm-timeout: 500
 set -u
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-check() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' /tmp/out; fi; }
+. "$(dirname "$0")/ktap.sh"
 fails() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then nok "$d (unexpectedly succeeded)"; else ok "$d"; sed 's/^/# /' /tmp/out | head -3; fi; cp /tmp/out /tmp/last; }
 pv=podvolctl
 voldev() {
@@ -75,5 +72,4 @@ check "create over it with force" $pv pool create w --force $L0 $L1
 check "old pool's members reused" $pv pool stop w
 rmmod podvol
 losetup -d $L0 $L1 $L2
-echo "1..$n"
-exit $fail
+finish

@@ -8,10 +8,7 @@
 # vm-kernels: stock
 # vm-mem: 2G
 set -u
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-nok() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-check() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' /tmp/out; fi; }
+. "$(dirname "$0")/ktap.sh"
 fails() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then nok "$d (unexpectedly succeeded)"; else ok "$d"; sed 's/^/# /' /tmp/out | head -3; fi; }
 pv=podvolctl
 
@@ -102,5 +99,4 @@ A=$(voldev fast/a)
 check "verify a after reload" fio_verify /dev/$A 0 24M
 check "final stop" $pv pool stop fast
 rmmod podvol
-echo "1..$n"
-exit $fail
+finish

@@ -8,37 +8,10 @@
 # vm-kernels: stock
 set -u
 
-n=0 failed=0
+. "$(dirname "$0")/ktap.sh"
 tmp=$(mktemp -d)
 trap 'exec 3>&- 2>/dev/null; umount "$tmp/mnt" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-report() {	# report OK DESC [OUTPUT]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ $# -gt 2 ] && printf '%s\n' "$3" | sed 's/^/# /'
-		failed=1
-	fi
-}
-
-t() {		# t DESC CMD...: CMD succeeds
-	local desc=$1 out
-	shift
-	out=$("$@" 2>&1)
-	report $? "$desc" "$out"
-}
-
-has() {		# has DESC PATTERN CMD...: CMD succeeds and prints PATTERN
-	local desc=$1 pat=$2 out rc
-	shift 2
-	out=$("$@" 2>&1)
-	rc=$?
-	[ $rc = 0 ] && printf '%s\n' "$out" | grep -qF -- "$pat"
-	report $? "$desc" "rc=$rc, want '$pat'; got:
-$out"
-}
 
 fails() {	# fails DESC PATTERN CMD...: CMD fails and prints PATTERN on stderr
 	local desc=$1 pat=$2 out rc
@@ -61,16 +34,6 @@ failsout() {	# failsout DESC PATTERN CMD...: CMD fails and prints PATTERN (stdou
 $out"
 }
 
-jqt() {		# jqt DESC FILTER CMD...: CMD's JSON satisfies FILTER
-	local desc=$1 f=$2 out
-	shift 2
-	out=$("$@" 2>&1)
-	printf '%s\n' "$out" | jq -e "$f" >/dev/null 2>&1
-	report $? "$desc" "filter $f on:
-$out"
-}
-
-echo "KTAP version 1"
 A=/dev/vda B=/dev/vdb C=/dev/vdc D=/dev/vdd
 
 # --- no module loaded yet: the first request loads it (genetlink alias) ------

@@ -10,7 +10,7 @@
 # vm-kernels: stock
 set -u
 
-n=0 failed=0
+. "$(dirname "$0")/ktap.sh"
 tmp=$(mktemp -d)
 loops=""
 cleanup() {
@@ -23,32 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-report() {	# report OK DESC [OUTPUT]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ $# -gt 2 ] && printf '%s\n' "$3" | sed 's/^/# /'
-		failed=1
-	fi
-}
-
-t() {		# t DESC CMD...: CMD succeeds
-	local desc=$1 out
-	shift
-	out=$("$@" 2>&1)
-	report $? "$desc" "$out"
-}
-
-jqt() {		# jqt DESC FILTER CMD...: CMD's JSON satisfies FILTER
-	local desc=$1 f=$2 out
-	shift 2
-	out=$("$@" 2>&1)
-	printf '%s\n' "$out" | jq -e "$f" >/dev/null 2>&1
-	report $? "$desc" "filter $f on:
-$out"
-}
 
 settle() { udevadm settle --timeout=120; }
 
@@ -57,7 +31,6 @@ link_is() { [ "$(readlink -f "$1")" = "/dev/$2" ]; }
 
 vol_field() { podvolctl -j volume list "$1" | jq -r ".[] | select(.name == \"$2\") | .$3"; }
 
-echo "KTAP version 1"
 A=/dev/vda B=/dev/vdb C=/dev/vdc
 
 t "rules installed" test -f /usr/lib/udev/rules.d/60-podvol.rules

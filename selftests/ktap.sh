@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0
+# KTAP reporting for the selftests (sourced, not run; POSIX sh).  Each
+# check prints one "ok N - DESC" or "not ok N - DESC" line, with the
+# output of a failed command as "# " diagnostic lines; finish prints the
+# plan and exits non-zero if anything failed.  Built-ins only where it
+# matters: under TCG every extra process is slow.
+
+n=0 failed=0
+echo "KTAP version 1"
+
+diag() {	# diag TEXT: TEXT as "# " diagnostic lines
+	printf '%s\n' "$1" | while IFS= read -r _l; do echo "# $_l"; done
+}
+
+report() {	# report RC DESC [OUTPUT]: passes when RC is 0
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		[ $# -gt 2 ] && diag "$3"
+		failed=1
+	fi
+}
+
+ok() { report 0 "$*"; }		# ok DESC
+nok() { report 1 "$*"; }	# nok DESC
+
+t() {		# t DESC CMD...: CMD succeeds
+	_d=$1
+	shift
+	_o=$("$@" 2>&1)
+	report $? "$_d" "$_o"
+}
+check() {	# check DESC CMD...: CMD succeeds, run in this shell (it may set variables)
+	_d=$1
+	shift
+	if "$@" >/tmp/ktap.out.$$ 2>&1; then
+		ok "$_d"
+	else
+		report 1 "$_d" "$(cat /tmp/ktap.out.$$)"
+	fi
+	rm -f /tmp/ktap.out.$$
+}
+
+tf() {		# tf DESC CMD...: CMD fails
+	_d=$1
+	shift
+	_o=$("$@" 2>&1)
+	[ $? != 0 ]
+	report $? "$_d" "$_o"
+}
+
+has() {		# has DESC PATTERN CMD...: CMD succeeds and prints PATTERN
+	_d=$1 _p=$2
+	shift 2
+	_o=$("$@" 2>&1)
+	_r=$?
+	case "$_o" in *"$_p"*) [ $_r = 0 ] ;; *) false ;; esac
+	report $? "$_d" "rc=$_r, want '$_p'; got:
+$_o"
+}
+
+jqt() {		# jqt DESC FILTER CMD...: CMD's JSON output satisfies jq FILTER
+	_d=$1 _f=$2
+	shift 2
+	_o=$("$@" 2>&1)
+	printf '%s\n' "$_o" | jq -e "$_f" >/dev/null 2>&1
+	report $? "$_d" "filter $_f on:
+$_o"
+}
+
+skip() {	# skip DESC REASON
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
+finish() {	# the plan, and the exit status
+	echo "1..$n"
+	exit $failed
+}
