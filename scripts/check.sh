@@ -165,9 +165,11 @@ tests=$(for t in selftests/*.sh; do [ -x "$t" ] && echo "$t"; done)
 if [ -n "${CHECK_TESTS:-}" ]; then
 	tests=$(for t in $CHECK_TESTS; do echo "selftests/$t.sh"; done)
 fi
-batched="" solo=""
+batched="" solo="" hosted=""
 for t in $tests; do
-	if grep -q '^# vm-disks:' "$t"; then solo="$solo $t"; else batched="$batched $t"; fi
+	if grep -q '^# vm-host:' "$t"; then hosted="$hosted $t"
+	elif grep -q '^# vm-disks:' "$t"; then solo="$solo $t"
+	else batched="$batched $t"; fi
 done
 
 # Account for one selftest's output in FILE: its KTAP lines, its exit
@@ -255,6 +257,23 @@ for t in $solo; do
 		problem=""
 		[ $rc != 0 ] && problem=$(grep -m1 '^run-vm: .*kernel reported' "$log" | cut -c1-200)
 		account "$name" "$k" "$log" "$rc" "$problem"
+	done
+done
+
+# Selftests that drive guests themselves (power cuts) run on the host.
+for t in $hosted; do
+	name=$(basename "$t" .sh)
+	for k in $kernels; do
+		if ! runs_on "$t" "$k"; then
+			result skip "$name ($k)" "vm-kernels: $(sed -n 's/^# vm-kernels: *//p' "$t" | head -1)"
+			continue
+		fi
+		log="$logs/$name-$k.out"
+		t0=$(date +%s)
+		"$t" --kernel "$k" --no-build >"$log" 2>&1
+		rc=$?
+		echo "# $name ($k): $(( $(date +%s) - t0 ))s"
+		account "$name" "$k" "$log" "$rc" ""
 	done
 done
 
