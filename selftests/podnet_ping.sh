@@ -4,7 +4,6 @@
 # with an IPv4 underlay and with an IPv6 underlay, and a TCP bulk transfer
 # arrives intact.
 # vm-timeout: 1200
-# vm-kernels: stock
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
 
@@ -13,6 +12,22 @@ t "modprobe podnet" modprobe podnet
 pods="p11 p12 p21 p22 p31 p32"
 addr4() { echo 10.244.${1:1:1}.1${1:2:1}; }
 addr6() { echo fd44:${1:1:1}::1${1:2:1}; }
+# The pairs to ping: every ordered pair; on the debug kernel (five times
+# slower under TCG) every pod to one pod of each other node, so that each
+# pod still sends through podnet to both other nodes and hears from both.
+pairs() {
+	local a b
+	for a in $pods; do
+		for b in $pods; do
+			[ $a = $b ] && continue
+			if [ "${PODKIT_KERNEL:-}" = debug ] &&
+			   { [ ${a:1:1} = ${b:1:1} ] || [ ${a:2:1} != ${b:2:1} ]; }; then
+				continue
+			fi
+			echo "$a $b"
+		done
+	done
+}
 
 for ul in 4 6; do
 	if ! out=$(cluster_up $ul 2>&1); then
@@ -23,14 +38,13 @@ for ul in 4 6; do
 	report 0 "IPv$ul underlay: cluster set up"
 	for fam in 4 6; do
 		bad=""
-		for a in $pods; do
-			for b in $pods; do
-				[ $a = $b ] && continue
-				pings $a "$(addr$fam $b)" || bad="$bad $a->$b"
-			done
-		done
+		np=0
+		while read -r a b; do
+			np=$((np + 1))
+			pings $a "$(addr$fam $b)" || bad="$bad $a->$b"
+		done < <(pairs)
 		report "$([ -z "$bad" ]; echo $?)" \
-			"IPv$ul underlay: all pod pairs ping over IPv$fam" "failed:$bad"
+			"IPv$ul underlay: $np pod pairs ping over IPv$fam" "failed:$bad"
 	done
 
 	# TCP bulk transfer, content checked, pod on node 1 -> pod on node 3.

@@ -3,7 +3,6 @@
 # podnetctl and `ip link ... type podnet` used as a user would: every
 # command, its human and JSON output, and its error messages for bad input.
 # vm-timeout: 1800
-# vm-kernels: stock
 set -u
 . "$(dirname "$0")/ktap.sh"
 tmp=$(mktemp -d)

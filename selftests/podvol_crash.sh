@@ -8,7 +8,6 @@
 # and its volume list must hold every operation that was reported done,
 # plus at most the one that was in flight.
 # vm-timeout: 400
-# vm-kernels: stock
 set -u
 . "$(dirname "$0")/ktap.sh"
 pv=podvolctl

@@ -5,7 +5,6 @@
 # disk in use, disk with a filesystem, no privilege).
 # vm-disks: 4x256M
 # vm-timeout: 1200
-# vm-kernels: stock
 set -u
 
 . "$(dirname "$0")/ktap.sh"

@@ -7,7 +7,6 @@
 # /dev/disk/by-id/podvol-UUID, which follow resize and delete.
 # vm-disks: 3x256M
 # vm-timeout: 1200
-# vm-kernels: stock
 set -u
 
 . "$(dirname "$0")/ktap.sh"
