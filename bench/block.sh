@@ -10,9 +10,9 @@
 # Candidates over the same 4 members, the same chunk (BENCH_CHUNK_KB) and the
 # same data area (3/4 of each member, AREA in total):
 #   raw1      one member alone (area/4 of it)
-#   raw4      the members' aggregate: the job run on all 4 members at once,
-#             one fio job per member, the job's total queue depth split over
-#             them (numjobs x iodepth / 4 per member, at least 1)
+#   raw4      the members' aggregate: the same job (fio processes, queue
+#             depth) over all 4 members at once, its requests dealt out
+#             round-robin (one fio job with filename=M0:M1:M2:M3)
 #   dmstripe  dm-stripe over the 4 members
 #   md0       md raid0 (metadata 1.2) over the 4 members
 #   podvol    a podvol pool over the 4 members and one volume of size AREA
@@ -190,23 +190,24 @@ fio_jobfile() {
 		set -- $(job_spec "$j")
 		rw=$1 bs=$2 qd=$3 nj=$4
 		shift 4
+		# raw4: the same job (processes, queue depth) over all members at
+		# once, its requests dealt out round-robin: what a striping layer
+		# with no cost at all would get.
 		if [ "$c" = raw4 ]; then
-			q=$((qd * nj / 4)); [ $q -lt 1 ] && q=1
-			qd=$q nj=1
+			files=$(IFS=:; echo "${DEVS[*]}")
+		else
+			files=${DEVS[0]}
 		fi
-		k=0
-		for d in "${DEVS[@]}"; do
-			printf '\n[%s@%s]\n' "$j" "$k"
-			[ $k = 0 ] && echo stonewall
-			echo "filename=$d"
-			echo "size=${SIZE_MB}M"
-			echo "rw=$rw"
-			echo "bs=$bs"
-			echo "iodepth=$qd"
-			echo "numjobs=$nj"
-			for o in "$@"; do echo "$o"; done
-			k=$((k + 1))
-		done
+		printf '\n[%s]\n' "$j"
+		echo stonewall
+		echo "filename=$files"
+		echo "filesize=${SIZE_MB}M"
+		echo "file_service_type=roundrobin"
+		echo "rw=$rw"
+		echo "bs=$bs"
+		echo "iodepth=$qd"
+		echo "numjobs=$nj"
+		for o in "$@"; do echo "$o"; done
 	done
 }
 
