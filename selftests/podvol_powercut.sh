@@ -97,13 +97,14 @@ guest() {
 			  echo "in flight: $(cat $sh/inflight 2>/dev/null)"; } | diag
 			return 1
 		fi
-		# Each volume starts with its own name, written (O_DIRECT, synced)
-		# right after it was created and reported in done as "signed".
+		# Each volume's first block holds a line with its own name, written
+		# (O_DIRECT, synced) right after it was created and reported in
+		# done as "signed".
 		local bad="" v dev
 		for v in $(awk '$1 == "signed" { print $2 }' $sh/done); do
 			grep -q "^$v " /tmp/act || continue
 			dev=$(devof "$v") || { bad="$bad $v:nodev"; continue; }
-			[ "$(dd if="$dev" bs=4096 count=1 iflag=direct 2>/dev/null | head -c ${#v})" = "$v" ] ||
+			[ "$(dd if="$dev" bs=4096 count=1 iflag=direct 2>/dev/null | head -n 1)" = "podvol-powercut $v" ] ||
 				bad="$bad $v"
 		done
 		if [ -z "$bad" ]; then
@@ -131,7 +132,8 @@ guest() {
 		echo "create v$k" >$sh/inflight
 		$pv volume create c/v$k 4M >/dev/null 2>&1 || break
 		echo "create v$k" >>$sh/done
-		printf 'v%s' "$k" | dd of="$(devof v$k)" bs=4096 conv=sync oflag=direct,sync 2>/dev/null &&
+		printf 'podvol-powercut v%s\n' "$k" |
+			dd of="$(devof v$k)" bs=4096 conv=sync oflag=direct,sync 2>/dev/null &&
 			echo "signed v$k" >>$sh/done
 		if grep -q "^create v$((k - 1))\$" $sh/done; then
 			echo "resize v$((k - 1))" >$sh/inflight
