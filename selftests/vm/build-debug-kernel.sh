@@ -1,6 +1,7 @@
 #!/bin/sh
-# Build (once) the debug kernel from Debian's linux-source package and print
-# the directory holding it.  The result is cached outside the repository,
+# Build (once) the debug kernel from Debian's linux-source package of the
+# "debug" line of scripts/kernels.conf (the newest kernel Debian ships) and
+# print the directory holding it.  The result is cached outside the repository,
 # keyed by the source package version and the hash of debug.config, so a warm
 # run returns at once.
 #
@@ -9,8 +10,11 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${PODKIT_CACHE:-/var/cache/podkit}
-tarball=/usr/src/linux-source-6.1.tar.xz
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+top=$(cd "$here/../.." && pwd)
+srcver=$(awk '$1 == "debug" { print $3 }' "$top/scripts/kernels.conf")
+# linux-source-X.Y for release X.Y.Z+...
+srcpkg=linux-source-$(awk '$1 == "debug" { print $4 }' "$top/scripts/kernels.conf" | cut -d. -f1,2)
+srcsuite=$(awk '$1 == "debug" { print $2 }' "$top/scripts/kernels.conf")
 cfghash=$(sha256sum < "$here/debug.config" | cut -c1-12)
 out="$cache/debug-$srcver-$cfghash"
 
@@ -33,10 +37,12 @@ fi
 
 src="$cache/src-$srcver"
 if [ ! -f "$src/.unpacked" ]; then
-	echo "debug-kernel: unpacking $tarball" >&2
+	debfile=$("$top/scripts/kernel.sh" deb "$srcsuite" "$srcpkg=$srcver")
+	echo "debug-kernel: unpacking $srcpkg $srcver" >&2
 	rm -rf "$src"
 	mkdir -p "$src"
-	tar -C "$src" --strip-components=1 -xf "$tarball"
+	dpkg-deb --fsys-tarfile "$debfile" | tar -xO --wildcards '*/usr/src/linux-source-*.tar.xz' |
+		tar -C "$src" --strip-components=1 -xJf -
 	touch "$src/.unpacked"
 fi
 

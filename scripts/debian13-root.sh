@@ -1,0 +1,57 @@
+#!/bin/sh
+# Make (once) the Debian 13 root in which modules are built for the newer
+# kernels, and print its path.  Debian 13's kbuild helpers (fixdep, modpost,
+# objtool) need its C library, newer than Debian 12's, so the build runs in
+# a chroot that holds the compiler and the linux-headers of the "trixie" and
+# "debug" lines of scripts/kernels.conf.  The root is cached outside the
+# repository, keyed by those lines and the package list.
+#
+#   debian13-root.sh            make it if needed, print its path
+#   debian13-root.sh --print    print the path only
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${PODKIT_CACHE:-/var/cache/podkit}
+conf="$top/scripts/kernels.conf"
+pkgs="gcc,make,libc6-dev,bc,flex,bison,libelf-dev,libssl-dev,kmod,pkgconf,sparse,libmnl-dev,libblkid-dev,dkms,cpio,xz-utils,python3"
+line() { awk -v n="$1" '$1 == n' "$conf"; }
+t=$(line trixie) d=$(line debug)
+[ -n "$t" ] && [ -n "$d" ] || { echo "debian13-root: no trixie/debug line in $conf" >&2; exit 1; }
+hash=$(printf '%s\n%s\n%s\n' "$t" "$d" "$pkgs" | sha256sum | cut -c1-12)
+root="$cache/debian13-$hash"
+if [ "${1:-}" = --print ] || [ -f "$root/.done" ]; then
+	echo "$root"
+	exit 0
+fi
+
+mkdir -p "$cache"
+exec 9>"$cache/.debian13.lock"
+flock 9
+if [ -f "$root/.done" ]; then
+	echo "$root"
+	exit 0
+fi
+# The host's Debian mirror serves the newer suites too.
+mirror=$("$top/scripts/debian-mirror.sh")
+log="$cache/debian13-$hash.log"
+rm -rf "$root"
+echo "debian13-root: debootstrap trixie into $root (log in $log)" >&2
+if ! debootstrap --variant=minbase --include="$pkgs" trixie "$root" "$mirror" >"$log" 2>&1; then
+	tail -20 "$log" >&2
+	exit 1
+fi
+set -- $t; tsuite=$2 tver=$3 trel=$4
+set -- $d; dsuite=$2 dver=$3 drel=$4
+{
+	echo "deb $mirror $tsuite main"
+	[ "$dsuite" = "$tsuite" ] || echo "deb $mirror $dsuite main"
+} > "$root/etc/apt/sources.list"
+if ! unshare -m sh -c "mount -t proc proc '$root/proc' &&
+	chroot '$root' apt-get update -qq &&
+	DEBIAN_FRONTEND=noninteractive chroot '$root' apt-get install -y -qq --no-install-recommends \
+		linux-headers-$trel=$tver linux-headers-$drel=$dver" >>"$log" 2>&1; then
+	tail -20 "$log" >&2
+	exit 1
+fi
+chroot "$root" apt-get clean
+touch "$root/.done"
+echo "$root"
