@@ -45,6 +45,9 @@ set -- $d; dsuite=$2 dver=$3 drel=$4
 	echo "deb $mirror $tsuite main"
 	[ "$dsuite" = "$tsuite" ] || echo "deb $mirror $dsuite main"
 } > "$root/etc/apt/sources.list"
+# The headers pull in the linux-image; its initramfs is never used here.
+chroot "$root" dpkg-divert --local --rename --add /usr/sbin/update-initramfs >>"$log" 2>&1
+ln -sf /bin/true "$root/usr/sbin/update-initramfs"
 if ! unshare -m sh -c "mount -t proc proc '$root/proc' &&
 	chroot '$root' apt-get update -qq &&
 	DEBIAN_FRONTEND=noninteractive chroot '$root' apt-get install -y -qq --no-install-recommends \
