@@ -17,15 +17,35 @@ reset_guest() {
 	done
 	pkill -x iperf3 2>/dev/null; pkill -x sockperf 2>/dev/null
 	pkill -x systemd-udevd 2>/dev/null
-	for m in /proc/mounts; do :; done
+	# What the tests mounted under /tmp and /mnt goes, but not the host
+	# directories the guest shares at their own paths (the checkout may
+	# itself live under /tmp).
 	grep -E ' /(tmp|mnt)/' /proc/mounts | awk '{print $2}' | sort -r |
-		while read -r mp; do umount -l "$mp" 2>/dev/null; done
+		while read -r mp; do
+			keep "$mp" || umount -l "$mp" 2>/dev/null
+		done
 	dmsetup remove_all 2>/dev/null
 	losetup -D 2>/dev/null
 	for m in podnet_kunit podvol_kunit podnet podvol null_blk; do
 		grep -q "^$m " /proc/modules && rmmod "$m" 2>/dev/null
 	done
-	rm -rf /tmp/* 2>/dev/null
+	for f in /tmp/* /tmp/.[!.]*; do
+		[ -e "$f" ] || continue
+		keep "$f" || rm -rf "$f" 2>/dev/null
+	done
+}
+
+# keep PATH: PATH is a shared host directory or leads to one.
+. /run/podkit/env
+keep() {
+	local m d
+	for m in $PODKIT_MOUNTS; do
+		d=${m#*:}
+		case "$d/" in
+		"$1"/*) return 0 ;;
+		esac
+	done
+	return 1
 }
 
 i=0

@@ -36,11 +36,15 @@ if [ -n "$PODKIT_STAGE" ] && [ -d "$PODKIT_STAGE" ]; then
 		esac
 	done
 fi
-# The debug kernel's own modules live in its build cache, not in /lib/modules.
+# A kernel other than the host's has its own modules in the cache, not in
+# /lib/modules: they are bound in beside ours (the index comes staged, or
+# else from the kernel's own tree).
 if [ -n "$PODKIT_MODROOT" ] && [ -d "$PODKIT_MODROOT/lib/modules" ]; then
 	for m in "$PODKIT_MODROOT"/lib/modules/*; do
-		mkdir -p "/usr/lib/modules/${m##*/}"
-		cp -a "$m/kernel" "/usr/lib/modules/${m##*/}/"
+		mkdir -p "/usr/lib/modules/${m##*/}/kernel"
+		mount --bind "$m/kernel" "/usr/lib/modules/${m##*/}/kernel"
+		[ -e "/usr/lib/modules/${m##*/}/modules.dep" ] ||
+			cp "$m"/modules.* "/usr/lib/modules/${m##*/}/" 2>/dev/null
 	done
 fi
 ip link set lo up
