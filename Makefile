@@ -5,11 +5,11 @@
 #   make                 build both modules (for KVER/KDIR) and all tools
 #   make install         install into DESTDIR (default /), depmod when DESTDIR is empty
 #   make deps            install the Debian packages everything here needs
-#   make check           build, unit tests, KUnit, selftests on both kernels
+#   make check           build, unit tests, KUnit, selftests on the three kernels
 #   make demo            the three-node demo in a VM
 #   make bench           benchmarks against geneve/vxlan and dm-stripe/md
-#   make vm-shell        interactive shell in a guest (KERNEL=stock|debug)
-#   make vm-test T=NAME  one selftest in a guest (KERNEL=stock|debug)
+#   make vm-shell        interactive shell in a guest (KERNEL=stock|trixie|debug)
+#   make vm-test T=NAME  one selftest in a guest (KERNEL=stock|trixie|debug)
 #
 # KVER / KDIR choose the kernel: by default the running kernel when its
 # headers are installed, otherwise the newest installed headers.  Giving only
@@ -31,7 +31,7 @@ KBUILD_FLAGS ?= W=1 C=1
 
 export KVER KDIR MULTIARCH DESTDIR
 
-.PHONY: all modules tools install modules_install tools_install deps check \
+.PHONY: all modules tools install modules_install tools_install deps packages check \
 	demo bench vm-shell vm-test clean dkms-install
 
 all: modules tools
@@ -58,23 +58,28 @@ modules_install: modules
 tools_install: tools
 	$(MAKE) -C tools install
 
-deps:
+# The host's packages, and the Debian 13 root the newer kernels' modules
+# are built in.  make check makes that root itself, beside the debug kernel.
+deps: packages
+	@$(TOP)/scripts/debian13-root.sh >/dev/null
+
+packages:
 	@$(TOP)/scripts/deps.sh
 
-check: deps
+check: packages
 	@$(TOP)/scripts/check.sh
 
-demo: deps
+demo: packages
 	@$(TOP)/scripts/demo.sh
 
-bench: deps
+bench: packages
 	@$(TOP)/scripts/bench.sh
 
 KERNEL ?= stock
-vm-shell: deps
+vm-shell: packages
 	@$(TOP)/selftests/vm/run-test --kernel $(KERNEL) --shell
 
-vm-test: deps
+vm-test: packages
 	@$(TOP)/selftests/vm/run-test --kernel $(KERNEL) $(T)
 
 dkms-install:

@@ -1,18 +1,20 @@
 #!/bin/bash
-# make check: build (W=1, sparse) for both kernels, tool unit tests, KUnit
-# suites on the debug kernel, then every selftest on both kernels.
+# make check: build (W=1, sparse) for every kernel of scripts/kernels.conf,
+# tool unit tests, KUnit suites on the debug kernel, then the selftests on
+# each kernel (all of them on the oldest and the newest, the core ones on the
+# middle one).
 #
 # Every test prints a KTAP-style `ok N - name` / `not ok N - name` line; the
 # last line of the run is `N passed, N failed[, N skipped]`.
 #
-#   CHECK_KERNELS="stock debug"   kernels to run the selftests on
+#   CHECK_KERNELS="stock trixie debug"   kernels to run the selftests on
 #   CHECK_TESTS="podnet_basic"    only these selftests (names without .sh)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 logs="$top/build/logs"
 mkdir -p "$logs"
-kernels=${CHECK_KERNELS:-stock debug}
+kernels=${CHECK_KERNELS:-$(scripts/kernel.sh list)}
 pass=0 fail=0 skip=0 n=0
 
 result() {	# result ok|fail|skip NAME [REASON]
@@ -48,41 +50,50 @@ count_ktap() {	# count_ktap FILE PREFIX
 started=$(date +%s)
 echo "# podkit check: kernels: $kernels"
 
-# The debug kernel is built once and cached outside the repository.
-debug_kdir=""
-case " $kernels " in
-*" debug "*)
-	echo "# debug kernel: $(selftests/vm/build-debug-kernel.sh --print)"
-	if debug_kdir=$(selftests/vm/build-debug-kernel.sh 2>"$logs/debug-kernel.log"); then
-		result ok "debug kernel built ($(( $(date +%s) - started ))s)"
-	else
-		tail -20 "$logs/debug-kernel.log"
-		result fail "debug kernel built"
-		debug_kdir=""
-	fi ;;
-esac
+has() { [[ " $kernels " == *" $1 "* ]]; }
 
-# 1. Build: modules for each kernel with W=1 and sparse, tools, zero warnings.
-for k in $kernels; do
-	case $k in
-	stock) kdir=/lib/modules/$(scripts/kver.sh)/build ;;
-	debug) kdir=$debug_kdir; [ -n "$kdir" ] || { result fail "build: modules ($k)" "no kernel"; continue; } ;;
-	esac
-	log="$logs/build-modules-$k.log"
-	rm -rf "build/$(scripts/kver.sh "$kdir")"
-	if make -s KDIR="$kdir" modules >"$log" 2>&1; then
+# The debug kernel is built once and cached outside the repository.  It
+# builds in the background while the other kernels are built and tested.
+debug_kdir=""
+if has debug; then
+	echo "# debug kernel: $(selftests/vm/build-debug-kernel.sh --print)"
+	rm -f "$logs/debug-kernel.rc"
+	( selftests/vm/build-debug-kernel.sh >"$logs/debug-kernel.out" 2>"$logs/debug-kernel.log"
+	  echo $? >"$logs/debug-kernel.rc" ) &
+	debug_pid=$!
+fi
+# The newer kernels' modules are built in a Debian 13 root, made once.
+if has trixie || has debug; then
+	if root=$(scripts/debian13-root.sh 2>"$logs/debian13-root.log"); then
+		echo "# Debian 13 root: $root"
+	else
+		tail -20 "$logs/debian13-root.log"
+		result fail "Debian 13 root for the newer kernels' builds" "log in $logs/debian13-root.log"
+	fi
+fi
+
+# 1. Build: modules for each kernel with W=1 and sparse, without a warning.
+# "newest" is Debian's own headers of the debug kernel's release.
+build_modules() {	# build_modules NAME
+	local k=$1 log="$logs/build-modules-$1.log" rel w
+	rel=$(scripts/kernel.sh release "$k") || { result fail "build: modules ($k)" "no kernel"; return; }
+	rm -rf "build/$rel"
+	if scripts/kernel.sh make "$k" -s modules >"$log" 2>&1; then
 		w=$(grep -cE 'warning:|error:' "$log")
 		if [ "$w" = 0 ]; then
-			result ok "build: modules ($k, W=1 C=1) without warnings"
+			result ok "build: modules ($k, $rel, W=1 C=1) without warnings"
 		else
 			grep -E 'warning:|error:' "$log" | head -20
-			result fail "build: modules ($k, W=1 C=1) without warnings" "$w warnings"
+			result fail "build: modules ($k, $rel, W=1 C=1) without warnings" "$w warnings"
 		fi
 	else
-		tail -30 "$log"
-		result fail "build: modules ($k, W=1 C=1)" "build failed, log in $log"
+		grep -E 'error:' "$log" | head -20
+		tail -5 "$log"
+		result fail "build: modules ($k, $rel, W=1 C=1)" "build failed, log in $log"
 	fi
-done
+}
+for k in stock trixie; do has $k && build_modules $k; done
+has debug && build_modules newest
 log="$logs/build-tools.log"
 make -s -C tools clean >/dev/null 2>&1
 if make -s -C tools >"$log" 2>&1; then
@@ -98,41 +109,23 @@ else
 	result fail "build: tools" "build failed, log in $log"
 fi
 
-# checkpatch --strict over the kernel sources.
-cp_src=$(ls -d /var/cache/podkit/src-*/scripts/checkpatch.pl 2>/dev/null | head -1)
-if [ -n "$cp_src" ]; then
-	files=$(git ls-files 'drivers/*.c' 'drivers/*.h' 'include/uapi/*.h')
-	if [ -n "$files" ]; then
-		log="$logs/checkpatch.log"
-		# Out of tree, compat code must test the kernel version where no
-		# feature can be tested (LINUX_VERSION_CODE >= KERNEL_VERSION()
-		# also reads as a constant on the left to checkpatch).
-		if perl "$cp_src" --no-tree --strict --terse --show-types \
-			--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON \
-			-f $files >"$log" 2>&1; then
-			result ok "checkpatch --strict on kernel sources"
-		else
-			grep -E 'ERROR|WARNING|CHECK' "$log" | head -20
-			result fail "checkpatch --strict on kernel sources" "log in $log"
-		fi
-	fi
-fi
-
-# DKMS: the package builds against the stock kernel's headers.  This runs on
-# the host (building needs no module loading); selftests/dkms_build.sh does
-# the whole add/build/install/modprobe cycle in a guest, but compiling under
-# TCG takes longer than make check can afford.
-if command -v dkms >/dev/null; then
-	log="$logs/dkms.log"
-	dk=$(mktemp -d)
+# DKMS: the package builds against the stock kernels' headers, Debian 12's
+# on the host and Debian 13's in its root (building needs no module
+# loading); selftests/dkms_build.sh does the whole add/build/install/modprobe
+# cycle in a guest, but compiling under TCG takes longer than make check can
+# afford.
+dkms_build() {	# dkms_build KERNEL: dkms add + build in a scratch tree
+	local k=$1 log="$logs/dkms-$1.log" dk dver dname dkv run=()
 	dver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 	dname=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' dkms.conf)
+	dkv=$(scripts/kernel.sh release "$k")
+	[ "$k" = stock ] || run=(scripts/kernel.sh run)
+	dk=$(mktemp -d "$top/build/dkms.XXXXXX")
 	mkdir -p "$dk/src/$dname-$dver" "$dk/tree"
 	git ls-files -z Kbuild Makefile dkms.conf drivers include scripts/kver.sh |
 		xargs -0 cp --parents -t "$dk/src/$dname-$dver"
-	dkv=$(scripts/kver.sh)
-	if { dkms add -m "$dname" -v "$dver" --sourcetree "$dk/src" --dkmstree "$dk/tree" &&
-	     dkms build -m "$dname" -v "$dver" -k "$dkv" --sourcetree "$dk/src" --dkmstree "$dk/tree"; } >"$log" 2>&1 &&
+	if { "${run[@]}" dkms add -m "$dname" -v "$dver" --sourcetree "$dk/src" --dkmstree "$dk/tree" &&
+	     "${run[@]}" dkms build -m "$dname" -v "$dver" -k "$dkv" --sourcetree "$dk/src" --dkmstree "$dk/tree"; } >"$log" 2>&1 &&
 	   [ -n "$(find "$dk/tree" -name 'podnet.ko*')" ] && [ -n "$(find "$dk/tree" -name 'podvol.ko*')" ]; then
 		result ok "dkms: package $dname-$dver builds podnet and podvol for $dkv"
 	else
@@ -140,6 +133,9 @@ if command -v dkms >/dev/null; then
 		result fail "dkms: package $dname-$dver builds for $dkv" "log in $log"
 	fi
 	rm -rf "$dk"
+}
+if command -v dkms >/dev/null; then
+	for k in stock trixie; do has $k && dkms_build $k; done
 fi
 
 # 2. Tool unit tests (host).
@@ -150,12 +146,12 @@ count_ktap "$log" "tools: " || result fail "tools: unit tests" "no results"
 [ $trc = 0 ] || { grep -v '^ok' "$log" | tail -10; result fail "tools: unit tests exit status" "exit $trc"; }
 
 # Stage the project (make install) once per kernel for the guests.
-for k in $kernels; do
-	if ! selftests/vm/run-test --kernel "$k" --build-only >"$logs/stage-$k.out" 2>&1; then
-		tail -20 "$logs/stage-$k.out"
-		result fail "make install into the $k kernel's staging root"
+stage() {	# stage KERNEL
+	if ! selftests/vm/run-test --kernel "$1" --build-only >"$logs/stage-$1.out" 2>&1; then
+		tail -20 "$logs/stage-$1.out"
+		result fail "make install into the $1 kernel's staging root"
 	fi
-done
+}
 
 # 3 and 4.  KUnit suites (debug kernel) and selftests.  Selftests without
 # disks of their own run one after another in one guest per kernel (a boot
@@ -189,12 +185,25 @@ account() {	# account NAME KERNEL FILE RC PROBLEM
 	fi
 }
 
-# A selftest may limit itself with "# vm-kernels: stock" (the debug kernel
-# is several times slower under TCG); the others are reported as skipped.
+# A selftest may limit itself with "# vm-kernels: stock" (node packaging
+# tests need the host's own kernel); on a kernel whose scope in
+# scripts/kernels.conf is "core", only selftests marked "# vm-core: yes" run.
+# The others are reported as skipped.
 runs_on() {	# runs_on TEST KERNEL
 	local ks
 	ks=$(sed -n 's/^# vm-kernels: *//p' "$1" | head -1)
-	[ -z "$ks" ] || [[ " $ks " == *" $2 "* ]]
+	[ -z "$ks" ] || [[ " $ks " == *" $2 "* ]] || return 1
+	[ "$(awk -v n="$2" '$1 == n { print $5 }' scripts/kernels.conf)" != core ] ||
+		grep -q '^# vm-core: *yes' "$1"
+}
+why_not() {	# why_not TEST KERNEL
+	local ks
+	ks=$(sed -n 's/^# vm-kernels: *//p' "$1" | head -1)
+	if [ -n "$ks" ] && [[ " $ks " != *" $2 "* ]]; then
+		echo "vm-kernels: $ks"
+	else
+		echo "not a core selftest; $2 runs the core ones"
+	fi
 }
 
 # The kernels' lanes run side by side.  A lane is a chain of guests whose
@@ -230,11 +239,54 @@ lane() {	# lane KERNEL
 	done
 }
 
-rm -f "$logs"/*.rc
+# The lanes of the kernels that are ready start now; the debug lane once
+# its kernel is built.
+find "$logs" -name '*.rc' ! -name debug-kernel.rc -delete
 t0=$(date +%s)
-for k in $kernels; do lane "$k" & done
-wait
-echo "# selftests: $(( $(date +%s) - t0 ))s for both lanes"
+lanes=()
+for k in $kernels; do
+	[ "$k" = debug ] && continue
+	stage "$k"
+	lane "$k" &
+	lanes+=($!)
+done
+if has debug; then
+	wait "$debug_pid"
+	read -r drc 2>/dev/null <"$logs/debug-kernel.rc" || drc=1
+	if [ "$drc" = 0 ]; then
+		debug_kdir=$(cat "$logs/debug-kernel.out")
+		result ok "debug kernel built ($(( $(date +%s) - started ))s after the start)"
+		build_modules debug
+		# checkpatch --strict over the kernel sources.
+		# The debug kernel's build tree links to its source.
+		cp_src=$debug_kdir/source/scripts/checkpatch.pl
+		if [ -f "$cp_src" ]; then
+			files=$(git ls-files 'drivers/*.c' 'drivers/*.h' 'include/uapi/*.h')
+			if [ -n "$files" ]; then
+				log="$logs/checkpatch.log"
+				# Out of tree, compat code must test the kernel version where no
+				# feature can be tested (LINUX_VERSION_CODE >= KERNEL_VERSION()
+				# also reads as a constant on the left to checkpatch).
+				if perl "$cp_src" --no-tree --strict --terse --show-types \
+					--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON \
+					-f $files >"$log" 2>&1; then
+					result ok "checkpatch --strict on kernel sources"
+				else
+					grep -E 'ERROR|WARNING|CHECK' "$log" | head -20
+					result fail "checkpatch --strict on kernel sources" "log in $log"
+				fi
+			fi
+		fi
+		stage debug
+		lane debug &
+		lanes+=($!)
+	else
+		tail -20 "$logs/debug-kernel.log"
+		result fail "debug kernel built" "log in $logs/debug-kernel.log"
+	fi
+fi
+wait "${lanes[@]}"
+echo "# selftests: $(( $(date +%s) - t0 ))s for all lanes"
 
 for k in $kernels; do
 	list=""
@@ -242,7 +294,7 @@ for k in $kernels; do
 		if runs_on "$t" "$k"; then
 			list="$list $t"
 		else
-			result skip "$(basename "$t" .sh) ($k)" "vm-kernels: $(sed -n 's/^# vm-kernels: *//p' "$t" | head -1)"
+			result skip "$(basename "$t" .sh) ($k)" "$(why_not "$t" "$k")"
 		fi
 	done
 	[ "$k" = debug ] && list="selftests/vm/kunit.sh $list"
@@ -282,7 +334,7 @@ for t in $solo $hosted; do
 	name=$(basename "$t" .sh)
 	for k in $kernels; do
 		if ! runs_on "$t" "$k"; then
-			result skip "$name ($k)" "vm-kernels: $(sed -n 's/^# vm-kernels: *//p' "$t" | head -1)"
+			result skip "$name ($k)" "$(why_not "$t" "$k")"
 			continue
 		fi
 		log="$logs/$name-$k.out"

@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${PODKIT_CACHE:-/var/cache/podkit}
 conf="$top/scripts/kernels.conf"
 pkgs="gcc,make,libc6-dev,bc,flex,bison,libelf-dev,libssl-dev,kmod,pkgconf,sparse,libmnl-dev,libblkid-dev,dkms,cpio,xz-utils,python3"
-line() { awk -v n="$1" '$1 == n' "$conf"; }
+line() { awk -v n="$1" '$1 == n { print $1, $2, $3, $4 }' "$conf"; }
 t=$(line trixie) d=$(line debug)
 [ -n "$t" ] && [ -n "$d" ] || { echo "debian13-root: no trixie/debug line in $conf" >&2; exit 1; }
 hash=$(printf '%s\n%s\n%s\n' "$t" "$d" "$pkgs" | sha256sum | cut -c1-12)

@@ -1,12 +1,17 @@
 #!/bin/sh
-# Install every Debian package the build, tests, demo and benchmarks need.
-# Idempotent and quiet when everything is already present.
+# Install every Debian package the build, tests, demo and benchmarks need
+# on the host.  Idempotent and quiet when everything is already present.
+# (make deps also makes the Debian 13 root: scripts/debian13-root.sh.)
 set -e
-PKGS="build-essential pkg-config qemu-system-x86 busybox-static linux-image-amd64
-linux-headers-amd64 linux-source-6.1 bc bison flex libelf-dev libssl-dev dwarves
+conf="$(dirname "$0")/kernels.conf"
+# Debian 12's kernel, exactly the release scripts/kernels.conf names; the
+# newer kernels come from their own suites (scripts/kernel.sh).
+rel=$(awk '$1 == "stock" { print $4 }' "$conf")
+PKGS="build-essential pkg-config qemu-system-x86 busybox-static linux-image-$rel
+linux-headers-$rel bc bison flex libelf-dev libssl-dev dwarves
 cpio xz-utils zstd sparse libmnl-dev libblkid-dev iproute2 fio iperf3 sockperf
 iputils-ping mdadm dmsetup udev kmod e2fsprogs util-linux tshark gnuplot-nox dkms
-python3 jq linux-perf"
+python3 jq linux-perf debootstrap"
 missing=""
 for p in $PKGS; do
 	s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

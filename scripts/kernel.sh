@@ -15,6 +15,8 @@
 #                                   holding its own modules
 #   kernel.sh make NAME ARGS...     make -C TOP KDIR=... ARGS, in the Debian
 #                                   13 root where the kernel needs it
+#   kernel.sh run COMMAND...        COMMAND in the Debian 13 root, with this
+#                                   tree at its own path
 #   kernel.sh deb SUITE PKG=VER     download one package of SUITE, print the
 #                                   .deb's path
 set -e
@@ -117,18 +119,22 @@ make)
 	kdir=$("$0" kdir "$name")
 	case $name in
 	trixie|newest)
-		root=$("$top/scripts/debian13-root.sh")
-		# The tree is seen at its own path inside the root, so the
-		# symlinks of build/KVER and every path in a log stay valid.
-		q=$(printf '%q ' "$@")
-		exec unshare -m bash -c "
-			mkdir -p '$root$top' '$root/proc' &&
-			mount --bind '$top' '$root$top' &&
-			mount -t proc proc '$root/proc' &&
-			exec chroot '$root' /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-				make -C '$top' KDIR='$kdir' KVER='$("$0" release "$name")' $q" ;;
+		exec "$0" run make -C "$top" KDIR="$kdir" KVER="$("$0" release "$name")" "$@" ;;
 	*) exec make -C "$top" KDIR="$kdir" "$@" ;;
 	esac ;;
+run)
+	shift
+	root=$("$top/scripts/debian13-root.sh")
+	# The tree is seen at its own path inside the root, so the symlinks
+	# of build/KVER and every path in a log stay valid.
+	q=$(printf '%q ' "$@")
+	exec unshare -m bash -c "
+		mkdir -p '$root$top' '$root/proc' &&
+		mount --bind '$top' '$root$top' &&
+		mount -t proc proc '$root/proc' &&
+		cd '$top' &&
+		exec chroot '$root' /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+			bash -c 'cd \"\$0\" && exec \"\$@\"' '$top' $q" ;;
 deb) deb "$2" "$3" ;;
 *) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 esac

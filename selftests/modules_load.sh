@@ -1,6 +1,7 @@
 #!/bin/sh
 # Both modules load and unload cleanly, as installed by `make install`.
 # vm-timeout: 180
+# vm-core: yes
 n=0 failed=0
 t() {	# t DESCRIPTION COMMAND...
 	desc=$1; shift

@@ -4,6 +4,7 @@
 # to each other both ways, over an IPv4 and an IPv6 underlay, with and
 # without UDP checksums; podnet's packets decode as Geneve in tshark.
 # vm-timeout: 900
+# vm-core: yes
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
 

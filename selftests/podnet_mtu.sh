@@ -5,6 +5,7 @@
 # fragmentation needed / packet too big, from the node's forwarding for
 # the device MTU and from podnet for a smaller underlay path.
 # vm-timeout: 900
+# vm-core: yes
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
 

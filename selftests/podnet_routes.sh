@@ -6,6 +6,7 @@
 # userspace are dropped and counted by reason, a 10,000-route table
 # survives a dump round trip, and flush empties the table.
 # vm-timeout: 1200
+# vm-core: yes
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
 

@@ -7,6 +7,7 @@
 # (field 16 of /sys/block/loopN/stat) over loop devices, which have a
 # write cache.
 # vm-timeout: 300
+# vm-core: yes
 set -u
 . "$(dirname "$0")/ktap.sh"
 pv=podvolctl

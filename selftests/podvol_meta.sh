@@ -5,6 +5,7 @@
 # with both slots corrupt (clear refusal); foreign metadata is not
 # overwritten without force.
 # vm-timeout: 500
+# vm-core: yes
 set -u
 . "$(dirname "$0")/ktap.sh"
 fails() { local d=$1; shift; if "$@" >/tmp/out 2>&1; then nok "$d (unexpectedly succeeded)"; else ok "$d"; sed 's/^/# /' /tmp/out | head -3; fi; cp /tmp/out /tmp/last; }

@@ -5,6 +5,7 @@
 # online grow; busy volumes refuse delete/shrink/stop; sysfs attributes;
 # module unload with pools present.
 # vm-timeout: 600
+# vm-core: yes
 # vm-mem: 2G
 set -u
 . "$(dirname "$0")/ktap.sh"
