@@ -38,11 +38,14 @@ all: modules tools
 
 # The kernel tree is built per kernel release in build/KVER, which mirrors the
 # sources through symlinks so several kernels can be built side by side.
+# scripts/compat.sh first probes the kernel for the API features compat.h
+# tests (compat/have_*.c) into build/KVER/compat/podkit_compat.h.
 modules:
 	@test -e $(KDIR)/Makefile || { echo "no kernel build tree at KDIR=$(KDIR)"; exit 1; }
 	@mkdir -p $(BUILD)
 	@cp -rsf $(TOP)/Kbuild $(TOP)/drivers $(TOP)/include $(BUILD)/
 	@find $(BUILD) -xtype l -delete
+	@$(TOP)/scripts/compat.sh $(TOP) $(KDIR) $(BUILD)
 	$(MAKE) -C $(KDIR) M=$(BUILD) $(KBUILD_FLAGS) modules
 
 tools:

@@ -122,7 +122,7 @@ dkms_build() {	# dkms_build KERNEL: dkms add + build in a scratch tree
 	[ "$k" = stock ] || run=(scripts/kernel.sh run)
 	dk=$(mktemp -d "$top/build/dkms.XXXXXX")
 	mkdir -p "$dk/src/$dname-$dver" "$dk/tree"
-	git ls-files -z Kbuild Makefile dkms.conf drivers include scripts/kver.sh |
+	git ls-files -z Kbuild Makefile dkms.conf drivers include compat scripts/kver.sh scripts/compat.sh |
 		xargs -0 cp --parents -t "$dk/src/$dname-$dver"
 	if { "${run[@]}" dkms add -m "$dname" -v "$dver" --sourcetree "$dk/src" --dkmstree "$dk/tree" &&
 	     "${run[@]}" dkms build -m "$dname" -v "$dver" -k "$dkv" --sourcetree "$dk/src" --dkmstree "$dk/tree"; } >"$log" 2>&1 &&

@@ -7,7 +7,8 @@
 #   scripts/dkms-install.sh [-k KVER] [--no-install]
 #   scripts/dkms-install.sh --remove
 #
-# The sources (Kbuild, Makefile, dkms.conf, drivers/, include/, scripts/kver.sh)
+# The sources (Kbuild, Makefile, dkms.conf, drivers/, include/, compat/,
+# scripts/kver.sh, scripts/compat.sh)
 # are copied to /usr/src/podkit-VERSION, VERSION from dkms.conf; an earlier
 # registration of the same version is replaced.
 set -eu
@@ -47,9 +48,9 @@ rm -rf "$src"
 mkdir -p "$src/scripts"
 (cd "$top" && tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' \
 	--exclude='*.mod' --exclude='*.mod.c' --exclude='modules.order' \
-	--exclude='Module.symvers' Kbuild Makefile dkms.conf drivers include) |
+	--exclude='Module.symvers' Kbuild Makefile dkms.conf drivers include compat) |
 	(cd "$src" && tar -xf -)
-cp "$top/scripts/kver.sh" "$src/scripts/"
+cp "$top/scripts/kver.sh" "$top/scripts/compat.sh" "$src/scripts/"
 
 dkms add -m "$name" -v "$ver"
 dkms build -m "$name" -v "$ver" -k "$kver"

@@ -9,7 +9,7 @@
 # there; then it runs the loop again and is cut in turn.
 #
 # It runs on the host (it drives the guests): make check calls it as
-#   selftests/podvol_powercut.sh --kernel stock|debug [--no-build]
+#   selftests/podvol_powercut.sh --kernel stock|trixie|debug [--no-build]
 # vm-host: yes
 # vm-timeout: 1500
 set -u
@@ -162,7 +162,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
 	--no-build) build=(--no-build); shift ;;
-	*) echo "usage: $0 [--kernel stock|debug] [--no-build]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--kernel stock|trixie|debug] [--no-build]" >&2; exit 2 ;;
 	esac
 done
 # Six power cuts; three on the debug kernel, whose boots take four times
