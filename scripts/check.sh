@@ -212,6 +212,9 @@ why_not() {	# why_not TEST KERNEL
 # A lane only writes logs; they are accounted for afterwards, in order.
 lane() {	# lane KERNEL
 	local k=$1 list="" t name t0 rc
+	# The debug lane is the longest and the last to start: the others
+	# yield the CPUs to it and to the debug kernel's build.
+	[ "$k" = debug ] || renice -n 10 -p "$BASHPID" >/dev/null
 	for t in $batched; do runs_on "$t" "$k" && list="$list $t"; done
 	[ "$k" = debug ] && list="selftests/vm/kunit.sh $list"
 	if [ -n "$list" ]; then
