@@ -55,7 +55,14 @@ static inline void pv_bdev_close(struct pv_bdev *b, void *holder)
 {
 	if (!b->bdev)
 		return;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	/*
+	 * 6.10: fput() gives up the exclusive claim only once the file is
+	 * finally released, which may be later; bdev_fput() yields it now,
+	 * so that a pool can be created again on the same disks at once.
+	 */
+	bdev_fput(b->file);
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
 	fput(b->file);
 #elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
 	bdev_release(b->handle);
