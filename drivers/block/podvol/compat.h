@@ -74,16 +74,95 @@ static inline void pv_bdev_close(struct pv_bdev *b, void *holder)
 	b->bdev = NULL;
 }
 
-/* A bio-based disk; NULL on failure. */
-static inline struct gendisk *pv_alloc_disk(void)
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+/*
+ * 6.9 made queue limits atomic: a disk is allocated with its limits, and a
+ * live queue's are changed between queue_limits_start_update() and
+ * queue_limits_commit_update(), which validate them.  Before, a stacking
+ * driver assigned the whole struct (as dm_table_set_restrictions() did)
+ * and had to derive what validation now does: the discard size from the
+ * hardware one, and the read-ahead from io_opt.
+ */
+static inline void pv_queue_limits_set(struct request_queue *q,
+				       struct queue_limits *lim)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
-	struct gendisk *disk = blk_alloc_disk(NULL, NUMA_NO_NODE);
-
-	return IS_ERR(disk) ? NULL : disk;
-#else
-	return blk_alloc_disk(NUMA_NO_NODE);
-#endif
+	lim->max_discard_sectors = min(lim->max_discard_sectors,
+				       lim->max_hw_discard_sectors);
+	q->limits = *lim;
+	blk_queue_io_opt(q, lim->io_opt);
 }
+
+static inline struct queue_limits
+queue_limits_start_update(struct request_queue *q)
+{
+	return q->limits;
+}
+
+static inline int queue_limits_commit_update(struct request_queue *q,
+					     struct queue_limits *lim)
+{
+	pv_queue_limits_set(q, lim);
+	return 0;
+}
+
+static inline void queue_limits_stack_bdev(struct queue_limits *t,
+					   struct block_device *bdev,
+					   sector_t offset, const char *pfx)
+{
+	if (blk_stack_limits(t, &bdev_get_queue(bdev)->limits,
+			     get_start_sect(bdev) + offset))
+		pr_notice("%s: Warning: Device %pg is misaligned\n", pfx, bdev);
+}
+#endif
+
+/*
+ * 6.11 turned the queue flags a driver sets into queue_limits.features,
+ * set with the limits before the disk is allocated.  Before, they were
+ * flags set on the allocated queue, and struct queue_limits has no room
+ * for them: so they are passed beside the limits.
+ */
+#ifdef BLK_FEAT_IO_STAT
+static inline struct gendisk *pv_blk_alloc_disk(struct queue_limits *lim,
+						blk_features_t features,
+						int node)
+{
+	lim->features |= features;
+	return blk_alloc_disk(lim, node);
+}
+#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+typedef unsigned int __bitwise blk_features_t;
+#define BLK_FEAT_WRITE_CACHE	((__force blk_features_t)(1u << 0))
+#define BLK_FEAT_FUA		((__force blk_features_t)(1u << 1))
+#define BLK_FEAT_ROTATIONAL	((__force blk_features_t)(1u << 2))
+#define BLK_FEAT_IO_STAT	((__force blk_features_t)(1u << 4))
+
+static inline struct gendisk *pv_blk_alloc_disk(struct queue_limits *lim,
+						blk_features_t features,
+						int node)
+{
+	struct gendisk *disk = blk_alloc_disk(node);
+
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	pv_queue_limits_set(disk->queue, lim);
+	blk_queue_write_cache(disk->queue, features & BLK_FEAT_WRITE_CACHE,
+			      features & BLK_FEAT_FUA);
+	if (!(features & BLK_FEAT_ROTATIONAL))
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
+	if (features & BLK_FEAT_IO_STAT)
+		blk_queue_flag_set(QUEUE_FLAG_IO_STAT, disk->queue);
+	return disk;
+}
+#else
+#error "podvol: 6.9 and 6.10 (limits atomic, features still queue flags) are not supported"
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(7, 0, 0)
+/* 7.0 added bdev_rot() and 7.1 removed bdev_nonrot(). */
+static inline bool bdev_rot(struct block_device *bdev)
+{
+	return !bdev_nonrot(bdev);
+}
+#endif
 
 #endif /* _PODVOL_COMPAT_H */

@@ -541,8 +541,8 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 
 		vol = pv_volume_alloc(pool, v->name, v->uuid, v->size, v->ctime,
 				      v->map);
-		if (!vol) {
-			ret = -ENOMEM;
+		if (IS_ERR(vol)) {
+			ret = PTR_ERR(vol);
 			goto fail;
 		}
 		v->map = NULL;	/* the volume owns it now */
