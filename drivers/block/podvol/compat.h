@@ -11,6 +11,7 @@
 #include <linux/version.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
+#include <net/genetlink.h>
 
 /* An exclusively opened member device. */
 struct pv_bdev {
@@ -163,6 +164,15 @@ static inline bool bdev_rot(struct block_device *bdev)
 {
 	return !bdev_nonrot(bdev);
 }
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+/*
+ * 6.6 gave a dump the struct genl_info a doit gets, found with
+ * genl_info_dump(); before, its struct genl_dumpit_info held the parsed
+ * attributes itself.  Only ->attrs is used, which both have.
+ */
+#define genl_info_dump(cb)	genl_dumpit_info(cb)
 #endif
 
 #endif /* _PODVOL_COMPAT_H */
