@@ -9,6 +9,7 @@
 #define _PODVOL_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <net/genetlink.h>
@@ -163,6 +164,28 @@ static inline struct gendisk *pv_blk_alloc_disk(struct queue_limits *lim,
 static inline bool bdev_rot(struct block_device *bdev)
 {
 	return !bdev_nonrot(bdev);
+}
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
+/*
+ * 6.18 factored this out of md, and since 6.14 bio_split() fails with an
+ * ERR_PTR (an atomic write, say) rather than a NULL.  On failure the bio
+ * has been ended, and NULL is returned.
+ */
+static inline struct bio *bio_submit_split_bioset(struct bio *bio,
+						  unsigned int split_sectors,
+						  struct bio_set *bs)
+{
+	struct bio *split = bio_split(bio, split_sectors, GFP_NOIO, bs);
+
+	if (IS_ERR_OR_NULL(split)) {
+		bio_io_error(bio);
+		return NULL;
+	}
+	bio_chain(split, bio);
+	submit_bio_noacct(bio);
+	return split;
 }
 #endif
 

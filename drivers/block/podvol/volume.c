@@ -6,9 +6,9 @@
  * The I/O path remaps bios the device-mapper way.  A bio from above is
  * cloned once (from pv_io_set) so that its completion can end the I/O
  * accounting; the clone is then split at most once per pass at the next
- * chunk boundary (bio_split + bio_chain, the remainder going back through
- * submit_bio_noacct() as raid0 does, so a pass never holds more than one
- * split from the mempool), and the piece is remapped to its member and
+ * chunk boundary (bio_submit_split_bioset(), the remainder going back
+ * through the block layer as raid0's does, so a pass never holds more than
+ * one split from the mempool), and the piece is remapped to its member and
  * passed on.  Discard and write-zeroes are split at extent boundaries only
  * and sent as one range per member (dm-stripe's stripe_map_range()).  A
  * pre-flush goes to every member the volume uses, and data that came with
@@ -208,11 +208,9 @@ static void pv_submit_rw(struct pv_volume *vol, struct bio *bio)
 		container_of(bio, struct pv_io, clone)->written |= BIT_ULL(member);
 
 	if (n < bio_sectors(bio)) {
-		struct bio *split = bio_split(bio, n, GFP_NOIO, &pv_split_set);
-
-		bio_chain(split, bio);
-		submit_bio_noacct(bio);
-		bio = split;
+		bio = bio_submit_split_bioset(bio, n, &pv_split_set);
+		if (!bio)
+			return;
 	}
 	bio_set_dev(bio, pv_member_bdev(vol, member));
 	bio->bi_iter.bi_sector = psector;
@@ -236,12 +234,9 @@ static void pv_submit_range(struct pv_volume *vol, struct bio *bio)
 	rcu_read_unlock();
 
 	if (end > eend) {
-		struct bio *split = bio_split(bio, eend - start, GFP_NOIO,
-					      &pv_split_set);
-
-		bio_chain(split, bio);
-		submit_bio_noacct(bio);
-		bio = split;
+		bio = bio_submit_split_bioset(bio, eend - start, &pv_split_set);
+		if (!bio)
+			return;
 		end = eend;
 	}
 	/*
