@@ -464,7 +464,7 @@ static blk_features_t pv_volume_limits(struct pv_pool *pool, u32 width,
 				       struct queue_limits *lim)
 {
 	blk_features_t features = BLK_FEAT_IO_STAT;
-	bool discard = true;
+	bool discard = true, secure_erase = true;
 	u32 i;
 
 	blk_set_stacking_limits(lim);
@@ -480,10 +480,16 @@ static blk_features_t pv_volume_limits(struct pv_pool *pool, u32 width,
 		if (bdev_rot(bdev))
 			features |= BLK_FEAT_ROTATIONAL;
 		discard &= bdev_max_discard_sectors(bdev) != 0;
+		secure_erase &= bdev_max_secure_erase_sectors(bdev) != 0;
 	}
-	/* A discard goes to every member it covers: all must have it. */
+	/*
+	 * A discard or secure erase goes to every member it covers, so all
+	 * must have it; stacking keeps the smallest non-zero limit instead.
+	 */
 	if (!discard)
 		lim->max_hw_discard_sectors = 0;
+	if (!secure_erase)
+		lim->max_secure_erase_sectors = 0;
 	lim->io_min = pool->geom.chunk_sectors << SECTOR_SHIFT;
 	lim->io_opt = pv_io_opt(pool, width);
 	return features;
