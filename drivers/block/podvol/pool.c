@@ -86,6 +86,18 @@ static struct pv_member *pv_member_open(const char *path,
 		kfree(m);
 		return ERR_PTR(ret);
 	}
+	/*
+	 * Stripes are written in place; and stacking a zoned member's limits
+	 * would make the volume zoned (BLK_FEAT_ZONED is inherited since
+	 * 6.11), which it cannot honour.
+	 */
+	if (bdev_is_zoned(m->b.bdev)) {
+		pv_errmsg(extack, "%s is a zoned device, which podvol cannot use",
+			  path);
+		pv_bdev_close(&m->b, m);
+		kfree(m);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
 	m->dev = m->b.bdev->bd_dev;
 	/* Unknown past: the first pre-flush of a volume reaches it. */
 	set_bit(0, &m->written);
