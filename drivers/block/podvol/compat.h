@@ -12,6 +12,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 /* An exclusively opened member device. */
@@ -187,6 +188,15 @@ static inline struct bio *bio_submit_split_bioset(struct bio *bio,
 	submit_bio_noacct(bio);
 	return split;
 }
+#endif
+
+#ifndef kzalloc_obj
+/*
+ * 7.0 added allocators that take the object rather than its size; these
+ * are the GFP_KERNEL forms podvol uses.
+ */
+#define kzalloc_obj(P)	kzalloc(sizeof(P), GFP_KERNEL)
+#define kvzalloc_obj(P)	kvzalloc(sizeof(P), GFP_KERNEL)
 #endif
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)

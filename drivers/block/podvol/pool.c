@@ -76,7 +76,7 @@ static struct pv_member *pv_member_open(const char *path,
 	struct pv_member *m;
 	int ret;
 
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	m = kzalloc_obj(*m);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	ret = pv_bdev_open(&m->b, path, m);
@@ -174,7 +174,7 @@ struct pv_pool *pv_pool_find(const char *name)
 
 static struct pv_pool *pv_pool_alloc(void)
 {
-	struct pv_pool *pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	struct pv_pool *pool = kzalloc_obj(*pool);
 
 	if (!pool)
 		return NULL;
@@ -297,7 +297,7 @@ int pv_pool_commit(struct pv_pool *pool, struct pv_volume *add,
 			  "not running");
 		return -EIO;
 	}
-	meta = kvzalloc(sizeof(*meta), GFP_KERNEL);
+	meta = kvzalloc_obj(*meta);
 	if (!meta)
 		return -ENOMEM;
 	meta->vol = kvcalloc(pool->nr_volumes + 1, sizeof(*meta->vol),
@@ -453,7 +453,7 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 			goto fail;
 		}
 	}
-	meta = kvzalloc(sizeof(*meta), GFP_KERNEL);
+	meta = kvzalloc_obj(*meta);
 	if (!meta) {
 		ret = -ENOMEM;
 		goto fail;

@@ -506,7 +506,7 @@ struct pv_volume *pv_volume_alloc(struct pv_pool *pool, const char *name,
 	struct gendisk *disk;
 	int ret;
 
-	vol = kzalloc(sizeof(*vol), GFP_KERNEL);
+	vol = kzalloc_obj(*vol);
 	if (!vol)
 		return ERR_PTR(-ENOMEM);
 	vol->pool = pool;
