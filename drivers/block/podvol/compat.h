@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel interfaces podvol uses that changed after 6.1, behind one
- * name each.  The 6.1 branch is what Debian 12 ships and what is built and
- * tested; the newer branches follow the upstream conversions of the same
- * call sites (md, dm, drbd) and are not build-tested here.
+ * The kernel interfaces podvol uses that changed after 6.1.  podvol is
+ * written against the newest kernel's; this header supplies them on older
+ * kernels, under the new name where one fits and a pv_ name where not,
+ * behind a feature test where a header allows one and the version that
+ * changed them otherwise.  It is built (W=1) against Debian 12's 6.1,
+ * Debian 13's 6.12 and 7.3; branches for the kernels between follow the
+ * upstream change but are not built here, and 6.9 and 6.10 are refused.
  */
 #ifndef _PODVOL_COMPAT_H
 #define _PODVOL_COMPAT_H
@@ -15,7 +18,11 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
-/* An exclusively opened member device. */
+/*
+ * An exclusively opened member device.  How one is held changed in 6.5
+ * (blk_mode_t, and the holder is given back to blkdev_put()), 6.7 (a
+ * struct bdev_handle) and 6.9 (a struct file, as user space holds one).
+ */
 struct pv_bdev {
 	struct block_device *bdev;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
@@ -157,11 +164,14 @@ static inline struct gendisk *pv_blk_alloc_disk(struct queue_limits *lim,
 	return disk;
 }
 #else
-#error "podvol: 6.9 and 6.10 (limits atomic, features still queue flags) are not supported"
+#error "podvol: 6.9 and 6.10 (atomic limits, features still queue flags) are not supported"
 #endif
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(7, 0, 0)
-/* 7.0 added bdev_rot() and 7.1 removed bdev_nonrot(). */
+/*
+ * 7.0 added bdev_rot(), asking what BLK_FEAT_ROTATIONAL says, and 7.1
+ * removed bdev_nonrot().
+ */
 static inline bool bdev_rot(struct block_device *bdev)
 {
 	return !bdev_nonrot(bdev);
