@@ -217,9 +217,14 @@ static void pv_submit_rw(struct pv_volume *vol, struct bio *bio)
 	submit_bio_noacct(bio);
 }
 
-/* Discard, secure erase, write zeroes: one range per member. */
+/*
+ * Discard, secure erase, write zeroes: one range per member.  @bio is our
+ * clone or its remainder, and it is what the members reached are marked in,
+ * not the piece split off it.
+ */
 static void pv_submit_range(struct pv_volume *vol, struct bio *bio)
 {
+	struct pv_io *io = container_of(bio, struct pv_io, clone);
 	u64 start = bio->bi_iter.bi_sector, end = bio_end_sector(bio);
 	const struct pv_extent *e;
 	const struct pv_map *map;
@@ -261,7 +266,7 @@ static void pv_submit_range(struct pv_volume *vol, struct bio *bio)
 			break;
 		if (!got)
 			continue;
-		container_of(bio, struct pv_io, clone)->written |= BIT_ULL(member);
+		io->written |= BIT_ULL(member);
 		mb = bio_alloc_bioset(pv_member_bdev(vol, member), 0, bio->bi_opf,
 				      GFP_NOIO, &pv_split_set);
 		mb->bi_iter.bi_sector = b;
