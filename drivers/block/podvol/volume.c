@@ -811,7 +811,7 @@ int pv_volume_init(void)
 			  offsetof(struct pv_flush, bio), 0);
 	if (ret)
 		goto fail_io;
-	pv_wq = alloc_workqueue("podvol", WQ_MEM_RECLAIM, 0);
+	pv_wq = alloc_workqueue("podvol", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	if (!pv_wq) {
 		ret = -ENOMEM;
 		goto fail_split;
