@@ -491,8 +491,7 @@ static int pv_nl_volume_get(struct sk_buff *skb, struct genl_info *info)
 /* cb->args[0]: pools done, cb->args[1]: volumes of the current pool done. */
 static int pv_nl_volume_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct nlattr *name = info->attrs[PODVOL_A_POOL_NAME];
+	struct nlattr *name = genl_info_dump(cb)->attrs[PODVOL_A_POOL_NAME];
 	struct pv_volume *vol;
 	struct pv_pool *pool;
 	long p = 0, v;

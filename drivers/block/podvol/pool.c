@@ -76,7 +76,7 @@ static struct pv_member *pv_member_open(const char *path,
 	struct pv_member *m;
 	int ret;
 
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	m = kzalloc_obj(*m);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	ret = pv_bdev_open(&m->b, path, m);
@@ -85,6 +85,18 @@ static struct pv_member *pv_member_open(const char *path,
 			  ret, ret == -EBUSY ? " (device in use)" : "");
 		kfree(m);
 		return ERR_PTR(ret);
+	}
+	/*
+	 * Stripes are written in place; and stacking a zoned member's limits
+	 * would make the volume zoned (BLK_FEAT_ZONED is inherited since
+	 * 6.11), which it cannot honour.
+	 */
+	if (bdev_is_zoned(m->b.bdev)) {
+		pv_errmsg(extack, "%s is a zoned device, which podvol cannot use",
+			  path);
+		pv_bdev_close(&m->b, m);
+		kfree(m);
+		return ERR_PTR(-EOPNOTSUPP);
 	}
 	m->dev = m->b.bdev->bd_dev;
 	/* Unknown past: the first pre-flush of a volume reaches it. */
@@ -162,7 +174,7 @@ struct pv_pool *pv_pool_find(const char *name)
 
 static struct pv_pool *pv_pool_alloc(void)
 {
-	struct pv_pool *pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	struct pv_pool *pool = kzalloc_obj(*pool);
 
 	if (!pool)
 		return NULL;
@@ -285,7 +297,7 @@ int pv_pool_commit(struct pv_pool *pool, struct pv_volume *add,
 			  "not running");
 		return -EIO;
 	}
-	meta = kvzalloc(sizeof(*meta), GFP_KERNEL);
+	meta = kvzalloc_obj(*meta);
 	if (!meta)
 		return -ENOMEM;
 	meta->vol = kvcalloc(pool->nr_volumes + 1, sizeof(*meta->vol),
@@ -441,7 +453,7 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 			goto fail;
 		}
 	}
-	meta = kvzalloc(sizeof(*meta), GFP_KERNEL);
+	meta = kvzalloc_obj(*meta);
 	if (!meta) {
 		ret = -ENOMEM;
 		goto fail;
@@ -541,8 +553,8 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 
 		vol = pv_volume_alloc(pool, v->name, v->uuid, v->size, v->ctime,
 				      v->map);
-		if (!vol) {
-			ret = -ENOMEM;
+		if (IS_ERR(vol)) {
+			ret = PTR_ERR(vol);
 			goto fail;
 		}
 		v->map = NULL;	/* the volume owns it now */

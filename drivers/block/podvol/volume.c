@@ -6,9 +6,9 @@
  * The I/O path remaps bios the device-mapper way.  A bio from above is
  * cloned once (from pv_io_set) so that its completion can end the I/O
  * accounting; the clone is then split at most once per pass at the next
- * chunk boundary (bio_split + bio_chain, the remainder going back through
- * submit_bio_noacct() as raid0 does, so a pass never holds more than one
- * split from the mempool), and the piece is remapped to its member and
+ * chunk boundary (bio_submit_split_bioset(), the remainder going back
+ * through the block layer as raid0's does, so a pass never holds more than
+ * one split from the mempool), and the piece is remapped to its member and
  * passed on.  Discard and write-zeroes are split at extent boundaries only
  * and sent as one range per member (dm-stripe's stripe_map_range()).  A
  * pre-flush goes to every member the volume uses, and data that came with
@@ -208,20 +208,23 @@ static void pv_submit_rw(struct pv_volume *vol, struct bio *bio)
 		container_of(bio, struct pv_io, clone)->written |= BIT_ULL(member);
 
 	if (n < bio_sectors(bio)) {
-		struct bio *split = bio_split(bio, n, GFP_NOIO, &pv_split_set);
-
-		bio_chain(split, bio);
-		submit_bio_noacct(bio);
-		bio = split;
+		bio = bio_submit_split_bioset(bio, n, &pv_split_set);
+		if (!bio)
+			return;
 	}
 	bio_set_dev(bio, pv_member_bdev(vol, member));
 	bio->bi_iter.bi_sector = psector;
 	submit_bio_noacct(bio);
 }
 
-/* Discard, secure erase, write zeroes: one range per member. */
+/*
+ * Discard, secure erase, write zeroes: one range per member.  @bio is our
+ * clone or its remainder, and it is what the members reached are marked in,
+ * not the piece split off it.
+ */
 static void pv_submit_range(struct pv_volume *vol, struct bio *bio)
 {
+	struct pv_io *io = container_of(bio, struct pv_io, clone);
 	u64 start = bio->bi_iter.bi_sector, end = bio_end_sector(bio);
 	const struct pv_extent *e;
 	const struct pv_map *map;
@@ -236,12 +239,9 @@ static void pv_submit_range(struct pv_volume *vol, struct bio *bio)
 	rcu_read_unlock();
 
 	if (end > eend) {
-		struct bio *split = bio_split(bio, eend - start, GFP_NOIO,
-					      &pv_split_set);
-
-		bio_chain(split, bio);
-		submit_bio_noacct(bio);
-		bio = split;
+		bio = bio_submit_split_bioset(bio, eend - start, &pv_split_set);
+		if (!bio)
+			return;
 		end = eend;
 	}
 	/*
@@ -266,7 +266,7 @@ static void pv_submit_range(struct pv_volume *vol, struct bio *bio)
 			break;
 		if (!got)
 			continue;
-		container_of(bio, struct pv_io, clone)->written |= BIT_ULL(member);
+		io->written |= BIT_ULL(member);
 		mb = bio_alloc_bioset(pv_member_bdev(vol, member), 0, bio->bi_opf,
 				      GFP_NOIO, &pv_split_set);
 		mb->bi_iter.bi_sector = b;
@@ -454,46 +454,66 @@ static const struct attribute_group *pv_attr_groups[] = {
 	NULL,
 };
 
-/* Stack the members' limits; io_min is the chunk, io_opt a full stripe. */
-static void pv_volume_limits(struct pv_volume *vol, u32 width)
+static u32 pv_io_opt(struct pv_pool *pool, u32 width)
 {
-	struct pv_pool *pool = vol->pool;
-	struct request_queue *q = vol->disk->queue;
-	bool nonrot = true, discard = true, wc = false, fua = false;
-	u32 chunk = pool->geom.chunk_sectors << SECTOR_SHIFT, i;
-
-	blk_set_stacking_limits(&q->limits);
-	for (i = 0; i < pool->geom.nr_members; i++) {
-		struct block_device *bdev = pv_member_bdev(vol, i);
-
-		blk_stack_limits(&q->limits, &bdev_get_queue(bdev)->limits,
-				 pool->geom.data_offset);
-		nonrot &= bdev_nonrot(bdev);
-		discard &= bdev_max_discard_sectors(bdev) != 0;
-		wc |= bdev_write_cache(bdev);
-		fua |= bdev_fua(bdev);
-	}
-	if (!discard)
-		blk_queue_max_discard_sectors(q, 0);
-	blk_queue_io_min(q, chunk);
-	blk_queue_io_opt(q, chunk * width);
-	blk_queue_write_cache(q, wc, fua);
-	if (nonrot)
-		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
-	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, q);
+	return (pool->geom.chunk_sectors << SECTOR_SHIFT) * width;
 }
 
-/* A volume with its (not yet added) disk; takes over @map. */
+/*
+ * A volume's limits are its members' stacked, as dm-stripe's and raid0's
+ * are, with io_min the chunk and io_opt a full stripe of @width chunks.
+ * It has a write cache or FUA if any member has, and is rotational if any
+ * member is.  Returns the features to allocate the disk with.
+ */
+static blk_features_t pv_volume_limits(struct pv_pool *pool, u32 width,
+				       struct queue_limits *lim)
+{
+	blk_features_t features = BLK_FEAT_IO_STAT;
+	bool discard = true, secure_erase = true;
+	u32 i;
+
+	blk_set_stacking_limits(lim);
+	for (i = 0; i < pool->geom.nr_members; i++) {
+		struct block_device *bdev = pool->member[i]->b.bdev;
+
+		queue_limits_stack_bdev(lim, bdev, pool->geom.data_offset,
+					"podvol");
+		if (bdev_write_cache(bdev))
+			features |= BLK_FEAT_WRITE_CACHE;
+		if (bdev_fua(bdev))
+			features |= BLK_FEAT_FUA;
+		if (bdev_rot(bdev))
+			features |= BLK_FEAT_ROTATIONAL;
+		discard &= bdev_max_discard_sectors(bdev) != 0;
+		secure_erase &= bdev_max_secure_erase_sectors(bdev) != 0;
+	}
+	/*
+	 * A discard or secure erase goes to every member it covers, so all
+	 * must have it; stacking keeps the smallest non-zero limit instead.
+	 */
+	if (!discard)
+		lim->max_hw_discard_sectors = 0;
+	if (!secure_erase)
+		lim->max_secure_erase_sectors = 0;
+	lim->io_min = pool->geom.chunk_sectors << SECTOR_SHIFT;
+	lim->io_opt = pv_io_opt(pool, width);
+	return features;
+}
+
+/* A volume with its (not yet added) disk; takes over @map if it succeeds. */
 struct pv_volume *pv_volume_alloc(struct pv_pool *pool, const char *name,
 				  const u8 *uuid, u64 size, u64 ctime,
 				  struct pv_map *map)
 {
+	struct queue_limits lim;
+	blk_features_t features;
 	struct pv_volume *vol;
 	struct gendisk *disk;
+	int ret;
 
-	vol = kzalloc(sizeof(*vol), GFP_KERNEL);
+	vol = kzalloc_obj(*vol);
 	if (!vol)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	vol->pool = pool;
 	strscpy(vol->name, name, sizeof(vol->name));
 	memcpy(vol->uuid, uuid, PODVOL_UUID_SIZE);
@@ -503,11 +523,16 @@ struct pv_volume *pv_volume_alloc(struct pv_pool *pool, const char *name,
 	bio_list_init(&vol->deferred);
 	INIT_WORK(&vol->work, pv_work);
 	vol->index = ida_alloc_max(&pv_ida, MINORMASK, GFP_KERNEL);
-	if (vol->index < 0)
+	if (vol->index < 0) {
+		ret = vol->index;
 		goto fail;
-	disk = pv_alloc_disk();
-	if (!disk)
+	}
+	features = pv_volume_limits(pool, map->min_width, &lim);
+	disk = pv_blk_alloc_disk(&lim, features, NUMA_NO_NODE);
+	if (IS_ERR(disk)) {
+		ret = PTR_ERR(disk);
 		goto fail_ida;
+	}
 	disk->major = pv_major;
 	disk->first_minor = vol->index;
 	disk->minors = 1;
@@ -517,7 +542,6 @@ struct pv_volume *pv_volume_alloc(struct pv_pool *pool, const char *name,
 	snprintf(disk->disk_name, DISK_NAME_LEN, "podvol%d", vol->index);
 	vol->disk = disk;
 	RCU_INIT_POINTER(vol->map, map);
-	pv_volume_limits(vol, map->min_width);
 	set_capacity(disk, size);
 	return vol;
 
@@ -525,7 +549,7 @@ fail_ida:
 	ida_free(&pv_ida, vol->index);
 fail:
 	kfree(vol);
-	return NULL;
+	return ERR_PTR(ret);
 }
 
 int pv_volume_add(struct pv_volume *vol)
@@ -650,9 +674,9 @@ int pv_volume_create(struct pv_pool *pool, const char *name, u64 bytes,
 	generate_random_uuid(uuid);
 	vol = pv_volume_alloc(pool, name, uuid, bytes >> SECTOR_SHIFT,
 			      ktime_get_real_seconds(), map);
-	if (!vol) {
+	if (IS_ERR(vol)) {
 		pv_map_free(map);
-		return -ENOMEM;
+		return PTR_ERR(vol);
 	}
 	ret = pv_pool_commit(pool, vol, NULL, NULL, NULL, 0, extack);
 	if (ret) {
@@ -705,6 +729,21 @@ int pv_volume_delete(struct pv_volume *vol, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/* A hint only: the resize is committed, so a failure here is just logged. */
+static void pv_volume_set_io_opt(struct pv_volume *vol, u32 width)
+{
+	struct request_queue *q = vol->disk->queue;
+	struct queue_limits lim;
+	int ret;
+
+	lim = queue_limits_start_update(q);
+	lim.io_opt = pv_io_opt(vol->pool, width);
+	ret = queue_limits_commit_update(q, &lim);
+	if (ret)
+		pr_warn("%s: cannot set io_opt to %u bytes: %d\n",
+			vol->disk->disk_name, lim.io_opt, ret);
+}
+
 int pv_volume_resize(struct pv_volume *vol, u64 bytes,
 		     struct netlink_ext_ack *extack)
 {
@@ -750,8 +789,7 @@ int pv_volume_resize(struct pv_volume *vol, u64 bytes,
 		WRITE_ONCE(vol->size, sectors);
 		set_capacity_and_notify(vol->disk, sectors);
 	}
-	blk_queue_io_opt(vol->disk->queue,
-			 (pool->geom.chunk_sectors << SECTOR_SHIFT) * map->min_width);
+	pv_volume_set_io_opt(vol, map->min_width);
 	pr_info("volume %s/%s resized to %llu bytes\n", pool->name, vol->name,
 		bytes);
 out:
@@ -773,7 +811,7 @@ int pv_volume_init(void)
 			  offsetof(struct pv_flush, bio), 0);
 	if (ret)
 		goto fail_io;
-	pv_wq = alloc_workqueue("podvol", WQ_MEM_RECLAIM, 0);
+	pv_wq = alloc_workqueue("podvol", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	if (!pv_wq) {
 		ret = -ENOMEM;
 		goto fail_split;
