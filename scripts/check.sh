@@ -74,22 +74,26 @@ fi
 
 # 1. Build: modules for each kernel with W=1 and sparse, without a warning.
 # "newest" is Debian's own headers of the debug kernel's release.
+# Debian's 7.x headers lack the script with which kbuild checks sparse, so
+# sparse runs on the debug kernel's tree of the same release instead; a
+# build that should run sparse and did not fails.
 build_modules() {	# build_modules NAME
-	local k=$1 log="$logs/build-modules-$1.log" rel w
+	local k=$1 log="$logs/build-modules-$1.log" rel w flags="W=1 C=1"
 	rel=$(scripts/kernel.sh release "$k") || { result fail "build: modules ($k)" "no kernel"; return; }
+	[ "$k" = newest ] && flags="W=1"
 	rm -rf "build/$rel"
-	if scripts/kernel.sh make "$k" -s modules >"$log" 2>&1; then
-		w=$(grep -cE 'warning:|error:' "$log")
+	if scripts/kernel.sh make "$k" -s KBUILD_FLAGS="$flags" modules >"$log" 2>&1; then
+		w=$(grep -cE 'warning:|error:|is not available or not up to date' "$log")
 		if [ "$w" = 0 ]; then
-			result ok "build: modules ($k, $rel, W=1 C=1) without warnings"
+			result ok "build: modules ($k, $rel, $flags) without warnings"
 		else
-			grep -E 'warning:|error:' "$log" | head -20
-			result fail "build: modules ($k, $rel, W=1 C=1) without warnings" "$w warnings"
+			grep -E 'warning:|error:|is not available or not up to date' "$log" | head -20
+			result fail "build: modules ($k, $rel, $flags) without warnings" "$w warnings"
 		fi
 	else
 		grep -E 'error:' "$log" | head -20
 		tail -5 "$log"
-		result fail "build: modules ($k, $rel, W=1 C=1)" "build failed, log in $log"
+		result fail "build: modules ($k, $rel, $flags)" "build failed, log in $log"
 	fi
 }
 for k in stock trixie; do has $k && build_modules $k; done

@@ -12,11 +12,15 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${PODKIT_CACHE:-/var/cache/podkit}
 conf="$top/scripts/kernels.conf"
+# The kernel's C=1 needs a sparse that knows __typeof_unqual__ (7.x uses it
+# and refuses older ones): 0.6.5, from unstable; only its one binary is
+# taken, into /usr/local/bin (Debian 13's own 0.6.4 stays installed).
+sparse_pkg="sid sparse=0.6.5~rc1-2"
 pkgs="gcc,make,libc6-dev,bc,flex,bison,libelf-dev,libssl-dev,kmod,pkgconf,sparse,libmnl-dev,libblkid-dev,dkms,cpio,xz-utils,python3"
 line() { awk -v n="$1" '$1 == n { print $1, $2, $3, $4 }' "$conf"; }
 t=$(line trixie) d=$(line debug)
 [ -n "$t" ] && [ -n "$d" ] || { echo "debian13-root: no trixie/debug line in $conf" >&2; exit 1; }
-hash=$(printf '%s\n%s\n%s\n' "$t" "$d" "$pkgs" | sha256sum | cut -c1-12)
+hash=$(printf '%s\n%s\n%s\n%s\n' "$t" "$d" "$pkgs" "$sparse_pkg" | sha256sum | cut -c1-12)
 root="$cache/debian13-$hash"
 if [ "${1:-}" = --print ] || [ -f "$root/.done" ]; then
 	echo "$root"
@@ -56,5 +60,19 @@ if ! unshare -m sh -c "mount -t proc proc '$root/proc' &&
 	exit 1
 fi
 chroot "$root" apt-get clean
+# shellcheck disable=SC2086
+if ! sdeb=$("$top/scripts/kernel.sh" deb $sparse_pkg 2>>"$log"); then
+	# unstable moves on: a newer upload of the same tool will do
+	set -- $sparse_pkg
+	sdeb=$("$top/scripts/kernel.sh" deb "$1" "${2%%=*}") || { tail -5 "$log" >&2; exit 1; }
+fi
+dpkg-deb --fsys-tarfile "$sdeb" | tar -xO ./usr/bin/sparse > "$root/usr/local/bin/sparse"
+chmod 755 "$root/usr/local/bin/sparse"
+out=$(printf 'static int u(const int *q) { __typeof_unqual__(*q) v = *q; return v; }\n' |
+	chroot "$root" sh -c 'cat > /tmp/t.c; sparse /tmp/t.c 2>&1; rm -f /tmp/t.c')
+if [ -n "$out" ]; then
+	echo "debian13-root: the sparse of $sdeb does not work in the root: $out" >&2
+	exit 1
+fi
 touch "$root/.done"
 echo "$root"

@@ -14,7 +14,7 @@
 #   kernel.sh modroot NAME          DIR with DIR/lib/modules/RELEASE/kernel
 #                                   holding its own modules
 #   kernel.sh make NAME ARGS...     make -C TOP KDIR=... ARGS, in the Debian
-#                                   13 root where the kernel needs it
+#                                   13 root for all but stock
 #   kernel.sh run COMMAND...        COMMAND in the Debian 13 root, with this
 #                                   tree at its own path
 #   kernel.sh deb SUITE PKG=VER     download one package of SUITE, print the
@@ -31,9 +31,11 @@ field() {	# field NAME N
 # apt state of our own for the other suites, so that the host's sources and
 # package lists stay untouched.
 deb() {	# deb SUITE PKG=VER
-	local suite=$1 pkg=${2%%=*} ver=${2#*=} d="$cache/apt" f
+	local suite=$1 pkg=${2%%=*} ver='*' d="$cache/apt" f
+	[[ "$2" == *=* ]] && ver=${2#*=}
 	f="$d/archives/${pkg}_${ver//:/%3a}_"
-	for x in "$f"*.deb; do [ -f "$x" ] && { echo "$x"; return 0; }; done
+	# shellcheck disable=SC2086
+	for x in $f*.deb; do [ -f "$x" ] && { echo "$x"; return 0; }; done
 	mkdir -p "$d/lists/partial" "$d/archives/partial"
 	(
 		flock 8
@@ -47,7 +49,8 @@ deb() {	# deb SUITE PKG=VER
 		apt-get -qq "${opts[@]}" update >&2
 		cd "$d/archives" && apt-get -qq "${opts[@]}" download "$2" >&2
 	) 8>"$cache/.apt.lock"
-	for x in "$f"*.deb; do [ -f "$x" ] && { echo "$x"; return 0; }; done
+	# shellcheck disable=SC2086
+	for x in $f*.deb; do [ -f "$x" ] && { echo "$x"; return 0; }; done
 	echo "kernel.sh: could not download $2 from $suite" >&2
 	return 1
 }
@@ -117,10 +120,11 @@ make)
 	check_name
 	shift 2
 	kdir=$("$0" kdir "$name")
+	# Debian 12's kernel builds on the host; the others in the Debian 13
+	# root, whose kbuild helpers run and whose sparse knows 7.x.
 	case $name in
-	trixie|newest)
-		exec "$0" run make -C "$top" KDIR="$kdir" KVER="$("$0" release "$name")" "$@" ;;
-	*) exec make -C "$top" KDIR="$kdir" "$@" ;;
+	stock) exec make -C "$top" KDIR="$kdir" "$@" ;;
+	*) exec "$0" run make -C "$top" KDIR="$kdir" KVER="$("$0" release "$name")" "$@" ;;
 	esac ;;
 run)
 	shift
@@ -128,12 +132,14 @@ run)
 	# The tree is seen at its own path inside the root, so the symlinks
 	# of build/KVER and every path in a log stay valid.
 	q=$(printf '%q ' "$@")
+	# The cache (the debug kernel's tree) too.
 	exec unshare -m bash -c "
-		mkdir -p '$root$top' '$root/proc' &&
+		mkdir -p '$root$top' '$root$cache' '$root/proc' &&
 		mount --bind '$top' '$root$top' &&
+		mount --bind '$cache' '$root$cache' &&
 		mount -t proc proc '$root/proc' &&
 		cd '$top' &&
-		exec chroot '$root' /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+		exec chroot '$root' /usr/bin/env -i PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 			bash -c 'cd \"\$0\" && exec \"\$@\"' '$top' $q" ;;
 deb) deb "$2" "$3" ;;
 *) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
