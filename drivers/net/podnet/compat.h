@@ -8,6 +8,7 @@
 
 #include <linux/version.h>
 #include <linux/netdevice.h>
+#include <net/genetlink.h>
 #include <net/rtnetlink.h>
 
 /* 6.11 turned the NETIF_F_LLTX feature bit into dev->lltx. */
@@ -37,6 +38,13 @@ static inline void pn_compat_set_lltx(struct net_device *dev)
 #define PN_NEWLINK_SRC_NET	(src_net)
 #define PN_NEWLINK_TB		(tb)
 #define PN_NEWLINK_DATA		(data)
+#endif
+
+/* 6.6 gave dumps a struct genl_info of their own; before, the parsed
+ * attributes were only in struct genl_dumpit_info, under the same name.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define genl_info_dump(cb)	genl_dumpit_info(cb)
 #endif
 
 #endif /* _PODNET_COMPAT_H */
