@@ -10,6 +10,7 @@
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
 #include <net/rtnetlink.h>
+#include <net/udp_tunnel.h>
 
 /* 6.11 turned the NETIF_F_LLTX feature bit into dev->lltx. */
 static inline void pn_compat_set_lltx(struct net_device *dev)
@@ -45,6 +46,21 @@ static inline void pn_compat_set_lltx(struct net_device *dev)
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
 #define genl_info_dump(cb)	genl_dumpit_info(cb)
+#endif
+
+/* 7.2 (and 7.1.5) pass the UDP tunnel socket helpers the struct sock, all
+ * they use, so that tunnels need not keep the struct socket around; before,
+ * they took the struct socket.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(7, 1, 5)
+#define setup_udp_tunnel_sock(net, sk, cfg)				\
+	setup_udp_tunnel_sock(net, (sk)->sk_socket, cfg)
+#define udp_tunnel_notify_add_rx_port(sk, type)				\
+	udp_tunnel_notify_add_rx_port((sk)->sk_socket, type)
+#define udp_tunnel_notify_del_rx_port(sk, type)				\
+	udp_tunnel_notify_del_rx_port((sk)->sk_socket, type)
+#define udp_tunnel_sock_release(sk)					\
+	udp_tunnel_sock_release((sk)->sk_socket)
 #endif
 
 #endif /* _PODNET_COMPAT_H */

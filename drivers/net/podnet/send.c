@@ -101,7 +101,7 @@ static u8 pn_dsfield(struct pn_dev *pn, struct sk_buff *skb, bool *inherit)
 static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 		    struct pn_entry *e)
 {
-	struct socket *sock = rcu_dereference(pn->sock4);
+	struct sock *sk = rcu_dereference(pn->sk4);
 	struct net_device *dev = pn->dev;
 	__be16 port = pn->cfg.port;
 	bool inherit, udp_sum, xnet;
@@ -113,11 +113,11 @@ static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 	u8 tos, ttl;
 	int err;
 
-	if (unlikely(!sock)) {
+	if (unlikely(!sk)) {
 		pn_drop(pn, PODNET_DROP_A_UNDERLAY);
 		return -ENETUNREACH;
 	}
-	net = sock_net(sock->sk);
+	net = sock_net(sk);
 	xnet = !net_eq(net, dev_net(dev));
 	sport = udp_flow_src_port(net, skb, 1, USHRT_MAX, true);
 	tos = pn_dsfield(pn, skb, &inherit);
@@ -168,7 +168,7 @@ static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 		pn_drop(pn, PODNET_DROP_A_TX_INVALID);
 		return err;
 	}
-	udp_tunnel_xmit_skb(rt, sock->sk, skb, saddr, e->via.v4, tos, ttl, df,
+	udp_tunnel_xmit_skb(rt, sk, skb, saddr, e->via.v4, tos, ttl, df,
 			    sport, port, xnet, !udp_sum);
 	return 0;
 }
@@ -177,7 +177,7 @@ static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 		    struct pn_entry *e)
 {
-	struct socket *sock = rcu_dereference(pn->sock6);
+	struct sock *sk = rcu_dereference(pn->sk6);
 	struct net_device *dev = pn->dev;
 	struct in6_addr saddr, daddr;
 	__be16 port = pn->cfg.port;
@@ -189,11 +189,11 @@ static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 	u8 prio, ttl;
 	int err;
 
-	if (unlikely(!sock)) {
+	if (unlikely(!sk)) {
 		pn_drop(pn, PODNET_DROP_A_UNDERLAY);
 		return -ENETUNREACH;
 	}
-	net = sock_net(sock->sk);
+	net = sock_net(sk);
 	xnet = !net_eq(net, dev_net(dev));
 	sport = udp_flow_src_port(net, skb, 1, USHRT_MAX, true);
 	prio = pn_dsfield(pn, skb, &inherit);
@@ -210,7 +210,7 @@ static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 		if (pn->cfg.has_local6)
 			fl6.saddr = pn->cfg.local6;
 		fl6.flowlabel = ip6_make_flowinfo(inherit ? 0 : prio, 0);
-		dst = ipv6_stub->ipv6_dst_lookup_flow(net, sock->sk, &fl6, NULL);
+		dst = ipv6_stub->ipv6_dst_lookup_flow(net, sk, &fl6, NULL);
 		if (IS_ERR(dst)) {
 			DEV_STATS_INC(dev, tx_carrier_errors);
 			pn_drop(pn, PODNET_DROP_A_UNDERLAY);
@@ -242,7 +242,7 @@ static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 		pn_drop(pn, PODNET_DROP_A_TX_INVALID);
 		return err;
 	}
-	udp_tunnel6_xmit_skb(dst, sock->sk, skb, dev, &saddr, &daddr, prio,
+	udp_tunnel6_xmit_skb(dst, sk, skb, dev, &saddr, &daddr, prio,
 			     ttl, 0, sport, port, zero_csum);
 	return 0;
 }
