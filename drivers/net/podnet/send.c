@@ -15,7 +15,7 @@
 #include <net/ip.h>
 #include <net/ip_tunnels.h>
 #include <net/ip6_route.h>
-#include <net/ipv6_stubs.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 #include <net/udp_tunnel.h>
 #include "podnet.h"
@@ -210,7 +210,7 @@ static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 		if (pn->cfg.has_local6)
 			fl6.saddr = pn->cfg.local6;
 		fl6.flowlabel = ip6_make_flowinfo(inherit ? 0 : prio, 0);
-		dst = ipv6_stub->ipv6_dst_lookup_flow(net, sk, &fl6, NULL);
+		dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
 		if (IS_ERR(dst)) {
 			DEV_STATS_INC(dev, tx_carrier_errors);
 			pn_drop(pn, PODNET_DROP_A_UNDERLAY);
