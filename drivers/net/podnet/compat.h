@@ -12,6 +12,13 @@
 #include <net/rtnetlink.h>
 #include <net/udp_tunnel.h>
 
+/* 6.15 moved the netdev instance lock helpers, netdev_lockdep_set_classes()
+ * among them, out of netdevice.h into a header of their own.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+#include <net/netdev_lock.h>
+#endif
+
 /* 6.11 turned the NETIF_F_LLTX feature bit into dev->lltx. */
 static inline void pn_compat_set_lltx(struct net_device *dev)
 {
