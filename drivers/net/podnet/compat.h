@@ -8,7 +8,9 @@
 
 #include <linux/version.h>
 #include <linux/netdevice.h>
+#include <net/flow.h>
 #include <net/genetlink.h>
+#include <net/inet_dscp.h>
 #include <net/rtnetlink.h>
 #include <net/udp_tunnel.h>
 
@@ -69,5 +71,17 @@ static inline void pn_compat_set_lltx(struct net_device *dev)
 #define udp_tunnel_sock_release(sk)					\
 	udp_tunnel_sock_release((sk)->sk_socket)
 #endif
+
+/* 6.18 keeps the DSCP of an IPv4 flow as a dscp_t, flowi4_dscp; before, the
+ * flow had the TOS byte, flowi4_tos, and the route lookup masked it.
+ */
+static inline void pn_compat_set_flowi4_dscp(struct flowi4 *fl4, dscp_t dscp)
+{
+#ifdef flowi4_dscp
+	fl4->flowi4_dscp = dscp;
+#else
+	fl4->flowi4_tos = inet_dscp_to_dsfield(dscp);
+#endif
+}
 
 #endif /* _PODNET_COMPAT_H */

@@ -12,12 +12,14 @@
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <net/icmp.h>
+#include <net/inet_dscp.h>
 #include <net/ip.h>
 #include <net/ip_tunnels.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/route.h>
 #include <net/udp_tunnel.h>
+#include "compat.h"
 #include "podnet.h"
 
 static bool pn_too_big(struct sk_buff *skb, unsigned int mtu)
@@ -129,10 +131,11 @@ static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 			.daddr = e->via.v4,
 			.saddr = pn->cfg.has_local4 ? pn->cfg.local4 : 0,
 			.flowi4_proto = IPPROTO_UDP,
-			.flowi4_tos = inherit ? 0 : RT_TOS(tos),
 			.fl4_dport = port,
 		};
 
+		pn_compat_set_flowi4_dscp(&fl4,
+					  inet_dsfield_to_dscp(inherit ? 0 : tos));
 		rt = ip_route_output_key(net, &fl4);
 		if (IS_ERR(rt)) {
 			DEV_STATS_INC(dev, tx_carrier_errors);
