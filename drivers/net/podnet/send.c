@@ -172,7 +172,7 @@ static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 		return err;
 	}
 	udp_tunnel_xmit_skb(rt, sk, skb, saddr, e->via.v4, tos, ttl, df,
-			    sport, port, xnet, !udp_sum);
+			    sport, port, xnet, !udp_sum, 0);
 	return 0;
 }
 
@@ -246,7 +246,7 @@ static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 		return err;
 	}
 	udp_tunnel6_xmit_skb(dst, sk, skb, dev, &saddr, &daddr, prio,
-			     ttl, 0, sport, port, zero_csum);
+			     ttl, 0, sport, port, zero_csum, 0);
 	return 0;
 }
 #else
