@@ -31,6 +31,41 @@ static inline void pn_compat_set_lltx(struct net_device *dev)
 #endif
 }
 
+/* Since 6.6 the core allocates dev->tstats for a device that asks for them
+ * with pcpu_stat_type, and since 7.0 iptunnel_xmit_stats() warns about a
+ * device that did not; before 6.6 the driver allocated and freed them.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+static inline void pn_compat_set_tstats(struct net_device *dev)
+{
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+}
+
+static inline int pn_compat_alloc_tstats(struct net_device *dev)
+{
+	return 0;
+}
+
+static inline void pn_compat_free_tstats(struct net_device *dev)
+{
+}
+#else
+static inline void pn_compat_set_tstats(struct net_device *dev)
+{
+}
+
+static inline int pn_compat_alloc_tstats(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+static inline void pn_compat_free_tstats(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+}
+#endif
+
 /* 6.15 passes struct rtnl_newlink_params to ->newlink; before, the source
  * netns and attribute tables came as separate arguments.
  */
