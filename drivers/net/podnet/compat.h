@@ -66,21 +66,23 @@ static inline void pn_compat_free_tstats(struct net_device *dev)
 }
 #endif
 
-/* 6.15 passes struct rtnl_newlink_params to ->newlink; before, the source
- * netns and attribute tables came as separate arguments.
+/* 6.15 passes struct rtnl_newlink_params to ->newlink; before, the netns
+ * and attribute tables came as separate arguments.  The netns argument was
+ * the link netns (IFLA_LINK_NETNSID's, or else the requester's), which is
+ * rtnl_newlink_link_net() now: params->src_net is always the requester's.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
 #define PN_NEWLINK_ARGS struct net_device *dev,				\
 			struct rtnl_newlink_params *params,		\
 			struct netlink_ext_ack *extack
-#define PN_NEWLINK_SRC_NET	(params->src_net)
+#define PN_NEWLINK_LINK_NET	rtnl_newlink_link_net(params)
 #define PN_NEWLINK_TB		(params->tb)
 #define PN_NEWLINK_DATA		(params->data)
 #else
 #define PN_NEWLINK_ARGS struct net *src_net, struct net_device *dev,	\
 			struct nlattr *tb[], struct nlattr *data[],	\
 			struct netlink_ext_ack *extack
-#define PN_NEWLINK_SRC_NET	(src_net)
+#define PN_NEWLINK_LINK_NET	(src_net)
 #define PN_NEWLINK_TB		(tb)
 #define PN_NEWLINK_DATA		(data)
 #endif

@@ -359,7 +359,7 @@ static int pn_newlink(PN_NEWLINK_ARGS)
 		return -EINVAL;
 	}
 	pn->dev = dev;
-	pn->creating_net = PN_NEWLINK_SRC_NET;
+	pn->creating_net = PN_NEWLINK_LINK_NET;
 	cfg->vni = nla_get_u32(attrs[IFLA_PODNET_VNI]);
 	cfg->port = htons(PODNET_DEFAULT_PORT);
 	cfg->ttl = PODNET_DEFAULT_TTL;
