@@ -128,12 +128,14 @@ static inline void pn_compat_set_flowi4_dscp(struct flowi4 *fl4, dscp_t dscp)
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
 #define udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
 			    dport, xnet, nocheck, ipcb_flags)		\
-	udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
-			    dport, xnet, nocheck)
+	((void)(ipcb_flags),						\
+	 udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
+			     dport, xnet, nocheck))
 #define udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl,	\
 			     label, sport, dport, nocheck, ip6cb_flags)	\
-	udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl,	\
-			     label, sport, dport, nocheck)
+	((void)(ip6cb_flags),						\
+	 udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl,	\
+			      label, sport, dport, nocheck))
 #endif
 
 #endif /* _PODNET_COMPAT_H */
