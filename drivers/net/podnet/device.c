@@ -72,12 +72,12 @@ static int pn_init(struct net_device *dev)
 	struct pn_dev *pn = netdev_priv(dev);
 	int err;
 
-	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	if (!dev->tstats)
-		return -ENOMEM;
+	err = pn_compat_alloc_tstats(dev);
+	if (err)
+		return err;
 	err = gro_cells_init(&pn->gro_cells, dev);
 	if (err) {
-		free_percpu(dev->tstats);
+		pn_compat_free_tstats(dev);
 		return err;
 	}
 	netdev_lockdep_set_classes(dev);
@@ -89,7 +89,7 @@ static void pn_uninit(struct net_device *dev)
 	struct pn_dev *pn = netdev_priv(dev);
 
 	gro_cells_destroy(&pn->gro_cells);
-	free_percpu(dev->tstats);
+	pn_compat_free_tstats(dev);
 }
 
 static const struct net_device_ops pn_netdev_ops = {
@@ -147,6 +147,7 @@ static void pn_setup(struct net_device *dev)
 	dev->min_mtu = IPV4_MIN_MTU;
 	dev->max_mtu = IP_MAX_MTU - PN_IPV4_HLEN;
 	pn_compat_set_lltx(dev);
+	pn_compat_set_tstats(dev);
 	dev->features |= features;
 	dev->hw_features |= features;
 	dev->hw_enc_features |= features;
@@ -358,7 +359,7 @@ static int pn_newlink(PN_NEWLINK_ARGS)
 		return -EINVAL;
 	}
 	pn->dev = dev;
-	pn->creating_net = PN_NEWLINK_SRC_NET;
+	pn->creating_net = PN_NEWLINK_LINK_NET;
 	cfg->vni = nla_get_u32(attrs[IFLA_PODNET_VNI]);
 	cfg->port = htons(PODNET_DEFAULT_PORT);
 	cfg->ttl = PODNET_DEFAULT_TTL;

@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
+#include "compat.h"
 #include "podnet.h"
 
 static struct genl_family pn_family;
@@ -642,7 +643,7 @@ static int pn_dump_route(void *data, const struct pn_addr *dst, u8 cidr,
  */
 static int pn_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = genl_info_dump(cb)->attrs;
 	struct net *net = sock_net(skb->sk);
 	struct pn_dump_ctx ctx = { .skb = skb, .cb = cb };
 	struct net_device *dev;
@@ -651,9 +652,8 @@ static int pn_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	if (!cb->args[3]) {
 		cb->args[3] = 1;
-		if (info->attrs[PODNET_A_IFINDEX] || info->attrs[PODNET_A_IFNAME]) {
-			struct pn_dev *pn = pn_get_dev(net, info->attrs,
-						       cb->extack);
+		if (attrs[PODNET_A_IFINDEX] || attrs[PODNET_A_IFNAME]) {
+			struct pn_dev *pn = pn_get_dev(net, attrs, cb->extack);
 
 			if (IS_ERR(pn))
 				return PTR_ERR(pn);

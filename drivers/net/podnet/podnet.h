@@ -197,8 +197,8 @@ struct pn_dev {
 	struct list_head device_list;
 	struct pn_config cfg;
 	struct pn_routes routes;
-	struct socket __rcu *sock4;
-	struct socket __rcu *sock6;
+	struct sock __rcu *sk4;
+	struct sock __rcu *sk6;
 	struct gro_cells gro_cells;
 	struct pn_drop_pcpu __percpu *drops;
 };

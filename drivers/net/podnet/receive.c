@@ -214,11 +214,9 @@ struct sk_buff *pn_gro_receive(struct sock *sk, struct list_head *head,
 		goto out;
 	gh_len = sizeof(*gh) + gh->opt_len * 4;
 	hlen = off + gh_len;
-	if (skb_gro_header_hard(skb, hlen)) {
-		gh = skb_gro_header_slow(skb, hlen, off);
-		if (unlikely(!gh))
-			goto out;
-	}
+	gh = skb_gro_header(skb, hlen, off);
+	if (unlikely(!gh))
+		goto out;
 
 	list_for_each_entry(p, head, list) {
 		if (!NAPI_GRO_CB(p)->same_flow)

@@ -768,7 +768,7 @@ int pn_routes_walk(struct pn_routes *r, unsigned long skip,
 
 int pn_routes_slab_init(void)
 {
-	pn_free_wq = alloc_workqueue("podnet_free", 0, 0);
+	pn_free_wq = alloc_workqueue("podnet_free", WQ_UNBOUND, 0);
 	if (!pn_free_wq)
 		return -ENOMEM;
 	pn_node_cache = KMEM_CACHE(pn_node, 0);

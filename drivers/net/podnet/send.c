@@ -12,12 +12,14 @@
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <net/icmp.h>
+#include <net/inet_dscp.h>
 #include <net/ip.h>
 #include <net/ip_tunnels.h>
 #include <net/ip6_route.h>
-#include <net/ipv6_stubs.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 #include <net/udp_tunnel.h>
+#include "compat.h"
 #include "podnet.h"
 
 static bool pn_too_big(struct sk_buff *skb, unsigned int mtu)
@@ -101,7 +103,7 @@ static u8 pn_dsfield(struct pn_dev *pn, struct sk_buff *skb, bool *inherit)
 static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 		    struct pn_entry *e)
 {
-	struct socket *sock = rcu_dereference(pn->sock4);
+	struct sock *sk = rcu_dereference(pn->sk4);
 	struct net_device *dev = pn->dev;
 	__be16 port = pn->cfg.port;
 	bool inherit, udp_sum, xnet;
@@ -113,11 +115,11 @@ static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 	u8 tos, ttl;
 	int err;
 
-	if (unlikely(!sock)) {
+	if (unlikely(!sk)) {
 		pn_drop(pn, PODNET_DROP_A_UNDERLAY);
 		return -ENETUNREACH;
 	}
-	net = sock_net(sock->sk);
+	net = sock_net(sk);
 	xnet = !net_eq(net, dev_net(dev));
 	sport = udp_flow_src_port(net, skb, 1, USHRT_MAX, true);
 	tos = pn_dsfield(pn, skb, &inherit);
@@ -129,10 +131,11 @@ static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 			.daddr = e->via.v4,
 			.saddr = pn->cfg.has_local4 ? pn->cfg.local4 : 0,
 			.flowi4_proto = IPPROTO_UDP,
-			.flowi4_tos = inherit ? 0 : RT_TOS(tos),
 			.fl4_dport = port,
 		};
 
+		pn_compat_set_flowi4_dscp(&fl4,
+					  inet_dsfield_to_dscp(inherit ? 0 : tos));
 		rt = ip_route_output_key(net, &fl4);
 		if (IS_ERR(rt)) {
 			DEV_STATS_INC(dev, tx_carrier_errors);
@@ -168,8 +171,8 @@ static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 		pn_drop(pn, PODNET_DROP_A_TX_INVALID);
 		return err;
 	}
-	udp_tunnel_xmit_skb(rt, sock->sk, skb, saddr, e->via.v4, tos, ttl, df,
-			    sport, port, xnet, !udp_sum);
+	udp_tunnel_xmit_skb(rt, sk, skb, saddr, e->via.v4, tos, ttl, df,
+			    sport, port, xnet, !udp_sum, 0);
 	return 0;
 }
 
@@ -177,7 +180,7 @@ static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 		    struct pn_entry *e)
 {
-	struct socket *sock = rcu_dereference(pn->sock6);
+	struct sock *sk = rcu_dereference(pn->sk6);
 	struct net_device *dev = pn->dev;
 	struct in6_addr saddr, daddr;
 	__be16 port = pn->cfg.port;
@@ -189,11 +192,11 @@ static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 	u8 prio, ttl;
 	int err;
 
-	if (unlikely(!sock)) {
+	if (unlikely(!sk)) {
 		pn_drop(pn, PODNET_DROP_A_UNDERLAY);
 		return -ENETUNREACH;
 	}
-	net = sock_net(sock->sk);
+	net = sock_net(sk);
 	xnet = !net_eq(net, dev_net(dev));
 	sport = udp_flow_src_port(net, skb, 1, USHRT_MAX, true);
 	prio = pn_dsfield(pn, skb, &inherit);
@@ -210,7 +213,7 @@ static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 		if (pn->cfg.has_local6)
 			fl6.saddr = pn->cfg.local6;
 		fl6.flowlabel = ip6_make_flowinfo(inherit ? 0 : prio, 0);
-		dst = ipv6_stub->ipv6_dst_lookup_flow(net, sock->sk, &fl6, NULL);
+		dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
 		if (IS_ERR(dst)) {
 			DEV_STATS_INC(dev, tx_carrier_errors);
 			pn_drop(pn, PODNET_DROP_A_UNDERLAY);
@@ -242,8 +245,8 @@ static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 		pn_drop(pn, PODNET_DROP_A_TX_INVALID);
 		return err;
 	}
-	udp_tunnel6_xmit_skb(dst, sock->sk, skb, dev, &saddr, &daddr, prio,
-			     ttl, 0, sport, port, zero_csum);
+	udp_tunnel6_xmit_skb(dst, sk, skb, dev, &saddr, &daddr, prio,
+			     ttl, 0, sport, port, zero_csum, 0);
 	return 0;
 }
 #else

@@ -9,10 +9,11 @@
 #include <linux/net.h>
 #include <net/udp_tunnel.h>
 #include <net/sock.h>
+#include "compat.h"
 #include "podnet.h"
 
-static struct socket *pn_sock_create(struct pn_dev *pn, struct net *net,
-				     bool ipv6)
+static struct sock *pn_sock_create(struct pn_dev *pn, struct net *net,
+				   bool ipv6)
 {
 	struct udp_tunnel_sock_cfg tunnel_cfg = {
 		.sk_user_data	= pn,
@@ -26,6 +27,7 @@ static struct socket *pn_sock_create(struct pn_dev *pn, struct net *net,
 		.local_udp_port	= pn->cfg.port,
 	};
 	struct socket *sock;
+	struct sock *sk;
 	int err;
 
 	if (ipv6) {
@@ -43,65 +45,66 @@ static struct socket *pn_sock_create(struct pn_dev *pn, struct net *net,
 	err = udp_sock_create(net, &conf, &sock);
 	if (err < 0)
 		return ERR_PTR(err);
-	udp_allow_gso(sock->sk);
-	setup_udp_tunnel_sock(net, sock, &tunnel_cfg);
-	udp_tunnel_notify_add_rx_port(sock, UDP_TUNNEL_TYPE_GENEVE);
-	return sock;
+	sk = sock->sk;
+	udp_allow_gso(sk);
+	setup_udp_tunnel_sock(net, sk, &tunnel_cfg);
+	udp_tunnel_notify_add_rx_port(sk, UDP_TUNNEL_TYPE_GENEVE);
+	return sk;
 }
 
-static void pn_sock_release(struct socket *sock)
+static void pn_sock_release(struct sock *sk)
 {
-	if (!sock)
+	if (!sk)
 		return;
-	udp_tunnel_notify_del_rx_port(sock, UDP_TUNNEL_TYPE_GENEVE);
-	udp_tunnel_sock_release(sock);
+	udp_tunnel_notify_del_rx_port(sk, UDP_TUNNEL_TYPE_GENEVE);
+	udp_tunnel_sock_release(sk);
 }
 
 /* Called with RTNL held, when the device goes up. */
 int pn_socket_open(struct pn_dev *pn)
 {
-	struct socket *sock4 = NULL, *sock6 = NULL;
+	struct sock *sk4 = NULL, *sk6 = NULL;
 	struct net *net = pn->creating_net;
 
 	ASSERT_RTNL();
 	if (!net)
 		return -ENETDOWN;
 	if (pn_has_family(pn, AF_INET)) {
-		sock4 = pn_sock_create(pn, net, false);
-		if (IS_ERR(sock4))
-			return PTR_ERR(sock4);
+		sk4 = pn_sock_create(pn, net, false);
+		if (IS_ERR(sk4))
+			return PTR_ERR(sk4);
 	}
 	if (pn_has_family(pn, AF_INET6)) {
-		sock6 = pn_sock_create(pn, net, true);
-		if (IS_ERR(sock6)) {
-			int err = PTR_ERR(sock6);
+		sk6 = pn_sock_create(pn, net, true);
+		if (IS_ERR(sk6)) {
+			int err = PTR_ERR(sk6);
 
 			/* Without local6, IPv6 is optional (ipv6.disable=1). */
-			if (err == -EAFNOSUPPORT && !pn->cfg.has_local6 && sock4) {
-				sock6 = NULL;
+			if (err == -EAFNOSUPPORT && !pn->cfg.has_local6 && sk4) {
+				sk6 = NULL;
 			} else {
-				pn_sock_release(sock4);
+				pn_sock_release(sk4);
 				return err;
 			}
 		}
 	}
-	rcu_assign_pointer(pn->sock4, sock4);
-	rcu_assign_pointer(pn->sock6, sock6);
+	rcu_assign_pointer(pn->sk4, sk4);
+	rcu_assign_pointer(pn->sk6, sk6);
 	return 0;
 }
 
 /* Called with RTNL held; idempotent. */
 void pn_socket_close(struct pn_dev *pn)
 {
-	struct socket *sock4 = rtnl_dereference(pn->sock4);
-	struct socket *sock6 = rtnl_dereference(pn->sock6);
+	struct sock *sk4 = rtnl_dereference(pn->sk4);
+	struct sock *sk6 = rtnl_dereference(pn->sk6);
 
-	if (!sock4 && !sock6)
+	if (!sk4 && !sk6)
 		return;
-	RCU_INIT_POINTER(pn->sock4, NULL);
-	RCU_INIT_POINTER(pn->sock6, NULL);
+	RCU_INIT_POINTER(pn->sk4, NULL);
+	RCU_INIT_POINTER(pn->sk6, NULL);
 	/* Let transmitters still using the sockets finish. */
 	synchronize_net();
-	pn_sock_release(sock4);
-	pn_sock_release(sock6);
+	pn_sock_release(sk4);
+	pn_sock_release(sk6);
 }
