@@ -268,7 +268,7 @@ if has debug; then
 		# The debug kernel's build tree links to its source.
 		cp_src=$debug_kdir/source/scripts/checkpatch.pl
 		if [ -f "$cp_src" ]; then
-			files=$(git ls-files 'drivers/*.c' 'drivers/*.h' 'include/uapi/*.h')
+			files=$(git ls-files 'drivers/*.c' 'drivers/*.h' 'include/uapi/*.h' 'compat/*.c')
 			if [ -n "$files" ]; then
 				log="$logs/checkpatch.log"
 				# Out of tree, compat code must test the kernel version where no

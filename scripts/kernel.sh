@@ -14,7 +14,7 @@
 #   kernel.sh modroot NAME          DIR with DIR/lib/modules/RELEASE/kernel
 #                                   holding its own modules
 #   kernel.sh make NAME ARGS...     make -C TOP KDIR=... ARGS, in the Debian
-#                                   13 root for all but stock
+#                                   13 root for trixie and newest
 #   kernel.sh run COMMAND...        COMMAND in the Debian 13 root, with this
 #                                   tree at its own path
 #   kernel.sh deb SUITE PKG=VER     download one package of SUITE, print the
@@ -120,10 +120,12 @@ make)
 	check_name
 	shift 2
 	kdir=$("$0" kdir "$name")
-	# Debian 12's kernel builds on the host; the others in the Debian 13
-	# root, whose kbuild helpers run and whose sparse knows 7.x.
+	# Debian's newer kernels build in the Debian 13 root, where their
+	# kbuild helpers run; the debug kernel was built on the host and its
+	# modules are too (same compiler), with the root's sparse.
 	case $name in
 	stock) exec make -C "$top" KDIR="$kdir" "$@" ;;
+	debug) exec make -C "$top" KDIR="$kdir" CHECK="$top/scripts/sparse" "$@" ;;
 	*) exec "$0" run make -C "$top" KDIR="$kdir" KVER="$("$0" release "$name")" "$@" ;;
 	esac ;;
 run)

@@ -2,21 +2,24 @@
 /*
  * The kernel interfaces podvol uses that changed after 6.1.  podvol is
  * written against the newest kernel's; this header supplies them on older
- * kernels, under the new name where one fits and a pv_ name where not,
- * behind a feature test where a header allows one and the version that
- * changed them otherwise.  It is built (W=1) against Debian 12's 6.1,
- * Debian 13's 6.12 and 7.3; branches for the kernels between follow the
- * upstream change but are not built here, and 6.9 and 6.10 are refused.
+ * kernels, under the new name where one fits and a pv_ name where not.
+ * Each change is detected by what the kernel has, not by its version, so a
+ * kernel with a change backported takes the new path: a macro the change
+ * added where there is one, otherwise a compile test of scripts/compat.sh
+ * (compat/have_*.c, PODKIT_HAVE_* in podkit_compat.h).  It is built (W=1,
+ * sparse) against Debian 12's 6.1, Debian 13's 6.12 and 7.3; branches for
+ * the kernels between follow the upstream change but are not built here,
+ * and 6.9 and 6.10 are refused.
  */
 #ifndef _PODVOL_COMPAT_H
 #define _PODVOL_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <podkit_compat.h>
 
 /*
  * An exclusively opened member device.  How one is held changed in 6.5
@@ -25,9 +28,9 @@
  */
 struct pv_bdev {
 	struct block_device *bdev;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#ifdef PODKIT_HAVE_BDEV_FILE_OPEN_BY_PATH
 	struct file *file;
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#elif defined(PODKIT_HAVE_BDEV_OPEN_BY_PATH)
 	struct bdev_handle *handle;
 #endif
 };
@@ -35,19 +38,19 @@ struct pv_bdev {
 static inline int pv_bdev_open(struct pv_bdev *b, const char *path,
 			       void *holder)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#ifdef PODKIT_HAVE_BDEV_FILE_OPEN_BY_PATH
 	b->file = bdev_file_open_by_path(path, BLK_OPEN_READ | BLK_OPEN_WRITE,
 					 holder, NULL);
 	if (IS_ERR(b->file))
 		return PTR_ERR(b->file);
 	b->bdev = file_bdev(b->file);
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#elif defined(PODKIT_HAVE_BDEV_OPEN_BY_PATH)
 	b->handle = bdev_open_by_path(path, BLK_OPEN_READ | BLK_OPEN_WRITE,
 				      holder, NULL);
 	if (IS_ERR(b->handle))
 		return PTR_ERR(b->handle);
 	b->bdev = b->handle->bdev;
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#elif defined(BLK_OPEN_READ)
 	b->bdev = blkdev_get_by_path(path, BLK_OPEN_READ | BLK_OPEN_WRITE,
 				     holder, NULL);
 	if (IS_ERR(b->bdev))
@@ -65,18 +68,18 @@ static inline void pv_bdev_close(struct pv_bdev *b, void *holder)
 {
 	if (!b->bdev)
 		return;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#ifdef PODKIT_HAVE_BDEV_FPUT
 	/*
 	 * 6.10: fput() gives up the exclusive claim only once the file is
 	 * finally released, which may be later; bdev_fput() yields it now,
 	 * so that a pool can be created again on the same disks at once.
 	 */
 	bdev_fput(b->file);
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#elif defined(PODKIT_HAVE_BDEV_FILE_OPEN_BY_PATH)
 	fput(b->file);
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#elif defined(PODKIT_HAVE_BDEV_OPEN_BY_PATH)
 	bdev_release(b->handle);
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#elif defined(BLK_OPEN_READ)
 	blkdev_put(b->bdev, holder);
 #else
 	blkdev_put(b->bdev, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
@@ -84,7 +87,7 @@ static inline void pv_bdev_close(struct pv_bdev *b, void *holder)
 	b->bdev = NULL;
 }
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+#ifndef PODKIT_HAVE_QUEUE_LIMITS_COMMIT_UPDATE
 /*
  * 6.9 made queue limits atomic: a disk is allocated with its limits, and a
  * live queue's are changed between queue_limits_start_update() and
@@ -139,7 +142,7 @@ static inline struct gendisk *pv_blk_alloc_disk(struct queue_limits *lim,
 	lim->features |= features;
 	return blk_alloc_disk(lim, node);
 }
-#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+#elif !defined(PODKIT_HAVE_QUEUE_LIMITS_COMMIT_UPDATE)
 typedef unsigned int __bitwise blk_features_t;
 #define BLK_FEAT_WRITE_CACHE	((__force blk_features_t)(1u << 0))
 #define BLK_FEAT_FUA		((__force blk_features_t)(1u << 1))
@@ -167,7 +170,7 @@ static inline struct gendisk *pv_blk_alloc_disk(struct queue_limits *lim,
 #error "podvol: 6.9 and 6.10 (atomic limits, features still queue flags) are not supported"
 #endif
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(7, 0, 0)
+#ifndef PODKIT_HAVE_BDEV_ROT
 /*
  * 7.0 added bdev_rot(), asking what BLK_FEAT_ROTATIONAL says, and 7.1
  * removed bdev_nonrot().
@@ -178,7 +181,7 @@ static inline bool bdev_rot(struct block_device *bdev)
 }
 #endif
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
+#ifndef PODKIT_HAVE_BIO_SUBMIT_SPLIT_BIOSET
 /*
  * 6.18 factored this out of md, and since 6.14 bio_split() fails with an
  * ERR_PTR (an atomic write, say) rather than a NULL.  On failure the bio
@@ -209,7 +212,7 @@ static inline struct bio *bio_submit_split_bioset(struct bio *bio,
 #define kvzalloc_obj(P)	kvzalloc(sizeof(P), GFP_KERNEL)
 #endif
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#ifndef PODKIT_HAVE_GENL_INFO_DUMP
 /*
  * 6.6 gave a dump the struct genl_info a doit gets, found with
  * genl_info_dump(); before, its struct genl_dumpit_info held the parsed

@@ -322,7 +322,7 @@ static void pv_submit_bio(struct bio *bio)
 }
 
 /* Called with disk->open_mutex held: a claimed volume is being removed. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#ifdef PODKIT_HAVE_BLK_OPEN_GENDISK
 static int pv_open(struct gendisk *disk, blk_mode_t mode)
 {
 	struct pv_volume *vol = disk->private_data;

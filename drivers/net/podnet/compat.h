@@ -1,23 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Differences between the kernel APIs podnet builds against, behind feature
- * tests where the headers allow one and version tests where only a
- * prototype changed.  Everything else in podnet is written against one API.
+/* Differences between the kernel APIs podnet builds against.  podnet is
+ * written against the newest kernel's; this header supplies that API on
+ * older kernels.  Each change is detected by what the kernel has, not by
+ * its version, so a kernel with a change backported (Debian's 6.1 has the
+ * core-allocated tstats of 6.6) takes the new path: a macro or header the
+ * change added where there is one, otherwise a compile test of
+ * scripts/compat.sh (compat/have_*.c, PODKIT_HAVE_* in podkit_compat.h).
  */
 #ifndef _PODNET_COMPAT_H
 #define _PODNET_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/netdevice.h>
 #include <net/flow.h>
 #include <net/genetlink.h>
 #include <net/inet_dscp.h>
 #include <net/rtnetlink.h>
 #include <net/udp_tunnel.h>
+#include <podkit_compat.h>
 
 /* 6.15 moved the netdev instance lock helpers, netdev_lockdep_set_classes()
  * among them, out of netdevice.h into a header of their own.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+#ifdef PODKIT_HAVE_NETDEV_LOCK_H
 #include <net/netdev_lock.h>
 #endif
 
@@ -35,7 +39,7 @@ static inline void pn_compat_set_lltx(struct net_device *dev)
  * with pcpu_stat_type, and since 7.0 iptunnel_xmit_stats() warns about a
  * device that did not; before 6.6 the driver allocated and freed them.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#ifdef PODKIT_HAVE_PCPU_STAT_TYPE
 static inline void pn_compat_set_tstats(struct net_device *dev)
 {
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
@@ -71,7 +75,7 @@ static inline void pn_compat_free_tstats(struct net_device *dev)
  * the link netns (IFLA_LINK_NETNSID's, or else the requester's), which is
  * rtnl_newlink_link_net() now: params->src_net is always the requester's.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+#ifdef PODKIT_HAVE_RTNL_NEWLINK_PARAMS
 #define PN_NEWLINK_ARGS struct net_device *dev,				\
 			struct rtnl_newlink_params *params,		\
 			struct netlink_ext_ack *extack
@@ -90,7 +94,7 @@ static inline void pn_compat_free_tstats(struct net_device *dev)
 /* 6.6 gave dumps a struct genl_info of their own; before, the parsed
  * attributes were only in struct genl_dumpit_info, under the same name.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#ifndef PODKIT_HAVE_GENL_INFO_DUMP
 #define genl_info_dump(cb)	genl_dumpit_info(cb)
 #endif
 
@@ -98,7 +102,7 @@ static inline void pn_compat_free_tstats(struct net_device *dev)
  * they use, so that tunnels need not keep the struct socket around; before,
  * they took the struct socket.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(7, 1, 5)
+#ifndef PODKIT_HAVE_UDP_TUNNEL_SOCK_SK
 #define setup_udp_tunnel_sock(net, sk, cfg)				\
 	setup_udp_tunnel_sock(net, (sk)->sk_socket, cfg)
 #define udp_tunnel_notify_add_rx_port(sk, type)				\
@@ -125,7 +129,7 @@ static inline void pn_compat_set_flowi4_dscp(struct flowi4 *fl4, dscp_t dscp)
  * transmit helpers, so that a tunnel can mark what it sends for the IP
  * layer (vxlan's multicast routing); podnet passes none.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+#ifndef PODKIT_HAVE_UDP_TUNNEL_XMIT_IPCB_FLAGS
 #define udp_tunnel_xmit_skb(rt, sk, skb, src, dst, tos, ttl, df, sport,	\
 			    dport, xnet, nocheck, ipcb_flags)		\
 	((void)(ipcb_flags),						\
