@@ -123,10 +123,12 @@ make)
 	# Debian's newer kernels build in the Debian 13 root, where their
 	# kbuild helpers run; the debug kernel was built on the host and its
 	# modules are too (same compiler), with the root's sparse.
+	# KVER is given: one exported by a calling make must not leak in.
+	rel=$("$0" release "$name")
 	case $name in
-	stock) exec make -C "$top" KDIR="$kdir" "$@" ;;
-	debug) exec make -C "$top" KDIR="$kdir" CHECK="$top/scripts/sparse" "$@" ;;
-	*) exec "$0" run make -C "$top" KDIR="$kdir" KVER="$("$0" release "$name")" "$@" ;;
+	stock) exec make -C "$top" KDIR="$kdir" KVER="$rel" "$@" ;;
+	debug) exec make -C "$top" KDIR="$kdir" KVER="$rel" CHECK="$top/scripts/sparse" "$@" ;;
+	*) exec "$0" run make -C "$top" KDIR="$kdir" KVER="$rel" "$@" ;;
 	esac ;;
 run)
 	shift
