@@ -287,7 +287,16 @@ int cmd_check(int argc, char **argv)
 				if (mr[i].best < 0)
 					continue;
 				g = mr[i].slot[mr[i].best].meta->generation;
-				if (g > gen)
+				/*
+				 * The next generation on some members only is
+				 * an update cut short by a crash, which
+				 * assembly rolls back: the state a power cut
+				 * during a commit leaves, not damage.
+				 */
+				if (g == gen + 1 && !opts.json)
+					printf("note: %s has generation %" PRIu64 ", newer than the %" PRIu64 " every member agrees on: an update cut short, which assembly rolls back to %" PRIu64 "\n",
+					       argv[i], g, gen, gen);
+				else if (g > gen + 1)
 					problem(&r, argv[i], -1, "has generation %" PRIu64 ", newer than the %" PRIu64 " every member agrees on; assembly will use %" PRIu64,
 						g, gen, gen);
 			}
