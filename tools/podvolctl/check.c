@@ -294,7 +294,7 @@ int cmd_check(int argc, char **argv)
 				 * during a commit leaves, not damage.
 				 */
 				if (g == gen + 1 && !opts.json)
-					printf("note: %s has generation %" PRIu64 ", newer than the %" PRIu64 " every member agrees on: an update cut short, which assembly rolls back to %" PRIu64 "\n",
+					printf("note: %s: has generation %" PRIu64 ", newer than the %" PRIu64 " every member agrees on: an update cut short, which assembly rolls back to %" PRIu64 "\n",
 					       argv[i], g, gen, gen);
 				else if (g > gen + 1)
 					problem(&r, argv[i], -1, "has generation %" PRIu64 ", newer than the %" PRIu64 " every member agrees on; assembly will use %" PRIu64,
