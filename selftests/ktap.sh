@@ -43,12 +43,21 @@ check() {	# check DESC CMD...: CMD succeeds, run in this shell (it may set varia
 	rm -f /tmp/ktap.out.$$
 }
 
-tf() {		# tf DESC CMD...: CMD fails
+# A refusal is an ordinary error exit with a message: status 1 to 123 (not
+# 124 timeout, 125-127 not runnable or not found, 128+N killed by signal N)
+# and something printed saying why.
+refused() {	# refused RC OUTPUT: RC and OUTPUT are those of a refusal
+	[ "$1" -ge 1 ] && [ "$1" -le 123 ] && [ -n "$2" ]
+}
+
+tf() {		# tf DESC CMD...: CMD refuses (see refused)
 	_d=$1
 	shift
 	_o=$("$@" 2>&1)
-	[ $? != 0 ]
-	report $? "$_d" "$_o"
+	_r=$?
+	refused $_r "$_o"
+	report $? "$_d" "rc=$_r, want a refusal (exit 1-123 with a message); got:
+$_o"
 }
 
 has() {		# has DESC PATTERN CMD...: CMD succeeds and prints PATTERN
