@@ -7,43 +7,91 @@
 # Every test prints a KTAP-style `ok N - name` / `not ok N - name` line; the
 # last line of the run is `N passed, N failed[, N skipped]`.
 #
+# Every result counts towards a unit (a selftest on one kernel, a KUnit
+# suite, a tool's test directory, the builds), and selftests/expected.list
+# says how many results and skips each unit must show: a unit that is
+# missing, short, longer or skips more than listed fails the run.  A run
+# writes what it saw, in the same format, to build/logs/expected.seen.
+#
 #   CHECK_KERNELS="stock trixie debug"   kernels to run the selftests on
 #   CHECK_TESTS="podnet_basic"    only these selftests (names without .sh)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit
 logs="$top/build/logs"
 mkdir -p "$logs"
 kernels=${CHECK_KERNELS:-$(scripts/kernel.sh list)}
 pass=0 fail=0 skip=0 n=0
+declare -A seen_n=() seen_s=() leak=()
 
 result() {	# result ok|fail|skip NAME [REASON]
 	n=$((n + 1))
 	case "$1" in
 	ok) pass=$((pass + 1)); echo "ok $n - $2" ;;
-	skip) skip=$((skip + 1)); echo "ok $n - $2 # SKIP ${3:-}" ;;
+	skip) skip=$((skip + 1)); r=${3:-}; echo "ok $n - ${2% } # SKIP ${r# }" ;;
 	*) fail=$((fail + 1)); echo "not ok $n - $2${3:+ # $3}" ;;
 	esac
 }
 
-# Count the KTAP result lines of a test's output; return 1 when it has none.
-count_ktap() {	# count_ktap FILE PREFIX
-	local found=1 line name
+# A result of UNIT on KERNEL ("host" for what runs on the host), as counted
+# against selftests/expected.list.
+tally() {	# tally KERNEL UNIT ok|fail|skip
+	seen_n["$1 $2"]=$(( ${seen_n["$1 $2"]:-0} + 1 ))
+	[ "$3" = skip ] && seen_s["$1 $2"]=$(( ${seen_s["$1 $2"]:-0} + 1 ))
+	return 0
+}
+uresult() {	# uresult KERNEL UNIT ok|fail|skip NAME [REASON]
+	tally "$1" "$2" "$3"
+	result "${@:3}"
+}
+
+# Count the KTAP result lines of a test's output, counted as KERNEL's UNIT
+# (UNIT "kunit": the suite named at the start of each line), and check each
+# KTAP document's plan ("1..N", before or after the results; a document
+# starts at "KTAP version") against its result lines; "1..0 # SKIP why" is
+# one skipped result.  Return 1 when the output has no results at all.
+count_ktap() {	# count_ktap FILE PREFIX KERNEL UNIT
+	local found=1 line name u=$4 st docs=0 plan="" seen=0 k=$3 p=$2
+	doc_end() {
+		if [ "$plan" = "" ]; then
+			[ $seen = 0 ] || uresult "$k" "$u" fail "${p}KTAP plan" "no 1..N line for $seen results"
+		elif [ "$plan" != "$seen" ]; then
+			uresult "$k" "$u" fail "${p}KTAP plan" "plan 1..$plan, $seen result lines"
+		fi
+		plan="" seen=0
+	}
 	while IFS= read -r line; do
-		if [[ "$line" =~ ^[[:space:]]*(not\ ok|ok)\ [0-9]+\ *-?\ *(.*)$ ]]; then
-			name="$2${BASH_REMATCH[2]}"
+		if [[ "$line" =~ ^KTAP\ version ]]; then
+			[ $docs = 0 ] || doc_end
+			docs=$((docs + 1))
+		elif [[ "$line" =~ ^1\.\.([0-9]+)(.*)$ ]]; then
+			[ $docs = 0 ] && docs=1
+			[ -z "$plan" ] || doc_end
+			plan=${BASH_REMATCH[1]}
+			if [ "$plan" = 0 ] && [[ "${BASH_REMATCH[2]}" == *"# SKIP"* ]]; then
+				uresult "$k" "$u" skip "${p%: }" "${BASH_REMATCH[2]#*# SKIP}"
+				found=0
+			fi
+		elif [[ "$line" =~ ^(not\ ok|ok)\ [0-9]+\ *-?\ *(.*)$ ]]; then
+			[ $docs = 0 ] && docs=1
+			name="$p${BASH_REMATCH[2]}"
+			[ "$4" = kunit ] && u="kunit:${BASH_REMATCH[2]%%:*}"
 			found=0
+			seen=$((seen + 1))
 			if [ "${BASH_REMATCH[1]}" = ok ]; then
-				if [[ "$name" == *"# SKIP"* ]]; then
-					result skip "${name%%# SKIP*}" "${name#*# SKIP}"
-				else
-					result ok "$name"
-				fi
+				st=ok
+				[[ "$name" == *"# SKIP"* ]] && st=skip
 			else
-				result fail "$name"
+				st=fail
+			fi
+			if [ $st = skip ]; then
+				uresult "$k" "$u" skip "${name%%# SKIP*}" "${name#*# SKIP}"
+			else
+				uresult "$k" "$u" $st "$name"
 			fi
 		fi
 	done < "$1"
+	doc_end
 	return $found
 }
 
@@ -68,7 +116,7 @@ if has trixie || has debug; then
 		echo "# Debian 13 root: $root"
 	else
 		tail -20 "$logs/debian13-root.log"
-		result fail "Debian 13 root for the newer kernels' builds" "log in $logs/debian13-root.log"
+		uresult host debian13-root fail "Debian 13 root for the newer kernels' builds" "log in $logs/debian13-root.log"
 	fi
 fi
 
@@ -79,21 +127,21 @@ fi
 # build that should run sparse and did not fails.
 build_modules() {	# build_modules NAME
 	local k=$1 log="$logs/build-modules-$1.log" rel w flags="W=1 C=1"
-	rel=$(scripts/kernel.sh release "$k") || { result fail "build: modules ($k)" "no kernel"; return; }
+	rel=$(scripts/kernel.sh release "$k") || { uresult host "build:$k" fail "build: modules ($k)" "no kernel"; return; }
 	[ "$k" = newest ] && flags="W=1"
 	rm -rf "build/$rel"
 	if scripts/kernel.sh make "$k" -s KBUILD_FLAGS="$flags" modules >"$log" 2>&1; then
 		w=$(grep -cE 'warning:|error:|is not available or not up to date' "$log")
 		if [ "$w" = 0 ]; then
-			result ok "build: modules ($k, $rel, $flags) without warnings"
+			uresult host "build:$k" ok "build: modules ($k, $rel, $flags) without warnings"
 		else
 			grep -E 'warning:|error:|is not available or not up to date' "$log" | head -20
-			result fail "build: modules ($k, $rel, $flags) without warnings" "$w warnings"
+			uresult host "build:$k" fail "build: modules ($k, $rel, $flags) without warnings" "$w warnings"
 		fi
 	else
 		grep -E 'error:' "$log" | head -20
 		tail -5 "$log"
-		result fail "build: modules ($k, $rel, $flags)" "build failed, log in $log"
+		uresult host "build:$k" fail "build: modules ($k, $rel, $flags)" "build failed, log in $log"
 	fi
 }
 for k in stock trixie; do has $k && build_modules $k; done
@@ -103,14 +151,14 @@ make -s -C tools clean >/dev/null 2>&1
 if make -s -C tools >"$log" 2>&1; then
 	w=$(grep -c 'warning:' "$log")
 	if [ "$w" = 0 ]; then
-		result ok "build: tools (-Wall -Wextra) without warnings"
+		uresult host build:tools ok "build: tools (-Wall -Wextra) without warnings"
 	else
 		grep 'warning:' "$log" | head -20
-		result fail "build: tools (-Wall -Wextra) without warnings" "$w warnings"
+		uresult host build:tools fail "build: tools (-Wall -Wextra) without warnings" "$w warnings"
 	fi
 else
 	tail -30 "$log"
-	result fail "build: tools" "build failed, log in $log"
+	uresult host build:tools fail "build: tools" "build failed, log in $log"
 fi
 
 # DKMS: the package builds against the stock kernels' headers, Debian 12's
@@ -131,10 +179,10 @@ dkms_build() {	# dkms_build KERNEL: dkms add + build in a scratch tree
 	if { "${run[@]}" dkms add -m "$dname" -v "$dver" --sourcetree "$dk/src" --dkmstree "$dk/tree" &&
 	     "${run[@]}" dkms build -m "$dname" -v "$dver" -k "$dkv" --sourcetree "$dk/src" --dkmstree "$dk/tree"; } >"$log" 2>&1 &&
 	   [ -n "$(find "$dk/tree" -name 'podnet.ko*')" ] && [ -n "$(find "$dk/tree" -name 'podvol.ko*')" ]; then
-		result ok "dkms: package $dname-$dver builds podnet and podvol for $dkv"
+		uresult host "dkms:$k" ok "dkms: package $dname-$dver builds podnet and podvol for $dkv"
 	else
 		tail -20 "$log"
-		result fail "dkms: package $dname-$dver builds for $dkv" "log in $log"
+		uresult host "dkms:$k" fail "dkms: package $dname-$dver builds for $dkv" "log in $log"
 	fi
 	rm -rf "$dk"
 }
@@ -142,18 +190,26 @@ if command -v dkms >/dev/null; then
 	for k in stock trixie; do has $k && dkms_build $k; done
 fi
 
-# 2. Tool unit tests (host).
-log="$logs/tools-test.log"
-make -s -C tools test >"$log" 2>&1
-trc=$?
-count_ktap "$log" "tools: " || result fail "tools: unit tests" "no results"
-[ $trc = 0 ] || { grep -v '^ok' "$log" | tail -10; result fail "tools: unit tests exit status" "exit $trc"; }
+# 2. Tool unit tests (host), each tool's directory on its own: one that
+# fails does not hide the others' results.
+for d in tools/*/; do
+	d=${d%/}
+	grep -qsE '^([^#=]* )?test( [^=]*)?:' "$d/Makefile" || continue	# no tests
+	log="$logs/tools-test-${d#tools/}.log"
+	make -s -C "$d" test >"$log" 2>&1
+	trc=$?
+	count_ktap "$log" "$d: " host "$d" || uresult host "$d" fail "$d: unit tests" "no results"
+	if [ $trc != 0 ]; then
+		grep -v '^ok' "$log" | tail -10
+		uresult host "$d" fail "$d: unit tests exit status" "exit $trc"
+	fi
+done
 
 # Stage the project (make install) once per kernel for the guests.
 stage() {	# stage KERNEL
 	if ! selftests/vm/run-test --kernel "$1" --build-only >"$logs/stage-$1.out" 2>&1; then
 		tail -20 "$logs/stage-$1.out"
-		result fail "make install into the $1 kernel's staging root"
+		uresult host "stage:$1" fail "make install into the $1 kernel's staging root"
 	fi
 }
 
@@ -161,13 +217,19 @@ stage() {	# stage KERNEL
 # disks of their own run one after another in one guest per kernel (a boot
 # and a kmemleak scan each would dominate the run time); a selftest that
 # declares vm-disks gets a fresh guest with its disks.
-tests=$(for t in selftests/*.sh; do [ -x "$t" ] && echo "$t"; done)
+# Every selftests/*.sh is a selftest but the sourced libraries (ktap.sh,
+# *_lib.sh); one marked "# vm-manual: why" is not run here and counts as
+# skipped, with its reason, on every kernel.
+tests=$(for t in selftests/*.sh; do
+	case "$t" in */ktap.sh|*_lib.sh) ;; *) echo "$t" ;; esac
+done)
 if [ -n "${CHECK_TESTS:-}" ]; then
 	tests=$(for t in $CHECK_TESTS; do echo "selftests/$t.sh"; done)
 fi
-batched="" solo="" hosted=""
+batched="" solo="" hosted="" manual=""
 for t in $tests; do
-	if grep -q '^# vm-host:' "$t"; then hosted="$hosted $t"
+	if grep -q '^# vm-manual:' "$t"; then manual="$manual $t"
+	elif grep -q '^# vm-host:' "$t"; then hosted="$hosted $t"
 	elif grep -q '^# vm-disks:' "$t"; then solo="$solo $t"
 	else batched="$batched $t"; fi
 done
@@ -177,7 +239,7 @@ done
 account() {	# account NAME KERNEL FILE RC PROBLEM
 	local before=$fail prefix="$1 ($2): "
 	[ "$1" = kunit ] && prefix="kunit: "
-	count_ktap "$3" "$prefix" || true
+	count_ktap "$3" "$prefix" "$2" "$1" || result fail "$1 ($2)" "no KTAP results"
 	if [ -n "$5" ]; then
 		result fail "$1 ($2): no kernel warnings" "$5"
 	elif [ "$4" != 0 ] && [ $fail = "$before" ]; then
@@ -262,25 +324,22 @@ if has debug; then
 	read -r drc 2>/dev/null <"$logs/debug-kernel.rc" || drc=1
 	if [ "$drc" = 0 ]; then
 		debug_kdir=$(cat "$logs/debug-kernel.out")
-		result ok "debug kernel built ($(( $(date +%s) - started ))s after the start)"
+		echo "# debug kernel ready $(( $(date +%s) - started ))s after the start"
+		uresult host build:debug-kernel ok "debug kernel built"
 		build_modules debug
 		# checkpatch --strict over the kernel sources.
 		# The debug kernel's build tree links to its source.
 		cp_src=$debug_kdir/source/scripts/checkpatch.pl
 		if [ -f "$cp_src" ]; then
-			files=$(git ls-files 'drivers/*.c' 'drivers/*.h' 'include/uapi/*.h' 'compat/*.c')
-			if [ -n "$files" ]; then
+			mapfile -t files < <(git ls-files 'drivers/*.c' 'drivers/*.h' 'include/uapi/*.h' 'compat/*.c')
+			if [ ${#files[@]} -gt 0 ]; then
 				log="$logs/checkpatch.log"
-				# Out of tree, compat code must test the kernel version where no
-				# feature can be tested (LINUX_VERSION_CODE >= KERNEL_VERSION()
-				# also reads as a constant on the left to checkpatch).
 				if perl "$cp_src" --no-tree --strict --terse --show-types \
-					--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON \
-					-f $files >"$log" 2>&1; then
-					result ok "checkpatch --strict on kernel sources"
+					-f "${files[@]}" >"$log" 2>&1; then
+					uresult host checkpatch ok "checkpatch --strict on kernel sources"
 				else
 					grep -E 'ERROR|WARNING|CHECK' "$log" | head -20
-					result fail "checkpatch --strict on kernel sources" "log in $log"
+					uresult host checkpatch fail "checkpatch --strict on kernel sources" "log in $log"
 				fi
 			fi
 		fi
@@ -289,7 +348,7 @@ if has debug; then
 		lanes+=($!)
 	else
 		tail -20 "$logs/debug-kernel.log"
-		result fail "debug kernel built" "log in $logs/debug-kernel.log"
+		uresult host build:debug-kernel fail "debug kernel built" "log in $logs/debug-kernel.log"
 	fi
 fi
 wait "${lanes[@]}"
@@ -301,7 +360,7 @@ for k in $kernels; do
 		if runs_on "$t" "$k"; then
 			list="$list $t"
 		else
-			result skip "$(basename "$t" .sh) ($k)" "$(why_not "$t" "$k")"
+			uresult "$k" "$(basename "$t" .sh)" skip "$(basename "$t" .sh) ($k)" "$(why_not "$t" "$k")"
 		fi
 	done
 	[ "$k" = debug ] && list="selftests/vm/kunit.sh $list"
@@ -310,6 +369,37 @@ for k in $kernels; do
 	read -r brc secs 2>/dev/null <"$logs/batch-$k.rc" || brc=1 secs=0
 	echo "# selftests in one $k guest: ${secs}s"
 	before=$fail
+	# kmemleak scans once, at the end of the guest: each leaked object is
+	# charged to the selftest that was running when it was allocated (its
+	# jiffies against the tests' starting jiffies).
+	leak=()
+	if [ -s "$logs/batch-$k.kmemleak" ]; then
+		while IFS='|' read -r lname ltext; do
+			leak["$lname"]=$ltext
+		done < <(awk '
+			function flush() {
+				if (obj != "" && !(who in done)) {
+					done[who] = 1
+					print who "|kmemleak: " obj (where != "" ? " from " where : "")
+				}
+				obj = ""
+			}
+			FNR == NR {
+				if ($1 == "#" && $2 == "podkit-selftest-jiffies") { nt++; nm[nt] = $3; jf[nt] = $4 + 0 }
+				next
+			}
+			/^unreferenced object/ { flush(); obj = $0; sub(/:$/, "", obj); who = "(boot)"; where = ""; next }
+			/^  comm .*jiffies [0-9]+/ {
+				match($0, /jiffies [0-9]+/)
+				j = substr($0, RSTART + 8, RLENGTH - 8) + 0
+				for (i = 1; i <= nt; i++)
+					if (jf[i] <= j)
+						who = nm[i]
+				next
+			}
+			where == "" && /\[pod(net|vol)/ { where = $0; sub(/^ *(\[<[0-9a-f]+>\] *)?/, "", where) }
+			END { flush() }' "$log" "$logs/batch-$k.kmemleak")
+	fi
 	for t in $list; do
 		name=$(basename "$t" .sh)
 		out="$logs/$name-$k.out"
@@ -323,12 +413,13 @@ for k in $kernels; do
 		fi
 		end=$(grep -m1 "^# podkit-selftest-end $name " "$log")
 		if [ -z "$end" ]; then
-			count_ktap "$out" "$name ($k): " || true
+			count_ktap "$out" "$name ($k): " "$k" "$name" || true
 			result fail "$name ($k)" "the guest died during this test"
 			continue
 		fi
 		rc=$(echo "$end" | sed -n 's/.* rc=\([0-9]*\) problem=.*/\1/p')
 		problem=$(echo "$end" | sed -n 's/.* problem=//p')
+		[ -z "$problem" ] && problem=${leak[$name]:-}
 		account "$name" "$k" "$out" "${rc:-1}" "$problem"
 	done
 	if [ "$brc" != 0 ] && [ $fail = "$before" ]; then
@@ -341,7 +432,7 @@ for t in $solo $hosted; do
 	name=$(basename "$t" .sh)
 	for k in $kernels; do
 		if ! runs_on "$t" "$k"; then
-			result skip "$name ($k)" "$(why_not "$t" "$k")"
+			uresult "$k" "$name" skip "$name ($k)" "$(why_not "$t" "$k")"
 			continue
 		fi
 		log="$logs/$name-$k.out"
@@ -353,8 +444,56 @@ for t in $solo $hosted; do
 	done
 done
 
+for t in $manual; do
+	name=$(basename "$t" .sh)
+	for k in $kernels; do
+		uresult "$k" "$name" skip "$name ($k)" "$(sed -n 's/^# vm-manual: *//p' "$t" | head -1)"
+	done
+done
+
+# The results against the expected list.  Host units are compared on a full
+# run only; a kernel's units when that kernel ran, and with CHECK_TESTS
+# only the units of the selftests named there (and KUnit's).
+expected=selftests/expected.list
+for key in "${!seen_n[@]}"; do
+	echo "$key ${seen_n[$key]} ${seen_s[$key]:-0}"
+done | sort >"$logs/expected.seen"
+applies() {	# applies KERNEL UNIT
+	if [ "$1" = host ]; then
+		[ -z "${CHECK_TESTS:-}" ] && [ -z "${CHECK_KERNELS:-}" ]
+	else
+		has "$1" && { [ -z "${CHECK_TESTS:-}" ] || [[ "$2" == kunit* ]] ||
+			[[ " $CHECK_TESTS " == *" $2 "* ]]; }
+	fi
+}
+want=0 got=0
+declare -A listed=()
+while read -r k u en es; do
+	case "$k" in ''|'#'*) continue ;; esac
+	listed["$k $u"]=1
+	applies "$k" "$u" || continue
+	want=$((want + ${en#>=}))
+	sn=${seen_n["$k $u"]:-0} ss=${seen_s["$k $u"]:-0}
+	got=$((got + (sn < ${en#>=} ? sn : ${en#>=})))
+	if [ "$sn" = 0 ]; then
+		result fail "expected: $u ($k)" "missing: $en results expected, none seen"
+	elif [[ "$en" == '>='* ]] && [ "$sn" -lt "${en#>=}" ]; then
+		result fail "expected: $u ($k)" "$sn results, at least ${en#>=} expected"
+	elif [[ "$en" != '>='* ]] && [ "$sn" != "$en" ]; then
+		result fail "expected: $u ($k)" "$sn results, $en expected (update $expected if the change is meant)"
+	elif [ "$ss" -gt "$es" ]; then
+		result fail "expected: $u ($k)" "$ss skipped, at most $es expected"
+	fi
+done < <(cat "$expected" 2>/dev/null)
+for key in "${!seen_n[@]}"; do
+	[ -n "${listed[$key]:-}" ] && continue
+	applies "${key%% *}" "${key#* }" || continue
+	result fail "expected: ${key#* } (${key%% *})" "not in $expected: add it (build/logs/expected.seen has the line)"
+done
+
 echo "# total time $(( $(date +%s) - started ))s"
 summary="$pass passed, $fail failed"
 [ $skip -gt 0 ] && summary="$summary, $skip skipped"
+summary="$summary; $got of $want expected results seen"
 echo "$summary"
 [ $fail = 0 ]

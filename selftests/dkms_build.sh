@@ -4,9 +4,10 @@
 # modules against the installed headers of the running kernel and installs
 # them; insmod loads DKMS's builds by path (the guest may be shared with
 # other selftests, so the staged modules stay); --remove takes them away.
-# Not run by make check (not executable: compiling under TCG takes too long;
-# make check builds the DKMS package on the host instead). Run it with
-# selftests/vm/run-test selftests/dkms_build.sh.
+# Not run by make check (compiling under TCG takes too long; make check
+# builds the DKMS package for each kernel on the host instead), which counts
+# it as skipped.  Run it with selftests/vm/run-test selftests/dkms_build.sh.
+# vm-manual: compiling under TCG takes too long; make check builds the DKMS package on the host
 # Stock kernel only: the debug kernel's build tree is not installed as
 # /lib/modules/KVER/build headers in the guest.
 # vm-timeout: 900

@@ -1,18 +1,24 @@
 #!/bin/sh
 # Run several selftests one after another in one guest (make check uses it
-# to save a boot and a kmemleak scan per test).  Between tests the guest is
-# put back to a clean state: namespaces, links, loop and dm devices, our
-# modules.  Each test's output is framed by
+# to save a boot and a kmemleak scan per test).  After each test the guest
+# is put back to a clean state: namespaces, links, loop and dm devices, our
+# modules; that cleanup is part of the test's window.  Each test's output is
+# framed by
 #   # podkit-selftest-begin NAME
+#   # podkit-selftest-jiffies NAME JIFFIES
 #   # podkit-selftest-end NAME rc=N problem=TEXT
 # where problem is the first kernel problem the test's own part of the
-# kernel log shows (empty when clean).
+# kernel log shows, its cleanup included (empty when clean), and JIFFIES the
+# kernel's jiffies when it began: kmemleak's single scan at the end of the
+# guest names each leaked object's allocation time in jiffies, which
+# make check uses to charge the leak to the test that allocated it.
 vmdir=$(cd "$(dirname "$0")" && pwd)
 bad=$(cat "$vmdir/kernel-problems.ere")
 
 reset_guest() {
 	ip -all netns delete 2>/dev/null
-	for l in $(ls /sys/class/net); do
+	for l in /sys/class/net/*; do
+		l=${l##*/}
 		[ "$l" = lo ] || ip link del "$l" 2>/dev/null
 	done
 	pkill -x iperf3 2>/dev/null; pkill -x sockperf 2>/dev/null
@@ -36,12 +42,12 @@ reset_guest() {
 }
 
 # keep PATH: PATH is a shared host directory or leads to one.
+# shellcheck disable=SC1091
 . /run/podkit/env
 keep() {
-	local m d
-	for m in $PODKIT_MOUNTS; do
-		d=${m#*:}
-		case "$d/" in
+	for _km in $PODKIT_MOUNTS; do
+		_kd=${_km#*:}
+		case "$_kd/" in
 		"$1"/*) return 0 ;;
 		esac
 	done
@@ -54,12 +60,13 @@ for t in "$@"; do
 	name=$(basename "$t" .sh)
 	to=$(sed -n 's/^# vm-timeout: *//p' "$t" | head -1)
 	echo "# podkit-selftest-begin $name"
+	echo "# podkit-selftest-jiffies $name $(awk '/^jiffies:/ { print $2; exit }' /proc/timer_list)"
 	echo "podkit: selftest $i $name begins" > /dev/kmsg
 	timeout -k 10 "${to:-600}" "$t" </dev/null 2>&1
 	rc=$?
+	reset_guest
 	problem=$(dmesg | sed -n "/podkit: selftest $i $name begins/,\$p" |
 		grep -v 'Command line:' | grep -E "$bad" | head -1 | cut -c1-200)
 	echo "# podkit-selftest-end $name rc=$rc problem=$problem"
-	reset_guest
 done
 exit 0

@@ -86,4 +86,5 @@ if [ -n "$src" ]; then
 		esac
 	done
 fi
+echo "1..$n"
 exit $status

@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
+echo "KTAP version 1"
 
 ok() {		# ok RC DESC [OUTPUT]
 	n=$((n + 1))

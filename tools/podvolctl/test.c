@@ -52,9 +52,13 @@ static void test_parse_size(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int err;
+
 		v = ~0ULL;
 		why = "";
-		test_result(!parse_size(good[i].in, &v, &why) && v == good[i].out,
+		/* called first: the arguments below are evaluated in any order */
+		err = parse_size(good[i].in, &v, &why);
+		test_result(!err && v == good[i].out,
 			    "parse_size(\"%s\") = %" PRIu64 " (%s)", good[i].in, v,
 			    why);
 	}
@@ -201,12 +205,14 @@ int main(int argc, char **argv)
 {
 	const char *tool = argc > 1 ? argv[1] : NULL;
 
+	printf("KTAP version 1\n");
 	test_parse_size();
 	test_format_size();
 	test_names();
 	test_uuid();
 	test_output();
 	test_meta(tool);
+	printf("1..%d\n", test_n);
 	printf("# %d tests, %d failed\n", test_n, test_failed);
 	return test_failed ? 1 : 0;
 }

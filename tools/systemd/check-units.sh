@@ -8,6 +8,7 @@ bootstrap=$here/../bootstrap
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
+echo "KTAP version 1"
 if ! command -v systemd-analyze >/dev/null; then
 	echo "ok 1 - systemd units verify # SKIP no systemd-analyze"
 	echo "1..1"

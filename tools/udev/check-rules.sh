@@ -5,6 +5,7 @@
 # every GOTO must have its LABEL.  Prints one KTAP line per file.
 n=0
 fail=0
+echo "KTAP version 1"
 for r in "$@"; do
 	n=$((n + 1))
 	if command -v udevadm >/dev/null 2>&1 && udevadm verify --help >/dev/null 2>&1; then
@@ -47,4 +48,5 @@ for r in "$@"; do
 		fail=1
 	fi
 done
+echo "1..$n"
 exit $fail
