@@ -72,14 +72,15 @@ for ko in $(find /lib/modules/"$(uname -r)"/updates -name '*_kunit.ko*' | sort);
 	seen="$seen $s"
 	rmmod "$m" || fail "$m: unload failed"
 done
-if [ -z "$seen" ] && [ $n = 0 ]; then
+if [ -z "$seen" ] && [ "$n" = 0 ]; then
 	fail "no KUnit test modules installed"
 fi
 # Every suite defined in the sources ran.
 if [ -n "$src" ]; then
-	for s in $(cat "$src"/drivers/*/*/*_kunit.c | awk '
+	# shellcheck disable=SC2013 # suite names are words
+	for s in $(awk '
 		/^static struct kunit_suite .* = \{/ { on = 1; next }
-		on && /\.name *= *"/ { sub(/.*\.name *= *"/, ""); sub(/".*/, ""); print; on = 0 }'); do
+		on && /\.name *= *"/ { sub(/.*\.name *= *"/, ""); sub(/".*/, ""); print; on = 0 }' "$src"/drivers/*/*/*_kunit.c); do
 		case " $seen " in
 		*" $s "*) ;;
 		*) fail "$s: suite defined in the sources did not run" ;;
