@@ -15,7 +15,11 @@
 #
 #   CHECK_KERNELS="stock trixie debug"   kernels to run the selftests on
 #   CHECK_TESTS="podnet_basic"    only these selftests (names without .sh)
+#   CHECK_RECOUNT=1               build and run nothing: account for the
+#                                 selftests' logs of the last run again
+#                                 (after editing selftests/expected.list)
 set -u
+recount=${CHECK_RECOUNT:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit
 logs="$top/build/logs"
@@ -103,7 +107,7 @@ has() { [[ " $kernels " == *" $1 "* ]]; }
 # The debug kernel is built once and cached outside the repository.  It
 # builds in the background while the other kernels are built and tested.
 debug_kdir=""
-if has debug; then
+if has debug && [ -z "$recount" ]; then
 	echo "# debug kernel: $(selftests/vm/build-debug-kernel.sh --print)"
 	rm -f "$logs/debug-kernel.rc"
 	( selftests/vm/build-debug-kernel.sh >"$logs/debug-kernel.out" 2>"$logs/debug-kernel.log"
@@ -111,7 +115,7 @@ if has debug; then
 	debug_pid=$!
 fi
 # The newer kernels' modules are built in a Debian 13 root, made once.
-if has trixie || has debug; then
+if { has trixie || has debug; } && [ -z "$recount" ]; then
 	if root=$(scripts/debian13-root.sh 2>"$logs/debian13-root.log"); then
 		echo "# Debian 13 root: $root"
 	else
@@ -144,6 +148,7 @@ build_modules() {	# build_modules NAME
 		uresult host "build:$k" fail "build: modules ($k, $rel, $flags)" "build failed, log in $log"
 	fi
 }
+if [ -z "$recount" ]; then
 for k in stock trixie; do has $k && build_modules $k; done
 has debug && build_modules newest
 log="$logs/build-tools.log"
@@ -189,10 +194,12 @@ dkms_build() {	# dkms_build KERNEL: dkms add + build in a scratch tree
 if command -v dkms >/dev/null; then
 	for k in stock trixie; do has $k && dkms_build $k; done
 fi
+fi	# not $recount
 
 # 2. Tool unit tests (host), each tool's directory on its own: one that
 # fails does not hide the others' results.
 for d in tools/*/; do
+	[ -z "$recount" ] || break
 	d=${d%/}
 	grep -qsE '^([^#=]* )?test( [^=]*)?:' "$d/Makefile" || continue	# no tests
 	log="$logs/tools-test-${d#tools/}.log"
@@ -310,6 +317,7 @@ lane() {	# lane KERNEL
 
 # The lanes of the kernels that are ready start now; the debug lane once
 # its kernel is built.
+if [ -z "$recount" ]; then
 find "$logs" -name '*.rc' ! -name debug-kernel.rc -delete
 t0=$(date +%s)
 lanes=()
@@ -353,6 +361,7 @@ if has debug; then
 fi
 wait "${lanes[@]}"
 echo "# selftests: $(( $(date +%s) - t0 ))s for all lanes"
+fi	# not $recount
 
 for k in $kernels; do
 	list=""
@@ -460,7 +469,7 @@ for key in "${!seen_n[@]}"; do
 done | sort >"$logs/expected.seen"
 applies() {	# applies KERNEL UNIT
 	if [ "$1" = host ]; then
-		[ -z "${CHECK_TESTS:-}" ] && [ -z "${CHECK_KERNELS:-}" ]
+		[ -z "${CHECK_TESTS:-}" ] && [ -z "${CHECK_KERNELS:-}" ] && [ -z "$recount" ]
 	else
 		has "$1" && { [ -z "${CHECK_TESTS:-}" ] || [[ "$2" == kunit* ]] ||
 			[[ " $CHECK_TESTS " == *" $2 "* ]]; }

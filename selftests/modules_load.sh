@@ -2,18 +2,8 @@
 # Both modules load and unload cleanly, as installed by `make install`.
 # vm-timeout: 180
 # vm-core: yes
-n=0 failed=0
-t() {	# t DESCRIPTION COMMAND...
-	desc=$1; shift
-	n=$((n + 1))
-	if out=$("$@" 2>&1); then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		echo "$out" | sed 's/^/# /'
-		failed=1
-	fi
-}
+set -u
+. "$(dirname "$0")/ktap.sh"
 kver=$(uname -r)
 for m in podnet podvol; do
 	t "$m.ko installed under /lib/modules/$kver/updates" \
@@ -26,4 +16,4 @@ done
 for i in 1 2 3; do
 	t "load/unload cycle $i" sh -c 'modprobe podnet && modprobe podvol && modprobe -r podvol && modprobe -r podnet'
 done
-exit $failed
+finish
