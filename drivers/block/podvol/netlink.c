@@ -292,6 +292,20 @@ static const char *pv_member_path(const struct nlattr *nest,
 	return nla_data(tb[PODVOL_MEMBER_A_PATH]);
 }
 
+/*
+ * Every command that changes a pool or a volume needs CAP_SYS_ADMIN in the
+ * initial user namespace, as nbd's do: it writes to block devices and
+ * decides what a pod's volume holds.  GENL_ADMIN_PERM (CAP_NET_ADMIN, which
+ * a host-network pod may hold) is checked by genetlink first.
+ */
+static bool pv_nl_may_change(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return true;
+	NL_SET_ERR_MSG(info->extack, "podvol: changing pools and volumes needs CAP_SYS_ADMIN");
+	return false;
+}
+
 static int pv_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *paths[PODVOL_MAX_MEMBERS];
@@ -300,6 +314,8 @@ static int pv_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *a;
 	int rem, ret;
 
+	if (!pv_nl_may_change(skb, info))
+		return -EPERM;
 	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_POOL_NAME) ||
 	    GENL_REQ_ATTR_CHECK(info, PODVOL_A_MEMBERS))
 		return -EINVAL;
@@ -338,6 +354,8 @@ static int pv_nl_pool_add_member(struct sk_buff *skb, struct genl_info *info)
 	const char *path;
 	int ret;
 
+	if (!pv_nl_may_change(skb, info))
+		return -EPERM;
 	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_MEMBER))
 		return -EINVAL;
 	path = pv_member_path(info->attrs[PODVOL_A_MEMBER], info->extack);
@@ -357,6 +375,8 @@ static int pv_nl_pool_stop(struct sk_buff *skb, struct genl_info *info)
 	struct pv_pool *pool;
 	int ret;
 
+	if (!pv_nl_may_change(skb, info))
+		return -EPERM;
 	mutex_lock(&pv_lock);
 	pool = pv_info_pool(info);
 	ret = PTR_ERR_OR_ZERO(pool);
@@ -412,6 +432,8 @@ static int pv_nl_volume_create(struct sk_buff *skb, struct genl_info *info)
 	struct pv_pool *pool;
 	int ret;
 
+	if (!pv_nl_may_change(skb, info))
+		return -EPERM;
 	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_VOLUME_NAME) ||
 	    GENL_REQ_ATTR_CHECK(info, PODVOL_A_VOLUME_SIZE))
 		return -EINVAL;
@@ -437,6 +459,8 @@ static int pv_nl_volume_delete(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *ntf;
 	int ret;
 
+	if (!pv_nl_may_change(skb, info))
+		return -EPERM;
 	mutex_lock(&pv_lock);
 	vol = pv_info_volume(info);
 	ret = PTR_ERR_OR_ZERO(vol);
@@ -457,6 +481,8 @@ static int pv_nl_volume_resize(struct sk_buff *skb, struct genl_info *info)
 	struct pv_volume *vol;
 	int ret;
 
+	if (!pv_nl_may_change(skb, info))
+		return -EPERM;
 	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_VOLUME_SIZE))
 		return -EINVAL;
 	mutex_lock(&pv_lock);

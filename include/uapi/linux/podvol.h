@@ -13,7 +13,8 @@
  *
  * Family PODVOL_GENL_NAME ("podvol"), version PODVOL_GENL_VERSION, only in
  * the initial network namespace (block devices are not namespaced).  Every
- * command that changes state requires CAP_SYS_ADMIN (GENL_ADMIN_PERM);
+ * command that changes state requires CAP_NET_ADMIN (GENL_ADMIN_PERM) and
+ * CAP_SYS_ADMIN, both in the initial user namespace (EPERM otherwise);
  * PODVOL_CMD_POOL_GET and PODVOL_CMD_VOLUME_GET may be used by anyone.
  * Policies are strict: unknown attributes, wrong types and out-of-range values
  * are refused, and every refusal carries an extack message naming the problem.
