@@ -80,7 +80,7 @@ refused $rc "$out"
 report $? "member with both slots corrupt is refused" "rc=$rc: $out"
 case $out in *"metadata unusable"*) true ;; *) false ;; esac
 report $? "refusal names the problem" "$out"
-check "check reports corruption" sh -c "! $pv check $L2"
+tf "check reports corruption" $pv check "$L2"
 check "pending pool can be stopped" $pv pool stop u
 tf "create over podvol metadata without force" $pv pool create w $L0
 check "create over it with force" $pv pool create w --force $L0 $L1
