@@ -29,7 +29,7 @@ check "I/O to the healthy member's chunks still works" dd if=/dev/$V of=/dev/nul
 # The error target has no write cache: the flush to it is a no-op, the
 # healthy member's flush works, so the fsync succeeds, and returns.
 check "fsync after the member failed returns, with success" timeout 60 python3 -c \
-	'import os, sys; os.fsync(os.open(sys.argv[1], os.O_RDONLY))' /dev/$V
+	'import os, sys; os.fsync(os.open(sys.argv[1], os.O_RDONLY))' "/dev/$V"
 tf "metadata change fails" $pv volume create e/w 4M
 out=$($pv volume create e/w 4M 2>&1)
 rc=$?

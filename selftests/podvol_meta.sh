@@ -58,23 +58,24 @@ check "both volumes back" test -n "$V1" -a -n "$V2"
 check "v1 data" same $V1 1
 check "v2 data" same $V2 2
 check "pool stop" $pv pool stop u
-g=$(probegen $L0)
-check "generation $g in slot 1 of every member" test "$(slotgen $L0 1)/$(slotgen $L1 1)/$(slotgen $L2 1)" = "$g/$g/$g"
+g=$(probegen "$L0")
+check "generation $g in slot 1 of every member" test "$(slotgen "$L0" 1)/$(slotgen "$L1" 1)/$(slotgen "$L2" 1)" = "$g/$g/$g"
 check "corrupt newest slot (1) of member 1" corrupt $L1 1025
 t "member 1's newest copy is unreadable" sh -c "! $pv probe $L1 | grep -qx PODVOL_GENERATION=$g"
 echo "podvol_meta: assembly with a damaged copy" >/dev/kmsg
 check "assemble with one damaged newest copy" addall
 V2=$(voldev u/v2)
 check "newest state used (v2 present)" test -n "$V2"
+# shellcheck disable=SC2016 # $p is sed's, in the shell -c script
 check "repair logged" sh -c 'dmesg | sed -n "/podvol_meta: assembly with a damaged copy/,\$p" | grep -q "pool u: rewriting damaged metadata"'
 check "repair wrote generation $((g + 1)) to slot 0 of every member" \
-	test "$(slotgen $L0 0)/$(slotgen $L1 0)/$(slotgen $L2 0)" = "$((g + 1))/$((g + 1))/$((g + 1))"
-check "member 1's newest copy reads back valid" test "$(probegen $L1)" = $((g + 1))
+	test "$(slotgen "$L0" 0)/$(slotgen "$L1" 0)/$(slotgen "$L2" 0)" = "$((g + 1))/$((g + 1))/$((g + 1))"
+check "member 1's newest copy reads back valid" test "$(probegen "$L1")" = $((g + 1))
 check "v2 data" same $V2 2
 check "pool stop" $pv pool stop u
 check "corrupt both slots of member 2" corrupt_both $L2
 $pv pool add $L0 >/dev/null 2>&1
-out=$($pv pool add $L2 2>&1)
+out=$($pv pool add "$L2" 2>&1)
 rc=$?
 refused $rc "$out"
 report $? "member with both slots corrupt is refused" "rc=$rc: $out"

@@ -51,21 +51,23 @@ check "fio write+verify b (unaligned 4k random)" fio --name=t --filename=/dev/$B
 	--verify=crc32c --verify_fatal=1 --randseed=99 --verify_state_save=0 --output=/tmp/fio.log
 check "fio write+verify c" fio_job /dev/$C write 0 40M
 check "iostat accounting" awk '$3 == "'$A'" && $10 > 0 { f = 1 } END { exit !f }' /proc/diskstats
-memberflushes() { for i in 0 1 2 3; do awk '{ print $16 }' /sys/block/nullb$i/stat; done; }
+memberflushes() { for i in 0 1 2 3; do awk '{ print $16 }' "/sys/block/nullb$i/stat"; done | tr '\n' ' '; }
 nup() {	# nup BEFORE AFTER: how many members' flush counts went up
-	local -a b=($1) a=($2)
+	local -a b a
 	local i c=0
+	read -ra b <<<"$1"
+	read -ra a <<<"$2"
 	for i in 0 1 2 3; do [ "${a[$i]}" -gt "${b[$i]}" ] && c=$((c + 1)); done
 	echo $c
 }
 fsync_dev() { python3 -c 'import os, sys; os.fsync(os.open(sys.argv[1], os.O_RDONLY))' "$1"; }
-check "volume has a write cache like its members" grep -q "write back" /sys/block/$B/queue/write_cache
-check "fsync after the fio runs" fsync_dev /dev/$B
+check "volume has a write cache like its members" grep -q "write back" "/sys/block/$B/queue/write_cache"
+check "fsync after the fio runs" fsync_dev "/dev/$B"
 f0=$(memberflushes)
-check "write 4k + fsync" dd if=/dev/zero of=/dev/$B bs=4k count=1 seek=1000 oflag=direct conv=fsync,notrunc
+check "write 4k + fsync" dd if=/dev/zero of="/dev/$B" bs=4k count=1 seek=1000 oflag=direct conv=fsync,notrunc
 f1=$(memberflushes)
 [ "$(nup "$f0" "$f1")" = 1 ]
-report $? "the fsync flushed the member written, only that one" "member flushes before: $(echo $f0), after: $(echo $f1)"
+report $? "the fsync flushed the member written, only that one" "member flushes before: $f0, after: $f1"
 check "write verify b again" fio_job /dev/$B write 0 16M
 
 exec 7</dev/$A
@@ -73,19 +75,19 @@ tf "delete refused while open" $pv volume delete fast/a
 tf "shrink refused while open" $pv volume resize fast/a 8M
 tf "stop refused while open" $pv pool stop fast
 # grow while fio rewrites the first 24M, and verifies what it wrote
-fio --name=t --filename=/dev/$A --rw=randwrite --bs=16k --direct=1 --ioengine=libaio \
+fio --name=t --filename="/dev/$A" --rw=randwrite --bs=16k --direct=1 --ioengine=libaio \
     --iodepth=8 --size=24M --loops=3 --verify=crc32c --verify_fatal=1 --randseed=77 \
     --verify_state_save=0 --output=/tmp/fio-grow.log >/dev/null 2>&1 &
 fiopid=$!
-writes() { awk '$3 == "'$A'" { print $8 }' /proc/diskstats; }
+writes() { awk '$3 == "'"$A"'" { print $8 }' /proc/diskstats; }
 w0=$(writes) i=0
 while [ "$(writes)" -lt $((w0 + 64)) ] && [ $i -lt 300 ]; do
 	sleep 0.1; i=$((i + 1)); done
-check "fio writing when the grow starts" kill -0 $fiopid
+check "fio writing when the grow starts" kill -0 "$fiopid"
 check "grow online with I/O in flight" $pv volume resize fast/a 48M
-check "fio still writing after the grow" kill -0 $fiopid
+check "fio still writing after the grow" kill -0 "$fiopid"
 check "capacity grown" test "$(blockdev --getsize64 /dev/$A)" = $((48 << 20))
-wait $fiopid
+wait "$fiopid"
 report $? "fio's writes during the grow verified" "$(cat /tmp/fio-grow.log)"
 exec 7<&-
 check "write+verify a's first 24M again" fio_job /dev/$A write 0 24M
