@@ -12,31 +12,37 @@ tmp=$(mktemp -d)
 trap 'exec 3>&- 2>/dev/null; umount "$tmp/mnt" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 
-fails() {	# fails DESC PATTERN CMD...: CMD fails and prints PATTERN on stderr
+# A refusal is an error exit with a message (ktap.sh's refused), and the
+# message says why.
+fails() {	# fails DESC PATTERN CMD...: CMD refuses, printing PATTERN on stderr
 	local desc=$1 pat=$2 out rc
 	shift 2
 	out=$("$@" 2>&1 >/dev/null)
 	rc=$?
-	[ $rc != 0 ] && printf '%s\n' "$out" | grep -qF -- "$pat"
-	report $? "$desc" "rc=$rc, want failure and '$pat'; got:
+	refused $rc "$out" && printf '%s\n' "$out" | grep -qF -- "$pat"
+	report $? "$desc" "rc=$rc, want a refusal (exit 1-123) and '$pat'; got:
 $out"
 	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/#   says: /'
 }
 
-failsout() {	# failsout DESC PATTERN CMD...: CMD fails and prints PATTERN (stdout or stderr)
+failsout() {	# failsout DESC PATTERN CMD...: CMD refuses, printing PATTERN (stdout or stderr)
 	local desc=$1 pat=$2 out rc
 	shift 2
 	out=$("$@" 2>&1)
 	rc=$?
-	[ $rc != 0 ] && printf '%s\n' "$out" | grep -qF -- "$pat"
-	report $? "$desc" "rc=$rc, want failure and '$pat'; got:
+	refused $rc "$out" && printf '%s\n' "$out" | grep -qF -- "$pat"
+	report $? "$desc" "rc=$rc, want a refusal (exit 1-123) and '$pat'; got:
 $out"
 }
 
 A=/dev/vda B=/dev/vdb C=/dev/vdc D=/dev/vdd
 
 # --- no module loaded yet: the first request loads it (genetlink alias) ------
-has "pool show autoloads the module and lists nothing" "" podvolctl pool show
+out=$(podvolctl pool show 2>&1)
+rc=$?
+[ $rc = 0 ] && [ -z "$out" ]
+report $? "pool show autoloads the module and lists nothing" "rc=$rc, want 0 and no output; got:
+$out"
 t "podvol module is loaded" sh -c 'grep -q "^podvol " /proc/modules'
 jqt "-j pool show is an empty array" 'length == 0' podvolctl -j pool show
 
@@ -68,7 +74,7 @@ fails "stop an unknown pool" 'cannot stop pool "nope"' podvolctl pool stop nope
 t "mkfs.ext4 on $D" mkfs.ext4 -q -F -L precious $D
 fails "disk with a filesystem refused" "disk $D has an ext4 filesystem (label \"precious\"); use --force" \
 	podvolctl pool create fast $A $B $C $D
-t "nothing was written to the other disks" sh -c "! podvolctl probe $A"
+t "nothing was written to the other disks (probe: exit 1, silent)" sh -c "out=\$(podvolctl probe $A 2>&1); [ \$? = 1 ] && [ -z \"\$out\" ]"
 
 # --- create --------------------------------------------------------------------
 has "pool create" "created pool fast: 3 members, chunk 128K" podvolctl pool create fast --chunk 128K $A $B $C
@@ -125,12 +131,12 @@ fails "delete it again" "cannot delete volume fast/b" podvolctl volume delete fa
 jqt "one volume left" 'length == 1' podvolctl -j volume list fast
 
 # --- no privilege ----------------------------------------------------------------
-if command -v setpriv >/dev/null; then
-	fails "volume create without CAP_SYS_ADMIN" "Operation not permitted" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups podvolctl volume create fast/c 1M
-	has "listing needs no privilege" "fast" \
-		setpriv --reuid=65534 --regid=65534 --clear-groups podvolctl volume list
-fi
+# setpriv is util-linux's, which make deps installs: missing is a failure
+t "setpriv is installed" command -v setpriv
+fails "volume create without CAP_SYS_ADMIN" "Operation not permitted" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups podvolctl volume create fast/c 1M
+has "listing needs no privilege" "fast" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups podvolctl volume list
 
 # --- stop, probe, check, incremental assembly by hand ----------------------------
 t "pool stop" podvolctl pool stop fast
@@ -171,7 +177,7 @@ podvolctl check $A $B $C | sed 's/^/#   /'
 # --- --force over a filesystem and over another pool ------------------------------
 fails "disk of a stopped pool refused" "carries podvol metadata of pool \"fast\"" podvolctl pool create other $A
 has "--force over ext4 and old metadata" "created pool other: 2 members" podvolctl pool create other --force $A $D
-t "the ext4 signature is gone" sh -c "! blkid -p $D"
+t "the ext4 signature is gone (blkid -p: exit 2, nothing found)" sh -c "blkid -p $D; [ \$? = 2 ]"
 t "the old pool's members are not assembled any more" sh -c "! podvolctl probe $A | grep -q PODVOL_POOL=fast"
 t "pool stop" podvolctl pool stop other
 
