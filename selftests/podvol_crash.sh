@@ -6,7 +6,7 @@
 # workload (podvol_crash_model.py run) creates a pool, creates, grows and
 # deletes volumes and writes data to them (O_DIRECT, fdatasync), and marks
 # every member's log after each operation reported done.  Then the logs
-# are replayed into member images for PODKIT_CUTS cut points (default 48),
+# are replayed into member images for PODKIT_CUTS cut points (default 30),
 # each after operation k while op k+1 runs, each member cut at its own
 # place: what was flushed or written with FUA before the cut is there,
 # every other write that may have reached the disk is there or lost (all
@@ -18,7 +18,7 @@
 set -u
 . "$(dirname "$0")/ktap.sh"
 model="$(dirname "$0")/podvol_crash_model.py"
-cuts=${PODKIT_CUTS:-48}
+cuts=${PODKIT_CUTS:-30}
 seed=${PODKIT_CUT_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
 w=/tmp/crash
 
