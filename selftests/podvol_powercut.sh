@@ -85,6 +85,11 @@ guest() {
 			return 1
 		fi
 		echo "data $1 $2 4 $sum" >>$sh/done
+		did
+	}
+	did() {	# one more operation of this boot completed
+		ops=$((ops + 1))
+		echo $ops >$sh/ops
 	}
 
 	if [ "$mode" = create ]; then
@@ -140,12 +145,14 @@ guest() {
 		while read -r v size; do
 			dev=$(devof "$v") || { bad="$bad $v:nodev"; continue; }
 			cover=0
+			awk -v v="$v" -v s="$size" '$1 == "data" && $2 == v && $3 < s { print $3, $4, $5 }' \
+				$sh/done >/tmp/sums
 			while read -r off len sum; do
 				got=$(dd if="$dev" bs=1M skip="$off" count="$len" iflag=direct 2>/dev/null |
 					sha256sum | cut -c1-64)
 				[ "$sum" = - ] || [ "$got" = "$sum" ] || bad="$bad $v@${off}M"
 				cover=$((cover + len))
-			done < <(awk -v v="$v" -v s="$size" '$1 == "data" && $2 == v && $3 < s { print $3, $4, $5 }' $sh/done)
+			done </tmp/sums
 			[ $cover = "$size" ] || bad="$bad $v:${cover}of${size}M"
 		done </tmp/act
 		if [ -z "$bad" ]; then
@@ -175,22 +182,21 @@ guest() {
 		echo "create v$k" >$sh/inflight
 		$pv volume create "c/v$k" 4M >/dev/null 2>&1 || break
 		echo "create v$k" >>$sh/done
+		did
 		fill "v$k" 0 || return 1
-		ops=$((ops + 2))
 		if grep -q "^create v$((k - 1))\$" $sh/done; then
 			echo "resize v$((k - 1))" >$sh/inflight
 			$pv volume resize c/v$((k - 1)) 8M >/dev/null 2>&1 || break
 			echo "resize v$((k - 1))" >>$sh/done
+			did
 			fill v$((k - 1)) 4 || return 1
-			ops=$((ops + 2))
 		fi
 		if grep -q "^create v$((k - 2))\$" $sh/done; then
 			echo "delete v$((k - 2))" >$sh/inflight
 			$pv volume delete c/v$((k - 2)) >/dev/null 2>&1 || break
 			echo "delete v$((k - 2))" >>$sh/done
-			ops=$((ops + 1))
+			did
 		fi
-		echo $ops >$sh/ops
 		[ $ops -ge $minops ] && touch $sh/armed
 		k=$((k + 1))
 	done
