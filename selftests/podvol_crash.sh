@@ -13,7 +13,10 @@
 # lost, all kept, or a seeded random half).  Each image set must assemble,
 # pass podvolctl check, hold the volumes of the operations reported done
 # (plus at most the one in flight), and give back every data write reported
-# done with its checksum.  PODKIT_CUT_SEED repeats a run's choices.
+# done with its checksum.  PODKIT_CUT_SEED repeats a run's choices.  More
+# cut points, by hand (the guest does not see the host's environment):
+#   selftests/vm/run-test --timeout 3600 -- env PODKIT_CUTS=200 selftests/podvol_crash.sh
+# See "The crash model" in Documentation/dev-tools/testing.rst.
 # vm-timeout: 600
 set -u
 . "$(dirname "$0")/ktap.sh"
