@@ -133,9 +133,11 @@ guest() {
 		# The 4 MiB that the operation in flight wrote or was to write
 		# next (a volume created or grown, not yet written) may hold
 		# anything: noted as "-".
+		op="" v="" off=""
 		read -r op v off <$sh/inflight
-		case $op in create) off=0 ;; resize) off=4 ;; esac
-		grep -q "^data $v $off " $sh/done || echo "data $v $off 4 -" >>$sh/done
+		case $op in create) off=0 ;; resize) off=4 ;; data) ;; *) op="" ;; esac
+		[ -z "$op" ] || grep -q "^data $v $off " $sh/done ||
+			echo "data $v $off 4 -" >>$sh/done
 		# Whole volumes: each was written whole, its first 4 MiB after it
 		# was created and its second after it grew, and each write noted
 		# in done as "data NAME OFFSET_MIB MIB SHA256" once it returned.
