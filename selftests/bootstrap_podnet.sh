@@ -8,7 +8,7 @@
 # flows (one table swap, no packet lost, counters kept), in-place and
 # recreating parameter changes, removal of what left the file, refusal of a
 # broken file, and --down.
-# vm-timeout: 900
+# vm-timeout: 1800
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
