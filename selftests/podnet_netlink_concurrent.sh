@@ -32,7 +32,8 @@ with open('/tmp/nlc.c', 'w') as f:
 EOF
 t "podnet0 starts with table A" N n1 timeout 60 podnetctl setconf podnet0 /tmp/nlc.a
 gen0=$(N n1 podnetctl -j show podnet0 | jq '.[0].generation')
-N n1 podnetctl monitor >/tmp/nlc.mon 2>&1 &
+# (not through N: $! must be the monitor itself, for kill)
+ip netns exec n1 podnetctl monitor >/tmp/nlc.mon 2>&1 &
 mon=$!
 sleep 1
 
@@ -161,7 +162,9 @@ set -- $gens
 ok=0 prev=$gen0
 for g; do [ "$g" -gt "$prev" ] || ok=1; prev=$g; done
 [ $# = "$sets" ] && [ "$(N n1 podnetctl -j show podnet0 | jq '.[0].generation')" -ge "$prev" ]
-report $((ok | $?)) "each swap of podnet0 had 2000 routes and a newer generation ($gen0, then $# swaps up to $prev)"
+report $((ok | $?)) "each swap of podnet0 had 2000 routes and a newer generation ($gen0, then $# swaps up to $prev)" \
+	"$(grep -n '^set dev podnet0 ' /tmp/nlc.mon | grep -v ' routes 2000 ' | head -5)
+generations: $gens"
 final=$(N n1 podnetctl -j route show dev podnet0 | jq -r '.[].prefix' | sort)
 want=$(if [ $(($(v setconf0) % 2)) = 1 ]; then cat /tmp/nlc.b; else cat /tmp/nlc.a; fi |
        awk '{ print $2 }' | sort)
