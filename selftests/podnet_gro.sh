@@ -6,7 +6,8 @@
 # so the Geneve packets of a TCP stream are aggregated by podnet's GRO
 # hooks before podnet decapsulates them.  podnet counts a route's
 # rx_packets in segments and the device's in packets it received: equal
-# without GRO, far apart with it.  The stream arrives intact both ways.
+# without GRO, at least 2 to 1 with it.  The stream arrives intact both
+# ways.
 # vm-timeout: 600
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
@@ -81,8 +82,10 @@ report $? "GRO off: node 2 received every segment as a packet ($seg segments, $p
 t "n2: GRO on on the underlay veth" N n2 ethtool -K eth0 gro on
 has "n2: ethtool shows it on" "generic-receive-offload: on" N n2 ethtool -k eth0
 stream "GRO on"
-# A 64 KiB aggregate holds about 45 segments; ask for 4 on average.
-[ "$seg" -gt 1000 ] && [ $((pkt * 4)) -le "$seg" ]
+# A 64 KiB aggregate holds about 45 segments, but how many arrive in one
+# NAPI poll depends on timing (under TCG: 2.7 per packet seen on 6.12);
+# without GRO it is exactly 1.  Ask for 2 on average.
+[ "$seg" -gt 1000 ] && [ $((pkt * 2)) -le "$seg" ]
 report $? "GRO on: node 2 received the segments aggregated ($seg segments in $pkt packets)"
 t "GRO on: p21 still reaches p11 (the other way, ping)" pings p21 10.244.1.11
 t "GRO on: IPv6 over the tunnel" pings p11 fd44:2::11
