@@ -8,8 +8,7 @@
 # flows (one table swap, no packet lost, counters kept), in-place and
 # recreating parameter changes, removal of what left the file, refusal of a
 # broken file, and --down.
-# vm-timeout: 900
-# vm-kernels: stock
+# vm-timeout: 1800
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
@@ -102,8 +101,10 @@ t "pod p3 -> p2 over podnet" pings p3 10.244.2.10
 g=$(show 1 generation) ix=$(ifindex 1)
 snap() { N n1 sh -c 'ip -d link show podnet0 | grep -v "link/none"; ip addr show dev podnet0; ip route; podnetctl route show dev podnet0 | cut -c1-40'; }
 before=$(snap)
+t0=$(date +%s%N)
 up 1
 report $? "n1: second run succeeds" "$out"
+run_ms=$((($(date +%s%N) - t0) / 1000000))
 t "n1: second run says up to date and runs no command" test "$out" = "podnet-up: podnet0: up to date"
 t "n1: second run: route table generation unchanged" test "$(show 1 generation)" = "$g"
 t "n1: second run: same device (ifindex)" test "$(ifindex 1)" = "$ix"
@@ -111,17 +112,22 @@ t "n1: second run: link, addresses, routes unchanged" test "$(snap)" = "$before"
 
 # --- atomic route replace while traffic flows ------------------------------
 # n1's table gets three more routes (other nodes' second prefixes) and loses
-# one; the route p1 -> p2 uses stays.  A ping stream runs throughout.
+# one; the route p1 -> p2 uses stays.  A ping stream runs throughout: long
+# enough for four runs of podnet-up at 1.5 times the time the second run took
+# (the debug kernel is slower), so the swaps fall inside it, which the
+# replies' timestamps (-D) before the first swap and after the last show.
+count=$(((6 * run_ms + 3000) / 50))
+[ $count -ge 120 ] || count=120
 N n1 podnetctl monitor > /tmp/pn-monitor.log 2>&1 &
 mon=$!
-# The counter before the stream: all 120 requests must add to it.  (How
-# many are already counted 0.5 s in depends on how busy the machine is.)
+# The counter before the stream: all $count requests must add to it.
 tx_start=$(N n1 podnetctl -j route show dev podnet0 | jq '.[] | select(.prefix == "10.244.2.0/24") | .tx_packets')
-N p1 ping -q -i 0.05 -c 120 -W 1 10.244.2.10 > /tmp/pn-ping.log 2>&1 &
+N p1 ping -D -i 0.05 -c $count -w $((count / 20 + 60)) -W 1 10.244.2.10 > /tmp/pn-ping.log 2>&1 &
 pp=$!
 sleep 0.5
 tx_before=$(N n1 podnetctl -j route show dev podnet0 | jq '.[] | select(.prefix == "10.244.2.0/24") | .tx_packets')
 ok=0
+swap_start=$(date +%s.%N)
 for round in 1 2 3 4; do
 	if [ $((round % 2)) = 1 ]; then
 		conf 1 "route 10.245.2.0/24 via 192.168.0.2" "route 10.245.3.0/24 via 192.168.0.3" \
@@ -131,19 +137,30 @@ for round in 1 2 3 4; do
 	fi
 	up 1 >/dev/null || ok=1
 done
+swap_end=$(date +%s.%N)
 wait $pp
 pingrc=$?
 sleep 0.5
 kill $mon 2>/dev/null
 wait $mon 2>/dev/null
 report $ok "n1: four changed route files applied"
-report $pingrc "n1: no packet lost while the table was replaced 4 times" "$(cat /tmp/pn-ping.log)"
+stats=$(grep "packets transmitted" /tmp/pn-ping.log)
+[ $pingrc = 0 ] && [[ $stats == "$count packets transmitted, $count received,"* ]]
+report $? "n1: no packet lost while the table was replaced 4 times ($count sent, all received)" \
+	"rc=$pingrc: $stats"
+# The replies' timestamps: the first and last, and those around the swaps.
+first=$(sed -n 's/^\[\([0-9.]*\)\] .*icmp_seq=.*/\1/p' /tmp/pn-ping.log | head -1)
+last=$(sed -n 's/^\[\([0-9.]*\)\] .*icmp_seq=.*/\1/p' /tmp/pn-ping.log | tail -1)
+awk -v a="$first" -v b="$last" -v s="$swap_start" -v e="$swap_end" \
+	'BEGIN { exit !(a != "" && b != "" && a + 0 < s + 0 && b + 0 > e + 0) }'
+report $? "n1: the swaps happened inside the stream (replies $first .. $last, swaps $swap_start .. $swap_end)" \
+	"$(head -3 /tmp/pn-ping.log; tail -4 /tmp/pn-ping.log)"
 t "n1: each change was one atomic table swap (4 set events, no per-route events)" \
 	sh -c 'test "$(grep -c "^set dev podnet0" /tmp/pn-monitor.log)" = 4 &&
 	       ! grep -qE "^(new|del) route" /tmp/pn-monitor.log'
 tx_after=$(N n1 podnetctl -j route show dev podnet0 | jq '.[] | select(.prefix == "10.244.2.0/24") | .tx_packets')
 t "n1: the kept route's counters survived the swaps ($tx_start, $tx_before during, $tx_after after)" \
-	test "${tx_after:-0}" -ge $(( ${tx_start:-0} + 120 ))
+	test "${tx_after:-0}" -ge $(( ${tx_start:-0} + count ))
 gens=$(sed -n 's/^set dev podnet0 routes [0-9]* generation //p' /tmp/pn-monitor.log | tr '\n' ' ')
 t "n1: one generation per swap ($g -> ${gens}), the device at the last" \
 	sh -c "set -- $gens; [ \$# = 4 ] && [ \$2 = \$((\$1 + 1)) ] && [ \$3 = \$((\$2 + 1)) ] && [ \$4 = \$((\$3 + 1)) ] && [ \$4 = $(show 1 generation) ]"

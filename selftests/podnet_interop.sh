@@ -71,6 +71,9 @@ done
 # tshark decodes podnet's packets as Geneve carrying IPv4.  dumpcap
 # captures (it says "Capturing on" once the filter is attached) and tshark
 # decodes the file afterwards, so tshark's slow start cannot lose packets.
+# (make deps installs tshark, which brings dumpcap: not having them is a
+# failure.)
+t "tshark and dumpcap are installed" sh -c 'command -v tshark && command -v dumpcap'
 if command -v tshark >/dev/null && command -v dumpcap >/dev/null; then
 	setup 4 on >/dev/null 2>&1
 	rm -f /tmp/gnv.pcap /tmp/gnv.err
@@ -91,8 +94,6 @@ if command -v tshark >/dev/null && command -v dumpcap >/dev/null; then
 	report $? "tshark decodes podnet's packets: Geneve VNI 42, protocol 0x0800, inner IPv4" \
 		"$out $(cat /tmp/gnv.err)"
 	teardown
-else
-	skip "tshark decodes podnet packets" "no tshark/dumpcap"
 fi
 
 cluster_down

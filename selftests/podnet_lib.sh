@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared by the podnet_*.sh selftests (sourced, not run): KTAP reporting
 # (ktap.sh) and a three-node cluster built from network namespaces.
 #
@@ -61,11 +62,10 @@ pods_up() {
 
 # node_up N UNDERLAY(4|6) [extra ip-link args]: podnet0 on node N
 node_up() {
-	local i=$1 fam=$2 local
+	local i=$1 fam=$2 addr
 	shift 2
-	if [ "$fam" = 4 ]; then local="local 192.168.0.$i"
-	else local="local fd00::$i"; fi
-	N n$i ip link add podnet0 type podnet vni 42 $local "$@" || return 1
+	if [ "$fam" = 4 ]; then addr=192.168.0.$i; else addr=fd00::$i; fi
+	N n$i ip link add podnet0 type podnet vni 42 local $addr "$@" || return 1
 	N n$i ip link set podnet0 up || return 1
 	N n$i ip route add 10.244.0.0/16 dev podnet0
 	N n$i ip -6 route add fd44::/16 dev podnet0
@@ -107,4 +107,97 @@ cluster_down() {
 pings() {
 	N "$1" ping -c 1 -W 2 "$2" >/dev/null 2>&1 ||
 		N "$1" ping -c 2 -i 0.3 -W 2 "$2" >/dev/null 2>&1
+}
+
+# raw_geneve FROM TO UNDERLAY(4|6): Geneve packets sent raw from node
+# FROM's userspace (a UDP socket) to node TO's podnet0, one at a time.
+# For each, node TO's receive-side counters (its drops by reason and its
+# routes' rx_packets, "rx") are read before and after: the packet must add
+# exactly one to the expected one and nothing to the others.  Prints one
+# line per case, "ok NAME -> EXPECTED" or "not ok NAME -> EXPECTED: ...".
+# The valid inner packets are ICMP echo replies nobody answers, so that no
+# reply traffic mixes into the counters.
+raw_geneve() {
+	N "n$1" $PY - "$1" "$2" "$3" <<'EOF'
+import json, socket, struct, subprocess, sys, time
+src, dst, ul = sys.argv[1:4]
+other = ({'1', '2', '3'} - {src, dst}).pop()
+fam = socket.AF_INET if ul == '4' else socket.AF_INET6
+uaddr = (lambda n: '192.168.0.' + n) if ul == '4' else (lambda n: 'fd00::' + n)
+RX_KEYS = ('rx', 'bad_version', 'critical_option', 'unknown_vni',
+           'unknown_proto', 'malformed', 'spoofed_source', 'oam', 'ecn', 'down')
+def csum(b):
+    if len(b) % 2: b += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def ip4(s, d, tos=0, payload=b'\x00\x00\xff\xff\x00\x00\x00\x00'):
+    h = struct.pack('!BBHHHBBH4s4s', 0x45, tos, 20 + len(payload), 1, 0, 64, 1,
+                    0, socket.inet_aton(s), socket.inet_aton(d))
+    return h[:10] + struct.pack('!H', csum(h)) + h[12:] + payload
+def ip6(s, d, payload=b'\x81\x00\x00\x00\x00\x00\x00\x00'):
+    # an ICMPv6 echo reply; its checksum is wrong, the pod drops it quietly
+    return struct.pack('!IHBB16s16s', 6 << 28, len(payload), 58, 64,
+                       socket.inet_pton(socket.AF_INET6, s),
+                       socket.inet_pton(socket.AF_INET6, d)) + payload
+def gnv(inner, ver=0, oam=0, crit=0, vni=42, proto=0x0800, opts=b'', optlen=None):
+    ol = len(opts) // 4 if optlen is None else optlen
+    return struct.pack('!BBH', (ver << 6) | ol, (oam << 7) | (crit << 6),
+                       proto) + struct.pack('!I', vni << 8) + opts + inner
+good = ip4('10.244.%s.99' % src, '10.244.%s.11' % dst)
+good6 = ip6('fd44:%s::99' % src, 'fd44:%s::11' % dst)
+ect0 = ip4('10.244.%s.99' % src, '10.244.%s.11' % dst, tos=2)
+cases = [   # name, packet, what it adds to, outer ECN
+    ('valid', gnv(good), 'rx', 0),
+    ('valid IPv6 inner', gnv(good6, proto=0x86dd), 'rx', 0),
+    ('noncritical_option', gnv(good, opts=b'\x01\x02\x03\x01abcd'), 'rx', 0),
+    ('spoofed', gnv(ip4('10.244.%s.99' % other, '10.244.%s.11' % dst)), 'spoofed_source', 0),
+    ('spoofed IPv6 inner', gnv(ip6('fd44:%s::99' % other, 'fd44:%s::11' % dst), proto=0x86dd), 'spoofed_source', 0),
+    ('unrouted', gnv(ip4('172.16.0.1', '10.244.%s.11' % dst)), 'spoofed_source', 0),
+    ('short', b'\x00\x00\x08', 'malformed', 0),
+    ('version', gnv(good, ver=1), 'bad_version', 0),
+    ('critical_bit', gnv(good, crit=1), 'critical_option', 0),
+    ('critical_option', gnv(good, opts=b'\x01\x02\x83\x00'), 'critical_option', 0),
+    ('option_overrun', gnv(good, opts=b'\x01\x02\x03\x05abcd'), 'malformed', 0),
+    ('optlen_beyond_packet', gnv(b'', optlen=40), 'malformed', 0),
+    ('oam', gnv(good, oam=1), 'oam', 0),
+    ('vni', gnv(good, vni=43), 'unknown_vni', 0),
+    ('proto', gnv(good, proto=0x6558), 'unknown_proto', 0),
+    ('inner_version', gnv(b'\x65' + good[1:]), 'malformed', 0),
+    ('inner_truncated', gnv(good[:12]), 'malformed', 0),
+    ('inner_v6_in_v4_type', gnv(b'\x60' + bytes(39), proto=0x0800), 'malformed', 0),
+    ('inner_v4_in_v6_type', gnv(good + bytes(20), proto=0x86dd), 'malformed', 0),
+    ('inner_v6_truncated', gnv(good6[:30], proto=0x86dd), 'malformed', 0),
+    ('outer CE, inner ECT(0)', gnv(ect0), 'rx', 3),
+    ('outer CE, inner not-ECT', gnv(good), 'ecn', 3),
+]
+def counters():
+    ex = ['ip', 'netns', 'exec', 'n' + dst, 'podnetctl', '-j']
+    d = json.loads(subprocess.check_output(ex + ['show', 'podnet0']))[0]['drops']
+    r = json.loads(subprocess.check_output(ex + ['route', 'show', 'dev', 'podnet0']))
+    d['rx'] = sum(x['rx_packets'] for x in r)
+    return {k: d.get(k, 0) for k in RX_KEYS}
+socks = {}
+for ecn in (0, 3):
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    if ul == '4':
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, ecn)
+    else:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_TCLASS, ecn)
+    s.bind((uaddr(src), 0))
+    socks[ecn] = s
+for name, pkt, want, ecn in cases:
+    before = counters()
+    socks[ecn].sendto(pkt, (uaddr(dst), 6081))
+    for _ in range(30):
+        time.sleep(0.1)
+        after = counters()
+        if after != before:
+            break
+    time.sleep(0.2)
+    after = counters()
+    delta = {k: after[k] - before[k] for k in RX_KEYS if after[k] != before[k]}
+    res = 'ok' if delta == {want: 1} else 'not ok'
+    print('%s %s -> %s: added %s' % (res, name, want, delta or 'nothing'), flush=True)
+EOF
 }

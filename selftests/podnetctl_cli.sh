@@ -68,14 +68,14 @@ has "the changes show in ip -d link show" "ttl 10 tos 0x10 df set" ip -d link sh
 t "ttl auto" ip link set podnet0 type podnet ttl auto
 has "ttl 0 shows as auto" "ttl auto" ip -d link show podnet0
 ip link set podnet0 type podnet ttl 64 tos inherit df unset
-fails "ip link add without vni is refused by the kernel" "Error:" \
+fails "ip link add without vni is refused by the kernel" "Error: podnet: vni is required" \
 	ip link add podnet9 type podnet
 # The plugin's own argument checks are in tools/ip/test_plugin.sh (make test).
 fails "ip link add with vni 16777216 is refused" 'vni must be 0-16777215' \
 	ip link add podnet9 type podnet vni 16777216
 fails "ip link add with an unknown option names it" 'unknown option "remote"' \
 	ip link add podnet9 type podnet vni 9 remote 192.168.0.2
-fails "changing the vni is refused by the kernel" "Error:" \
+fails "changing the vni is refused by the kernel" "Error: podnet: vni cannot be changed" \
 	ip link set podnet0 type podnet vni 7
 fails "a second device on podnet0's port and local address is refused" \
 	"uses this port with an overlapping local address" \
@@ -113,7 +113,8 @@ t "route add host route" podnetctl route add 10.244.9.9 via 192.168.0.9 dev podn
 t "route add /0" podnetctl route add 0.0.0.0/0 via 192.168.0.4 dev podnet0
 fails "route add of an existing prefix" "10.244.2.0/24" \
 	podnetctl route add 10.244.2.0/24 via 192.168.0.5 dev podnet0
-fails "IPv6 node on a device without an IPv6 underlay: kernel's message" "podnet0" \
+fails "IPv6 node on a device without an IPv6 underlay: kernel's message" \
+	"podnet: device has no IPv6 underlay for this via address" \
 	podnetctl route add 10.244.7.0/24 via fd00::7 dev podnet0
 t "IPv6 node on the IPv6 device" podnetctl route add 10.244.7.0/24 via fd00::7 dev podnet6
 t "route replace moves a prefix to another node" \
@@ -142,12 +143,12 @@ has "route show without dev lists every device" "podnet6" podnetctl route show
 t "route show -j without dev covers both devices" sh -c \
 	"[ \$(podnetctl -j route show | jq length) = 6 ]"
 t "route del" podnetctl route del 10.244.5.0/24 dev podnet0
-fails "route del of a missing prefix" "podnet0: route del 10.244.5.0/24: " \
+fails "route del of a missing prefix" "podnet0: route del 10.244.5.0/24: podnet: no such route" \
 	podnetctl route del 10.244.5.0/24 dev podnet0
-fails "route del with the wrong node" "" \
+fails "route del with the wrong node" "podnet: the route goes via a different address" \
 	podnetctl route del 10.244.2.0/24 via 192.168.0.99 dev podnet0
 t "route del with the right node" podnetctl route del 10.244.2.0/24 via 192.168.0.22 dev podnet0
-fails "route get with no match" "podnet6: route get 10.244.2.1: " \
+fails "route get with no match" "podnet6: route get 10.244.2.1: podnet: no route matches this address" \
 	podnetctl route get 10.244.2.1 dev podnet6
 t "route flush" podnetctl route flush dev podnet0
 t "nothing left after flush" sh -c "[ \$(podnetctl -j route show dev podnet0 | jq length) = 0 ]"
