@@ -272,12 +272,18 @@ static int pn_put_dev(struct sk_buff *skb, const struct pn_dev *pn)
 
 /* ---- notifications ---- */
 
+/*
+ * Called with the device's routes.lock held, right after the change: the
+ * family has parallel_ops, so concurrent changes are announced in the order
+ * they were applied, and a count and generation read here are this change's.
+ */
 static void pn_notify(struct pn_dev *pn, u8 cmd, const struct pn_route_req *req)
 {
 	struct net *net = dev_net(pn->dev);
 	struct sk_buff *skb;
 	void *hdr;
 
+	lockdep_assert_held(&pn->routes.lock);
 	if (!genl_has_listeners(&pn_family, net, 0))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -425,13 +431,13 @@ static int pn_route_new_doit(struct sk_buff *skb, struct genl_info *info)
 				      lockdep_is_held(&pn->routes.lock));
 	err = pn_routes_insert(&pn->routes, t, &req.dst, req.cidr, &req.via,
 			       flags, NULL);
+	if (!err)
+		pn_notify(pn, PODNET_CMD_ROUTE_NEW, &req);
 	mutex_unlock(&pn->routes.lock);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack, "podnet: route exists");
 	else if (err == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "podnet: no such route to replace");
-	if (!err)
-		pn_notify(pn, PODNET_CMD_ROUTE_NEW, &req);
 out:
 	dev_put(pn->dev);
 	return err;
@@ -458,14 +464,14 @@ static int pn_route_del_doit(struct sk_buff *skb, struct genl_info *info)
 		req.via = e->via;
 	err = pn_routes_remove(&pn->routes, &req.dst, req.cidr,
 			       req.has_via ? &req.via : NULL);
+	if (!err)
+		pn_notify(pn, PODNET_CMD_ROUTE_DEL, &req);
 	mutex_unlock(&pn->routes.lock);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "podnet: no such route");
 	else if (err == -ESRCH)
 		NL_SET_ERR_MSG(info->extack,
 			       "podnet: the route goes via a different address");
-	if (!err)
-		pn_notify(pn, PODNET_CMD_ROUTE_DEL, &req);
 out:
 	dev_put(pn->dev);
 	return err;
@@ -490,8 +496,8 @@ static int pn_route_flush_doit(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(pn);
 	mutex_lock(&pn->routes.lock);
 	pn_routes_flush(&pn->routes, family);
-	mutex_unlock(&pn->routes.lock);
 	pn_notify(pn, PODNET_CMD_ROUTE_FLUSH, NULL);
+	mutex_unlock(&pn->routes.lock);
 	dev_put(pn->dev);
 	return 0;
 }
@@ -540,8 +546,8 @@ static int pn_route_set_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	pn_routes_swap(&pn->routes, t);
-	mutex_unlock(&pn->routes.lock);
 	pn_notify(pn, PODNET_CMD_ROUTE_SET, NULL);
+	mutex_unlock(&pn->routes.lock);
 out:
 	dev_put(pn->dev);
 	return err;
