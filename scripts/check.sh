@@ -55,10 +55,10 @@ uresult() {	# uresult KERNEL UNIT ok|fail|skip NAME [REASON]
 # KTAP document's plan ("1..N", before or after the results; a document
 # starts at "KTAP version") against its result lines; "1..0 # SKIP why" is
 # one skipped result.  "not ok N - desc # TODO why" is a known failure: it
-# counts as one (a bug a test shows and an open issue tracks), listed
-# with the skips in selftests/expected.list; "ok ... # TODO" (the bug is
-# gone) fails, so that the marker goes.  Return 1 when the output has no
-# results at all.
+# counts as one (a bug a test shows and an open issue tracks), allowed
+# with the skips in selftests/expected.list (ktap.sh's report_todo prints a
+# plain ok when the check passes; an explicit "ok ... # TODO" fails).
+# Return 1 when the output has no results at all.
 count_ktap() {	# count_ktap FILE PREFIX KERNEL UNIT
 	local found=1 line name u=$4 st docs=0 plan="" seen=0 k=$3 p=$2
 	doc_end() {
