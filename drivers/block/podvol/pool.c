@@ -460,9 +460,25 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 	}
 	pv_pool_meta_header(pool, meta, 1);
 	ret = pv_pool_write(pool, meta, extack);
-	kvfree(meta);
-	if (ret)
+	if (ret) {
+		/*
+		 * A member after the one that failed has nothing of this pool;
+		 * those before it claim a pool that does not exist.  Take it
+		 * back, on a best-effort basis: the failing disk may refuse.
+		 */
+		for (i = 0; i < nr; i++) {
+			struct block_device *bdev = pool->member[i]->b.bdev;
+
+			if (!blkdev_issue_zeroout(bdev,
+						  pv_slot_offset[meta->slot] >> SECTOR_SHIFT,
+						  PODVOL_SLOT_SIZE >> SECTOR_SHIFT,
+						  GFP_KERNEL, BLKDEV_ZERO_NOUNMAP))
+				blkdev_issue_flush(bdev);
+		}
+		kvfree(meta);
 		goto fail;
+	}
+	kvfree(meta);
 	list_add_tail(&pool->node, &pv_pools);
 	pr_info("pool %s created: %u members, chunk %u KiB\n", pool->name, nr,
 		chunk_bytes >> 10);

@@ -245,6 +245,14 @@ static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 		pn_drop(pn, PODNET_DROP_A_TX_INVALID);
 		return err;
 	}
+	/*
+	 * What gets here fits the path or may be fragmented (an IPv4 packet
+	 * without DF, an IPv6 one below the IPv6 minimum MTU): IPv6 leaves
+	 * that to the sender, us, and ip6_fragment() refuses a packet larger
+	 * than the path unless ignore_df is set, which skb_scrub_packet()
+	 * cleared.
+	 */
+	skb->ignore_df = 1;
 	udp_tunnel6_xmit_skb(dst, sk, skb, dev, &saddr, &daddr, prio,
 			     ttl, 0, sport, port, zero_csum, 0);
 	return 0;
