@@ -8,7 +8,11 @@
 # flows (one table swap, no packet lost, counters kept), in-place and
 # recreating parameter changes, removal of what left the file, refusal of a
 # broken file, and --down.
+# A node-packaging test: it runs on the kernels Debian's node images boot
+# (Debian 12's and 13's), not on the debug kernel.
 # vm-timeout: 1800
+# vm-kernels: stock trixie
+# vm-core: yes
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
