@@ -38,13 +38,15 @@ for ul in 4 6; do
 	report 0 "IPv$ul underlay: cluster set up"
 	for fam in 4 6; do
 		bad=""
-		np=0
+		np=0 want=$(pairs | wc -l)
 		while read -r a b; do
 			np=$((np + 1))
 			pings $a "$(addr$fam $b)" || bad="$bad $a->$b"
 		done < <(pairs)
-		report "$([ -z "$bad" ]; echo $?)" \
-			"IPv$ul underlay: $np pod pairs ping over IPv$fam" "failed:$bad"
+		# A loop that read nothing must not pass (it did, unseen, while
+		# the guest had no /dev/fd for the process substitution).
+		report "$([ -z "$bad" ] && [ "$want" -gt 0 ] && [ "$np" = "$want" ]; echo $?)" \
+			"IPv$ul underlay: $np pod pairs ping over IPv$fam" "failed:$bad; pairs: $np of $want"
 	done
 
 	# TCP bulk transfer, content checked, pod on node 1 -> pod on node 3.

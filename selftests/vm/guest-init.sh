@@ -16,6 +16,12 @@ done
 
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
+# What udev or systemd would link on a node; bash's process substitution
+# needs /dev/fd.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+for f in stdin:0 stdout:1 stderr:2; do
+	[ -e "/dev/${f%:*}" ] || ln -s "/proc/self/fd/${f#*:}" "/dev/${f%:*}"
+done
 mount -t tmpfs tmpfs /dev/shm
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
