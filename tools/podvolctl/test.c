@@ -63,8 +63,11 @@ static void test_parse_size(void)
 			    why);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int err;
+
 		why = NULL;
-		test_result(parse_size(bad[i], &v, &why) && why,
+		err = parse_size(bad[i], &v, &why);
+		test_result(err && why,
 			    "parse_size(\"%s\") refused: %s", bad[i],
 			    why ? why : "(accepted)");
 	}
