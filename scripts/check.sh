@@ -294,21 +294,42 @@ why_not() {	# why_not TEST KERNEL
 # tests are shell scripts, one process at a time, so it keeps about one of
 # the machine's CPUs busy: two lanes take little longer than the slower one.
 # A lane only writes logs; they are accounted for afterwards, in order.
+#
+# The debug lane is the longest (KUnit and every selftest, in a guest with
+# one vCPU) and starts last: its batch is split over two guests that run side
+# by side.  A batch is named batch-KERNEL, or batch-debug-1 and -2.
+parts() {	# parts KERNEL: the suffixes of KERNEL's batches
+	if [ "$1" = debug ]; then echo "-1 -2"; else echo ""; fi
+}
+batch_list() {	# batch_list KERNEL SUFFIX: the selftests of that batch
+	local t all="" i=0 np=1 p=1
+	[ "$1" = debug ] && all="selftests/vm/kunit.sh" np=2
+	[ -n "$2" ] && p=${2#-}
+	for t in $batched; do runs_on "$t" "$1" && all="$all $t"; done
+	for t in $all; do
+		[ $((i % np + 1)) = "$p" ] && echo "$t"
+		i=$((i + 1))
+	done
+}
 lane() {	# lane KERNEL
-	local k=$1 list="" t name t0 rc
+	local k=$1 list t name t0 rc part
 	# The debug lane is the longest and the last to start: the others
 	# yield the CPUs to it and to the debug kernel's build.
 	[ "$k" = debug ] || renice -n 10 -p "$BASHPID" >/dev/null
-	for t in $batched; do runs_on "$t" "$k" && list="$list $t"; done
-	[ "$k" = debug ] && list="selftests/vm/kunit.sh $list"
-	if [ -n "$list" ]; then
-		t0=$(date +%s)
-		# shellcheck disable=SC2086
-		selftests/vm/run-test --kernel "$k" --no-build --batch $list \
-			>"$logs/batch-$k.out" 2>&1
-		rc=$?
-		echo "$rc $(( $(date +%s) - t0 ))" >"$logs/batch-$k.rc"
-	fi
+	for part in $(parts "$k") ""; do
+		[ -z "$part" ] && [ -n "$(parts "$k")" ] && continue
+		list=$(batch_list "$k" "$part")
+		[ -n "$list" ] || continue
+		(
+			t0=$(date +%s)
+			# shellcheck disable=SC2086
+			selftests/vm/run-test --kernel "$k" --no-build --batch \
+				--name "batch-$k$part" $list >"$logs/batch-$k$part.out" 2>&1
+			rc=$?
+			echo "$rc $(( $(date +%s) - t0 ))" >"$logs/batch-$k$part.rc"
+		) &
+	done
+	wait
 	# Selftests with disks of their own get a fresh guest each; those
 	# that drive guests themselves (vm-host: power cuts) run on the host.
 	for t in $solo $hosted; do
@@ -375,25 +396,23 @@ echo "# selftests: $(( $(date +%s) - t0 ))s for all lanes"
 fi	# not $recount
 
 for k in $kernels; do
-	list=""
 	for t in $batched; do
-		if runs_on "$t" "$k"; then
-			list="$list $t"
-		else
+		runs_on "$t" "$k" ||
 			uresult "$k" "$(basename "$t" .sh)" skip "$(basename "$t" .sh) ($k)" "$(why_not "$t" "$k")"
-		fi
 	done
-	[ "$k" = debug ] && list="selftests/vm/kunit.sh $list"
+	for part in $(parts "$k") ""; do
+	[ -z "$part" ] && [ -n "$(parts "$k")" ] && continue
+	list=$(batch_list "$k" "$part")
 	[ -n "$list" ] || continue
-	log="$logs/batch-$k.out"
-	read -r brc secs 2>/dev/null <"$logs/batch-$k.rc" || brc=1 secs=0
-	echo "# selftests in one $k guest: ${secs}s"
+	log="$logs/batch-$k$part.out"
+	read -r brc secs 2>/dev/null <"$logs/batch-$k$part.rc" || brc=1 secs=0
+	echo "# selftests in the $k guest batch-$k$part: ${secs}s"
 	before=$fail
 	# kmemleak scans once, at the end of the guest: each leaked object is
 	# charged to the selftest that was running when it was allocated (its
 	# jiffies against the tests' starting jiffies).
 	leak=()
-	if [ -s "$logs/batch-$k.kmemleak" ]; then
+	if [ -s "$logs/batch-$k$part.kmemleak" ]; then
 		while IFS='|' read -r lname ltext; do
 			leak["$lname"]=$ltext
 		done < <(awk '
@@ -418,7 +437,7 @@ for k in $kernels; do
 				next
 			}
 			where == "" && /\[pod(net|vol)/ { where = $0; sub(/^ *(\[<[0-9a-f]+>\] *)?/, "", where) }
-			END { flush() }' "$log" "$logs/batch-$k.kmemleak")
+			END { flush() }' "$log" "$logs/batch-$k$part.kmemleak")
 	fi
 	for t in $list; do
 		name=$(basename "$t" .sh)
@@ -444,8 +463,9 @@ for k in $kernels; do
 	done
 	if [ "$brc" != 0 ] && [ $fail = "$before" ]; then
 		grep '^run-vm:' "$log" | head -3
-		result fail "selftest guest ($k)" "$(grep -m1 '^run-vm: .*FAILED' "$log" | cut -c1-200)"
+		result fail "selftest guest batch-$k$part" "$(grep -m1 '^run-vm: .*FAILED' "$log" | cut -c1-200)"
 	fi
+	done
 done
 
 for t in $solo $hosted; do

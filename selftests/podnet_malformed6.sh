@@ -4,6 +4,7 @@
 # raw from node 2's userspace to node 1's podnet0 one at a time: each adds
 # one to exactly its counter (rx, or its drop reason); see raw_geneve in
 # podnet_lib.sh.  Node 1 still forwards afterwards.
+# vm-kernels: debug
 # vm-timeout: 600
 set -u
 . "$(dirname "$0")/podnet_lib.sh"

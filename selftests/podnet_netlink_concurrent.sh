@@ -9,6 +9,7 @@
 # restarted), every command must succeed (but the delete of a route a swap
 # took away), the monitor must see every change, each swap with a newer
 # generation, and the table written last must remain.
+# vm-kernels: debug
 # vm-timeout: 600
 set -u
 . "$(dirname "$0")/podnet_lib.sh"

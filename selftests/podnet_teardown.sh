@@ -7,6 +7,7 @@
 # devices carrying traffic.  Each must finish promptly and leave nothing
 # behind, and the traffic must resume on fresh devices.  (The kernel log
 # is checked for leaks and warnings by the harness.)
+# vm-kernels: debug
 # vm-timeout: 600
 # shellcheck disable=SC2317 # functions run through t
 set -u

@@ -6,6 +6,7 @@
 # CE sent as ECT(0)), TTL / hop limit fixed or the underlay's default, DF
 # unset, set or inherited; the inner packet as the pod sent it, its TTL
 # less the node's hop.
+# vm-kernels: debug
 # vm-timeout: 600
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
