@@ -238,7 +238,7 @@ nth() {	# nth DESC OP INVERSE: nth.py passes, its summary shown either way
 	[ $rc = 0 ] && diag "$out"
 }
 
-check "pool create fs" $pv pool create fs --chunk 64K "${L[0]}" "${L[1]}" "${L[2]}"
+check "pool create fs" $pv pool create fs --force --chunk 64K "${L[0]}" "${L[1]}" "${L[2]}"
 check "volume create fs/keep 4M" $pv volume create fs/keep 4M
 K=/dev/$(voldev fs/keep)
 check "write a pattern to keep" pattern "$K" $tmp/pk 4

@@ -8,7 +8,7 @@
 # have none, FUA kept on the piece sent to the member (seen in the
 # block_bio_queue trace), grow and shrink with I/O in flight, concurrent
 # podvolctl calls, pool stop and rmmod under I/O.
-# vm-kernels: debug
+# vm-kernels: stock
 # vm-timeout: 420
 # shellcheck disable=SC2317 # helpers run through check and t
 set -u
