@@ -395,6 +395,9 @@ wait "${lanes[@]}"
 echo "# selftests: $(( $(date +%s) - t0 ))s for all lanes"
 fi	# not $recount
 
+# HZ of the kernel that has kmemleak (the debug kernel), for the leaks' times.
+hz=$(sed -n 's/^CONFIG_HZ=//p' "$(selftests/vm/build-debug-kernel.sh --print)/.config" 2>/dev/null)
+hz=${hz:-250}
 for k in $kernels; do
 	for t in $batched; do
 		runs_on "$t" "$k" ||
@@ -410,12 +413,13 @@ for k in $kernels; do
 	before=$fail
 	# kmemleak scans once, at the end of the guest: each leaked object is
 	# charged to the selftest that was running when it was allocated (its
-	# jiffies against the tests' starting jiffies).
+	# jiffies, counted from the kernel's INITIAL_JIFFIES at HZ per second,
+	# against the tests' starting uptimes).
 	leak=()
 	if [ -s "$logs/batch-$k$part.kmemleak" ]; then
 		while IFS='|' read -r lname ltext; do
 			leak["$lname"]=$ltext
-		done < <(awk '
+		done < <(awk -v hz="$hz" '
 			function flush() {
 				if (obj != "" && !(who in done)) {
 					done[who] = 1
@@ -424,15 +428,16 @@ for k in $kernels; do
 				obj = ""
 			}
 			FNR == NR {
-				if ($1 == "#" && $2 == "podkit-selftest-jiffies") { nt++; nm[nt] = $3; jf[nt] = $4 + 0 }
+				if ($1 == "#" && $2 == "podkit-selftest-uptime") { nt++; nm[nt] = $3; up[nt] = $4 + 0 }
 				next
 			}
 			/^unreferenced object/ { flush(); obj = $0; sub(/:$/, "", obj); who = "(boot)"; where = ""; next }
 			/^  comm .*jiffies [0-9]+/ {
 				match($0, /jiffies [0-9]+/)
-				j = substr($0, RSTART + 8, RLENGTH - 8) + 0
+				# INITIAL_JIFFIES: (unsigned int)(-300 * HZ)
+				j = (substr($0, RSTART + 8, RLENGTH - 8) - (4294967296 - 300 * hz)) / hz
 				for (i = 1; i <= nt; i++)
-					if (jf[i] <= j)
+					if (up[i] <= j)
 						who = nm[i]
 				next
 			}

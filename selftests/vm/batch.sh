@@ -5,13 +5,13 @@
 # modules; that cleanup is part of the test's window.  Each test's output is
 # framed by
 #   # podkit-selftest-begin NAME
-#   # podkit-selftest-jiffies NAME JIFFIES
+#   # podkit-selftest-uptime NAME SECONDS
 #   # podkit-selftest-end NAME rc=N problem=TEXT
 # where problem is the first kernel problem the test's own part of the
-# kernel log shows, its cleanup included (empty when clean), and JIFFIES the
-# kernel's jiffies when it began: kmemleak's single scan at the end of the
-# guest names each leaked object's allocation time in jiffies, which
-# make check uses to charge the leak to the test that allocated it.
+# kernel log shows, its cleanup included (empty when clean), and SECONDS the
+# kernel's uptime when it began: kmemleak's single scan at the end of the
+# guest names each leaked object's allocation time in jiffies since boot,
+# which make check uses to charge the leak to the test that allocated it.
 vmdir=$(cd "$(dirname "$0")" && pwd)
 bad=$(cat "$vmdir/kernel-problems.ere")
 
@@ -60,7 +60,7 @@ for t in "$@"; do
 	name=$(basename "$t" .sh)
 	to=$(sed -n 's/^# vm-timeout: *//p' "$t" | head -1)
 	echo "# podkit-selftest-begin $name"
-	echo "# podkit-selftest-jiffies $name $(awk '/^jiffies:/ { print $2; exit }' /proc/timer_list)"
+	echo "# podkit-selftest-uptime $name $(cut -d' ' -f1 /proc/uptime)"
 	echo "podkit: selftest $i $name begins" > /dev/kmsg
 	timeout -k 10 "${to:-600}" "$t" </dev/null 2>&1
 	rc=$?
