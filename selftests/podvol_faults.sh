@@ -10,6 +10,7 @@
 # pool add make is failed in turn; each failed operation must be refused
 # with the state unchanged, each that succeeds anyway must be complete, and
 # the pool must work afterwards; kmemleak then finds nothing of podvol's.
+# vm-manual: failslab shows half-applied changes (a volume grow or delete that fails with ENOMEM or ENOBUFS yet changed the pool; a failed assembling pool add); issue 12 tracks them; run it with selftests/vm/run-test --kernel debug
 # vm-kernels: debug
 # vm-timeout: 600
 # vm-mem: 2G
