@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # KTAP reporting for the selftests (sourced, not run; POSIX sh).  Each
 # check prints one "ok N - DESC" or "not ok N - DESC" line, with the
 # output of a failed command as "# " diagnostic lines; finish prints the
