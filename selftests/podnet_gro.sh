@@ -14,13 +14,7 @@ set -u
 
 t "modprobe podnet" modprobe podnet
 t "ethtool is installed" command -v ethtool
-underlay_up
-pods_up 1
-pods_up 2
-for i in 1 2; do
-	node_up $i 4
-	node_routes $i 4
-done
+t "two nodes up over an IPv4 underlay" pair_up 4
 t "n1: no UDP tunnel segmentation offload on the underlay" \
 	N n1 ethtool -K eth0 tx-udp_tnl-segmentation off tx-udp_tnl-csum-segmentation off
 # veth hands a packet to its peer's GRO only if the sending side has no
@@ -39,31 +33,10 @@ rx() {
 # and pkt, what node 2's podnet0 received for it
 stream() {
 	local sent got r0 r1
-	N p21 $PY - >/tmp/gro.rx 2>&1 <<'EOF' &
-import hashlib, socket
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('10.244.2.11', 5001)); s.listen(1); s.settimeout(120)
-c, _ = s.accept(); c.settimeout(120); h = hashlib.sha256(); n = 0
-while True:
-    d = c.recv(65536)
-    if not d: break
-    h.update(d); n += len(d)
-print(n, h.hexdigest())
-EOF
+	tcp_recv p21 10.244.2.11 /tmp/gro.rx &
 	local srv=$!
 	r0=$(rx n2)
-	sent=$(N p11 $PY - 2>&1 <<'EOF'
-import hashlib, os, socket, time
-data = os.urandom(1 << 19) * 4
-for i in range(40):
-    try:
-        s = socket.create_connection(('10.244.2.11', 5001), timeout=10); break
-    except OSError: time.sleep(0.3)
-s.settimeout(None); s.sendall(data); s.close()
-print(len(data), hashlib.sha256(data).hexdigest())
-EOF
-)
+	sent=$(tcp_send p11 10.244.2.11 2)
 	wait $srv
 	got=$(cat /tmp/gro.rx)
 	[ -n "$sent" ] && [ "$sent" = "$got" ]

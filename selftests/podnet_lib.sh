@@ -93,6 +93,17 @@ cluster_up() {	# cluster_up UNDERLAY
 	done
 }
 
+# pair_up UNDERLAY(4|6): nodes 1 and 2 with their pods, podnet0 and routes
+# to each other (node 3 on the underlay only)
+pair_up() {
+	local i
+	underlay_up
+	for i in 1 2; do
+		pods_up $i
+		{ node_up $i "$1" && node_routes $i "$1"; } || return 1
+	done
+}
+
 cluster_down() {
 	local i j
 	for i in 1 2 3; do
@@ -107,6 +118,39 @@ cluster_down() {
 pings() {
 	N "$1" ping -c 1 -W 2 "$2" >/dev/null 2>&1 ||
 		N "$1" ping -c 2 -i 0.3 -W 2 "$2" >/dev/null 2>&1
+}
+
+# tcp_recv POD ADDR OUT: accept one TCP connection on ADDR port 5001 in
+# POD and write "BYTES SHA256" of what arrived to OUT (run it in the
+# background, then tcp_send)
+tcp_recv() {
+	N "$1" $PY - "$2" >"$3" 2>&1 <<'EOF'
+import hashlib, socket, sys
+s = socket.socket(socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(120)
+c, _ = s.accept(); c.settimeout(120); h = hashlib.sha256(); n = 0
+while True:
+    d = c.recv(65536)
+    if not d: break
+    h.update(d); n += len(d)
+print(n, h.hexdigest())
+EOF
+}
+
+# tcp_send POD ADDR MIB: send MIB MiB of random data from POD to ADDR port
+# 5001; prints "BYTES SHA256" of what was sent
+tcp_send() {
+	N "$1" $PY - "$2" "$3" 2>&1 <<'EOF'
+import hashlib, os, socket, sys, time
+data = os.urandom(1 << 20) * int(sys.argv[2])
+for i in range(40):
+    try:
+        s = socket.create_connection((sys.argv[1], 5001), timeout=10); break
+    except OSError: time.sleep(0.3)
+s.settimeout(None); s.sendall(data); s.close()
+print(len(data), hashlib.sha256(data).hexdigest())
+EOF
 }
 
 # raw_geneve FROM TO UNDERLAY(4|6): Geneve packets sent raw from node

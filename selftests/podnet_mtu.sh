@@ -10,13 +10,7 @@ set -u
 . "$(dirname "$0")/podnet_lib.sh"
 
 t "modprobe podnet" modprobe podnet
-underlay_up
-pods_up 1
-pods_up 2
-for i in 1 2; do
-	node_up $i 4
-	node_routes $i 4
-done
+t "two nodes up over an IPv4 underlay" pair_up 4
 
 mtu() { N "$1" ip -j link show "$2" | jq '.[0].mtu'; }
 m=$(mtu n1 podnet0)

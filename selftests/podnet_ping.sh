@@ -51,31 +51,10 @@ for ul in 4 6; do
 
 	# TCP bulk transfer, content checked, pod on node 1 -> pod on node 3.
 	dst=$(addr$ul p32)
-	N p32 $PY - "$dst" >/tmp/bulk.rx 2>&1 <<'EOF' &
-import hashlib, socket, sys
-s = socket.socket(socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], 5001)); s.listen(1); s.settimeout(120)
-c, _ = s.accept(); c.settimeout(120); h = hashlib.sha256(); n = 0
-while True:
-    d = c.recv(65536)
-    if not d: break
-    h.update(d); n += len(d)
-print(n, h.hexdigest())
-EOF
+	tcp_recv p32 "$dst" /tmp/bulk.rx &
 	srv=$!
 	sleep 1
-	sent=$(N p11 $PY - "$dst" 2>&1 <<'EOF'
-import hashlib, os, socket, sys, time
-data = os.urandom(1 << 20) * 4
-for i in range(20):
-    try:
-        s = socket.create_connection((sys.argv[1], 5001), timeout=10); break
-    except OSError: time.sleep(0.3)
-s.settimeout(None); s.sendall(data); s.close()
-print(len(data), hashlib.sha256(data).hexdigest())
-EOF
-)
+	sent=$(tcp_send p11 "$dst" 4)
 	wait $srv
 	got=$(cat /tmp/bulk.rx)
 	[ -n "$sent" ] && [ "$sent" = "$got" ]

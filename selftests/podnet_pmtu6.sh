@@ -13,14 +13,7 @@ set -u
 . "$(dirname "$0")/podnet_lib.sh"
 
 t "modprobe podnet" modprobe podnet
-underlay_up
-pods_up 1
-pods_up 2
-ok6=0
-for i in 1 2; do
-	{ node_up $i 6 && node_routes $i 6; } || ok6=1
-done
-report $ok6 "IPv6 underlay set up"
+t "IPv6 underlay set up" pair_up 6
 
 m=$(N n1 ip -j link show podnet0 | jq '.[0].mtu')
 [ "$m" = 1444 ]

@@ -14,16 +14,7 @@ set -u
 . "$(dirname "$0")/podnet_lib.sh"
 
 t "modprobe podnet" modprobe podnet
-underlay_up
-pods_up 1
-pods_up 2
-nodes_up() {
-	local i
-	for i in 1 2; do
-		node_up $i 4 && node_routes $i 4 || return 1
-	done
-}
-t "two nodes up" nodes_up
+t "two nodes up" pair_up 4
 t "p11 reaches p21" pings p11 10.244.2.11
 
 pids=""

@@ -12,13 +12,7 @@ set -u
 . "$(dirname "$0")/podnet_lib.sh"
 
 t "modprobe podnet" modprobe podnet
-underlay_up
-pods_up 1
-pods_up 2
-for i in 1 2; do
-	node_up $i 4
-	node_routes $i 4
-done
+t "two nodes up over an IPv4 underlay" pair_up 4
 # The underlay's default TTL / hop limit on node 1 differs from podnet's
 # own default (64), so that "ttl auto" shows.
 N n1 sysctl -qw net.ipv4.ip_default_ttl=77

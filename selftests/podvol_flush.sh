@@ -27,7 +27,7 @@ flushes() {	# flush count of every member, space separated
 }
 # flushed BEFORE AFTER: the indexes of the members whose count went up
 flushed() {
-	local i=0 a b out=""
+	local i out=""
 	set -- $1 $2
 	local -a before=("${@:1:4}") after=("${@:5:4}")
 	for i in 0 1 2 3; do

@@ -18,7 +18,7 @@ pattern() { # dev seed MiB: write
 	dd if=/dev/urandom of=/tmp/pat.$2 bs=1M count=$3 2>/dev/null &&
 	dd if=/tmp/pat.$2 of=/dev/$1 bs=1M oflag=direct 2>/dev/null
 }
-same() { cmp -n $(stat -c %s /tmp/pat.$2) /tmp/pat.$2 /dev/$1; }
+same() { cmp -n "$(stat -c %s /tmp/pat.$2)" /tmp/pat.$2 /dev/$1; }
 addall() { for l in $L0 $L1 $L2; do $pv pool add $l || return 1; done; }
 corrupt() { # dev offset(KiB): 1 KiB of garbage inside a superblock, magic kept
 	dd if=/dev/urandom of=$1 bs=1k seek=$2 count=1 conv=notrunc oflag=direct 2>/dev/null

@@ -117,5 +117,4 @@ t "/dev/podvol/lp/x back" test -b /dev/podvol/lp/x
 t "lp/x data intact" cmp -n 4194304 "$tmp/data" /dev/podvol/lp/x
 t "pool stop lp" podvolctl pool stop lp
 
-echo "1..$n"
-exit $failed
+finish

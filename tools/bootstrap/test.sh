@@ -39,7 +39,7 @@ expect() {
 }
 
 # ------------------------------------------------------------- podnet-up --
-cd "$tmp"
+cd "$tmp" || exit 1
 mkdir -p net
 cat > net/podnet0.conf <<'EOF'
 # node 1
@@ -191,6 +191,7 @@ printf '#!/bin/sh\nexit 0\n' > bin/modprobe
 chmod +x bin/*
 mkdir -p "$tmp/sys-podvol"
 
+# shellcheck disable=SC2120 # the tests call it through expect, without arguments
 pv() {	# pv ARGS...: podvol-up against the stubs
 	PATH="$tmp/bin:$PATH" PODVOL_TEST_STATE=$st PODVOL_UP_FAKE_DISKS=1 \
 		"$here/podvol-up" -c pools.conf "$@"
