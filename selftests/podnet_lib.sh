@@ -93,15 +93,21 @@ cluster_up() {	# cluster_up UNDERLAY
 	done
 }
 
+# nodes_up UNDERLAY(4|6): podnet0 on nodes 1 and 2, with routes to each other
+nodes_up() {
+	local i
+	for i in 1 2; do
+		{ node_up $i "$1" && node_routes $i "$1"; } || return 1
+	done
+}
+
 # pair_up UNDERLAY(4|6): nodes 1 and 2 with their pods, podnet0 and routes
 # to each other (node 3 on the underlay only)
 pair_up() {
-	local i
 	underlay_up
-	for i in 1 2; do
-		pods_up $i
-		{ node_up $i "$1" && node_routes $i "$1"; } || return 1
-	done
+	pods_up 1
+	pods_up 2
+	nodes_up "$1"
 }
 
 cluster_down() {

@@ -83,7 +83,7 @@ tf "node 2: podnet0 is gone" N n2 ip link show podnet0
 t "no socket left on port 6081" sh -c \
 	"! ip netns exec n1 ss -uln | grep -q ':6081 ' && ! ip netns exec n2 ss -uln | grep -q ':6081 '"
 t "modprobe podnet again, under load" modprobe podnet
-t "two nodes up again" nodes_up
+t "two nodes up again" nodes_up 4
 t "traffic flows through node 1 again" flowing n1
 load_stop
 t "p11 reaches p21 after all this" pings p11 10.244.2.11
