@@ -1,15 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# podvol's I/O beyond plain reads and writes, on loop members (tmpfs
-# files) of unequal size so that a volume has two extents over different
+# podvol's I/O beyond plain reads and writes, on loop members (files on
+# an ext4 scratch file system) of unequal size so that a volume has two extents over different
 # members: write zeroes and discard within and across the extent boundary
 # (zeros read back, the neighbours intact, the members they reached then
 # flushed by a pre-flush), secure erase refused cleanly when the members
 # have none, FUA kept on the piece sent to the member (seen in the
 # block_bio_queue trace), grow and shrink with I/O in flight, concurrent
 # podvolctl calls, pool stop and rmmod under I/O.
-# vm-kernels: stock
-# vm-timeout: 420
+# vm-timeout: 900
 # shellcheck disable=SC2317 # helpers run through check and t
 set -u
 . "$(dirname "$0")/ktap.sh"
@@ -19,6 +18,13 @@ tmp=/tmp/pvio
 modprobe loop
 modprobe podvol || exit 1
 mkdir -p $tmp
+# The member files live on ext4, not on the guest's tmpfs: loop turns
+# write zeroes into fallocate, and tmpfs has no FALLOC_FL_ZERO_RANGE (on
+# 7.x loop then stops offering write zeroes at all).
+truncate -s 96M $tmp.img
+# (losetup, then mount: the debug kernel refuses to mount a device that
+# is open for writing, as mount -o loop's own loop device is)
+fsl=$(losetup -f --show $tmp.img) && mkfs.ext4 -q "$fsl" && mount "$fsl" $tmp || exit 1
 # Member 0 has 2M of data space, the others 14M: a 14M volume is an extent
 # of width 4 (0-8M, on members 0-3) and one of width 3 (8M-14M, members 1-3).
 truncate -s 4M $tmp/m0
@@ -247,5 +253,7 @@ check "pool stop once idle" $pv pool stop io
 check "rmmod once idle" rmmod podvol
 check "no podvol disks left" sh -c '! ls /sys/block | grep -q podvol'
 for l in "${L[@]}"; do losetup -d "$l"; done
-rm -rf $tmp
+umount $tmp
+losetup -d "$fsl"
+rm -rf $tmp $tmp.img
 finish
