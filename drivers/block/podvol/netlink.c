@@ -4,10 +4,7 @@
  * documented in include/uapi/linux/podvol.h and
  * Documentation/netlink/specs/podvol.yaml.
  *
- * Every handler runs under pv_lock.  The family is not parallel_ops, so
- * handlers, and the acks that carry their extack messages, are serialised by
- * genl_mutex; pv_errmsg() relies on that for its message buffer on kernels
- * without formatted extack messages.
+ * Every handler runs under pv_lock.
  */
 #include <linux/module.h>
 #include <linux/kdev_t.h>
@@ -19,17 +16,30 @@
 
 static struct genl_family pv_family;
 
+/*
+ * The ack that carries an extack message is built after the handler has
+ * returned and genetlink has dropped genl_mutex, so concurrent requests
+ * (GETs need no privilege) must not share a message buffer.  Since 6.2 the
+ * extack has one of its own, per request, and the message is formatted
+ * into it (cut at NETLINK_MAX_FMTMSG_LEN).  Before, a message can only be
+ * a string that outlives the ack: the format, with its conversions
+ * unexpanded.
+ */
 void pv_errmsg(struct netlink_ext_ack *extack, const char *fmt, ...)
 {
-	static char buf[160];
+#ifdef NETLINK_MAX_FMTMSG_LEN
 	va_list ap;
 
 	if (!extack)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(extack->_msg_buf, sizeof(extack->_msg_buf), fmt, ap);
 	va_end(ap);
-	extack->_msg = buf;
+	extack->_msg = extack->_msg_buf;
+#else
+	if (extack)
+		extack->_msg = fmt;
+#endif
 }
 
 static const struct nla_policy pv_member_policy[PODVOL_MEMBER_A_MAX + 1] = {
