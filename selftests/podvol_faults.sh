@@ -13,7 +13,7 @@
 # one state or the other), and the pool must work afterwards; kmemleak
 # then finds nothing of podvol's.
 # vm-kernels: debug
-# vm-timeout: 600
+# vm-timeout: 1500
 # vm-mem: 2G
 # shellcheck disable=SC2317 # helpers run through check and t
 set -u
