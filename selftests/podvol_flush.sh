@@ -3,9 +3,11 @@
 # A volume's pre-flush reaches exactly the members written since their
 # last flush: an fsync after a 4k write flushes one member, an fsync with
 # nothing written flushes none, one after a write across the whole stripe
-# flushes all of them.  Counted with the members' own flush statistics
-# (field 16 of /sys/block/loopN/stat) over loop devices, which have a
-# write cache.
+# flushes all of them, and so does one after a discard that crosses an
+# extent boundary (the members of the first extent are marked too, not
+# only those of the second).  Counted with the members' own flush
+# statistics (field 16 of /sys/block/loopN/stat) over loop devices, which
+# have a write cache.
 # vm-timeout: 300
 # vm-core: yes
 set -u
@@ -68,7 +70,22 @@ who=$(flushed "$b" "$(flushes)")
 [ "$who" = "0 1 2 3" ]
 report $? "a write over the whole stripe + fsync flushes all four members" "flushed: '$who'"
 
+# A discard crossing an extent boundary marks the members of both extents
+# it reached: the fsync after it flushes all four, though the part in the
+# second extent is one chunk on one member.
+check "volume w after v" $pv volume create fl/w 4M
+check "grow v by 4M: a second extent" $pv volume resize fl/v 20M
+jqt "v has two extents" '.[] | select(.name == "v") | .nr_extents == 2' $pv -j volume list fl
+check "fsync" python3 -c 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd)' "$V"
+b=$(flushes)
+check "discard the first extent and one chunk of the second" blkdiscard -o 0 -l $((16 * 1048576 + 65536)) "$V"
+python3 -c 'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd)' "$V"
+who=$(flushed "$b" "$(flushes)")
+[ "$who" = "0 1 2 3" ]
+report $? "a discard across the extent boundary + fsync flushes all four members" "flushed: '$who'"
+
 check "volume delete" $pv volume delete fl/v
+check "volume delete w" $pv volume delete fl/w
 check "pool stop" $pv pool stop fl
 for l in "${L[@]}"; do losetup -d "$l"; done
 rm -rf /tmp/fl

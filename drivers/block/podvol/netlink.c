@@ -4,10 +4,7 @@
  * documented in include/uapi/linux/podvol.h and
  * Documentation/netlink/specs/podvol.yaml.
  *
- * Every handler runs under pv_lock.  The family is not parallel_ops, so
- * handlers, and the acks that carry their extack messages, are serialised by
- * genl_mutex; pv_errmsg() relies on that for its message buffer on kernels
- * without formatted extack messages.
+ * Every handler runs under pv_lock.
  */
 #include <linux/module.h>
 #include <linux/kdev_t.h>
@@ -19,17 +16,30 @@
 
 static struct genl_family pv_family;
 
+/*
+ * The ack that carries an extack message is built after the handler has
+ * returned and genetlink has dropped genl_mutex, so concurrent requests
+ * (GETs need no privilege) must not share a message buffer.  Since 6.2 the
+ * extack has one of its own, per request, and the message is formatted
+ * into it (cut at NETLINK_MAX_FMTMSG_LEN).  Before, a message can only be
+ * a string that outlives the ack: the format, with its conversions
+ * unexpanded.
+ */
 void pv_errmsg(struct netlink_ext_ack *extack, const char *fmt, ...)
 {
-	static char buf[160];
+#ifdef NETLINK_MAX_FMTMSG_LEN
 	va_list ap;
 
 	if (!extack)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(extack->_msg_buf, sizeof(extack->_msg_buf), fmt, ap);
 	va_end(ap);
-	extack->_msg = buf;
+	extack->_msg = extack->_msg_buf;
+#else
+	if (extack)
+		extack->_msg = fmt;
+#endif
 }
 
 static const struct nla_policy pv_member_policy[PODVOL_MEMBER_A_MAX + 1] = {
@@ -240,6 +250,34 @@ static int pv_reply_volume(struct pv_volume *vol, struct genl_info *info)
 	return msg ? genlmsg_reply(msg, info) : -ENOMEM;
 }
 
+/*
+ * The reply to a change is allocated before the change is made, and
+ * filled and sent once it was: a change that was made is never reported
+ * as failed for want of memory.  Should the reply not reach the caller
+ * (a full socket), the ack still says the change was made.
+ */
+static void pv_reply_pool_done(struct sk_buff *msg, struct pv_pool *pool,
+			       struct genl_info *info)
+{
+	if (pv_fill_pool(msg, pool, info->snd_portid, info->snd_seq, 0,
+			 info->genlhdr->cmd, NULL)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_reply(msg, info);
+}
+
+static void pv_reply_volume_done(struct sk_buff *msg, struct pv_volume *vol,
+				 struct genl_info *info)
+{
+	if (pv_fill_volume(msg, vol, info->snd_portid, info->snd_seq, 0,
+			   info->genlhdr->cmd, NULL)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_reply(msg, info);
+}
+
 /* The running or pending pool named by PODVOL_A_POOL_NAME. */
 static struct pv_pool *pv_info_pool(struct genl_info *info)
 {
@@ -310,6 +348,7 @@ static int pv_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *paths[PODVOL_MAX_MEMBERS];
 	u32 chunk = PODVOL_CHUNK_DEFAULT, nr = 0;
+	struct sk_buff *reply;
 	struct pv_pool *pool;
 	struct nlattr *a;
 	int rem, ret;
@@ -336,13 +375,18 @@ static int pv_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 			return -EINVAL;
 		nr++;
 	}
+	reply = genlmsg_new(PV_MSG_SIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
 	mutex_lock(&pv_lock);
 	ret = pv_pool_create(nla_data(info->attrs[PODVOL_A_POOL_NAME]), chunk,
 			     paths, nr, nla_get_flag(info->attrs[PODVOL_A_FORCE]),
 			     &pool, info->extack);
 	if (!ret) {
 		pv_notify_pool(pool, PODVOL_CMD_POOL_NEW_NTF);
-		ret = pv_reply_pool(pool, info);
+		pv_reply_pool_done(reply, pool, info);
+	} else {
+		nlmsg_free(reply);
 	}
 	mutex_unlock(&pv_lock);
 	return ret;
@@ -350,6 +394,7 @@ static int pv_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 
 static int pv_nl_pool_add_member(struct sk_buff *skb, struct genl_info *info)
 {
+	struct sk_buff *reply;
 	struct pv_pool *pool;
 	const char *path;
 	int ret;
@@ -361,10 +406,15 @@ static int pv_nl_pool_add_member(struct sk_buff *skb, struct genl_info *info)
 	path = pv_member_path(info->attrs[PODVOL_A_MEMBER], info->extack);
 	if (!path)
 		return -EINVAL;
+	reply = genlmsg_new(PV_MSG_SIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
 	mutex_lock(&pv_lock);
 	ret = pv_pool_add_member(path, &pool, info->extack);
 	if (!ret)
-		ret = pv_reply_pool(pool, info);
+		pv_reply_pool_done(reply, pool, info);
+	else
+		nlmsg_free(reply);
 	mutex_unlock(&pv_lock);
 	return ret;
 }
@@ -428,6 +478,7 @@ static int pv_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int pv_nl_volume_create(struct sk_buff *skb, struct genl_info *info)
 {
+	struct sk_buff *reply;
 	struct pv_volume *vol;
 	struct pv_pool *pool;
 	int ret;
@@ -437,6 +488,9 @@ static int pv_nl_volume_create(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_VOLUME_NAME) ||
 	    GENL_REQ_ATTR_CHECK(info, PODVOL_A_VOLUME_SIZE))
 		return -EINVAL;
+	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
 	mutex_lock(&pv_lock);
 	pool = pv_info_pool(info);
 	ret = PTR_ERR_OR_ZERO(pool);
@@ -447,7 +501,9 @@ static int pv_nl_volume_create(struct sk_buff *skb, struct genl_info *info)
 				       &vol, info->extack);
 	if (!ret) {
 		pv_notify_volume(vol, PODVOL_CMD_VOLUME_NEW_NTF);
-		ret = pv_reply_volume(vol, info);
+		pv_reply_volume_done(reply, vol, info);
+	} else {
+		nlmsg_free(reply);
 	}
 	mutex_unlock(&pv_lock);
 	return ret;
@@ -478,6 +534,7 @@ static int pv_nl_volume_delete(struct sk_buff *skb, struct genl_info *info)
 
 static int pv_nl_volume_resize(struct sk_buff *skb, struct genl_info *info)
 {
+	struct sk_buff *reply;
 	struct pv_volume *vol;
 	int ret;
 
@@ -485,6 +542,9 @@ static int pv_nl_volume_resize(struct sk_buff *skb, struct genl_info *info)
 		return -EPERM;
 	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_VOLUME_SIZE))
 		return -EINVAL;
+	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
 	mutex_lock(&pv_lock);
 	vol = pv_info_volume(info);
 	ret = PTR_ERR_OR_ZERO(vol);
@@ -494,7 +554,9 @@ static int pv_nl_volume_resize(struct sk_buff *skb, struct genl_info *info)
 				       info->extack);
 	if (!ret) {
 		pv_notify_volume(vol, PODVOL_CMD_VOLUME_CHANGE_NTF);
-		ret = pv_reply_volume(vol, info);
+		pv_reply_volume_done(reply, vol, info);
+	} else {
+		nlmsg_free(reply);
 	}
 	mutex_unlock(&pv_lock);
 	return ret;

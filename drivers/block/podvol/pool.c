@@ -563,25 +563,28 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 		       pool->name);
 		return -EINVAL;
 	}
-	pool->generation = meta->generation;
+	/*
+	 * The volumes get copies of the maps: until the pool runs, the
+	 * members' metadata stays as read, so that a failure leaves the
+	 * pool as it was and the next member added can try again.
+	 */
 	for (i = 0; i < meta->nr_volumes; i++) {
 		struct pv_meta_vol *v = &meta->vol[i];
+		struct pv_map *map = pv_map_dup(v->map);
 
+		if (!map) {
+			ret = -ENOMEM;
+			goto fail;
+		}
 		vol = pv_volume_alloc(pool, v->name, v->uuid, v->size, v->ctime,
-				      v->map);
+				      map);
 		if (IS_ERR(vol)) {
+			pv_map_free(map);
 			ret = PTR_ERR(vol);
 			goto fail;
 		}
-		v->map = NULL;	/* the volume owns it now */
 		list_add_tail(&vol->node, &pool->volumes);
 		pool->nr_volumes++;
-	}
-	for (i = 0; i < pool->geom.nr_members; i++) {
-		pv_meta_free(pool->member[i]->slot[0]);
-		pv_meta_free(pool->member[i]->slot[1]);
-		pool->member[i]->slot[0] = NULL;
-		pool->member[i]->slot[1] = NULL;
 	}
 	pool->state = PODVOL_POOL_RUNNING;
 	list_for_each_entry(vol, &pool->volumes, node) {
@@ -591,6 +594,13 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 				  pool->name, vol->name, ret);
 			goto fail;
 		}
+	}
+	pool->generation = meta->generation;
+	for (i = 0; i < pool->geom.nr_members; i++) {
+		pv_meta_free(pool->member[i]->slot[0]);
+		pv_meta_free(pool->member[i]->slot[1]);
+		pool->member[i]->slot[0] = NULL;
+		pool->member[i]->slot[1] = NULL;
 	}
 	pv_seq++;
 	pr_info("pool %s assembled: %u members, %u volumes, generation %llu\n",
@@ -716,8 +726,15 @@ int pv_pool_add_member(const char *path, struct pv_pool **out,
 		return 0;
 
 	ret = pv_pool_start(pool, extack);
-	if (ret)
-		return ret;	/* stays pending; POOL_STOP releases it */
+	if (ret) {
+		/* As it was before: this member missing, maybe no pool. */
+		pool->member[idx] = NULL;
+		pool->nr_present--;
+		pv_seq++;
+		if (created)
+			list_del(&pool->node);
+		goto fail_pool;
+	}
 	pv_notify_pool(pool, PODVOL_CMD_POOL_NEW_NTF);
 	return 0;
 

@@ -5,16 +5,20 @@
  *
  * The I/O path remaps bios the device-mapper way.  A bio from above is
  * cloned once (from pv_io_set) so that its completion can end the I/O
- * accounting; the clone is then split at most once per pass at the next
- * chunk boundary (bio_submit_split_bioset(), the remainder going back
- * through the block layer as raid0's does, so a pass never holds more than
- * one split from the mempool), and the piece is remapped to its member and
- * passed on.  Discard and write-zeroes are split at extent boundaries only
- * and sent as one range per member (dm-stripe's stripe_map_range()).  A
- * pre-flush goes to every member the volume uses, and data that came with
- * it is sent only once those flushes completed, from a work item.  A
- * member that no write reached since its last flush is left out of a
- * pre-flush (an fsync after a 4k write then flushes one member, not all).
+ * accounting.  Each pass over the clone then takes at most one bio from
+ * pv_split_set, sends it on to a member, and sends the clone back through
+ * the block layer for the next pass, as raid0 does with a split's
+ * remainder: the block layer submits what a pass sent to the members
+ * before the next pass runs, so a pass never waits on the mempool while
+ * it holds an element of it that nothing else will free.  A read or write
+ * is split at the next chunk boundary (bio_submit_split_bioset()) and the
+ * piece remapped to its member.  Discard and write-zeroes send one range
+ * per member and extent (dm-stripe's stripe_map_range()), one per pass.  A
+ * pre-flush goes to every member the volume uses, one per pass, and data
+ * that came with it is sent only once those flushes completed, from a work
+ * item.  A member that no write reached since its last flush is left out
+ * of a pre-flush (an fsync after a 4k write then flushes one member, not
+ * all).
  */
 #include <linux/module.h>
 #include <linux/blkdev.h>
@@ -32,11 +36,22 @@ static struct bio_set pv_io_set;	/* accounting clones */
 static struct bio_set pv_split_set;	/* splits, per-member flush/discard */
 static struct workqueue_struct *pv_wq;
 
+/*
+ * A bio from above is cloned once, into the struct pv_io it is sent on
+ * with; the clone comes back to pv_submit_bio() for every further pass
+ * over it.  @todo, @stripe, @flushing and @flush_status keep a pre-flush's
+ * or a range's progress between passes.
+ */
 struct pv_io {
 	struct pv_volume *vol;
 	struct bio *orig;
 	unsigned long start;
 	u64 written;		/* members this write was sent to */
+	u64 todo;		/* pre-flush: members not yet looked at */
+	atomic_t flushing;	/* pre-flush: member flushes in flight, + 1 */
+	blk_status_t flush_status;
+	bool flush_started;
+	u32 stripe;		/* range: next stripe of the current extent */
 	struct bio clone;	/* last: bioset front_pad */
 };
 
@@ -72,6 +87,22 @@ static void pv_io_end(struct bio *clone)
 	bio_endio(orig);
 }
 
+/*
+ * @bio's struct pv_io if it is a clone of @vol's coming back, NULL if it
+ * is a bio from above.  A clone is known by the end_io only pv_io_set's
+ * bios get, not by the bio_set it came from; and one of another podvol
+ * volume stacked on this one is a bio from above.
+ */
+static struct pv_io *pv_clone_to_io(struct pv_volume *vol, struct bio *bio)
+{
+	struct pv_io *io;
+
+	if (bio->bi_end_io != pv_io_end)
+		return NULL;
+	io = container_of(bio, struct pv_io, clone);
+	return io->vol == vol ? io : NULL;
+}
+
 static inline struct block_device *pv_member_bdev(struct pv_volume *vol,
 						  u32 member)
 {
@@ -81,60 +112,9 @@ static inline struct block_device *pv_member_bdev(struct pv_volume *vol,
 /* Bios of pv_split_set carry this in front (used by member flushes). */
 struct pv_flush {
 	struct pv_member *m;
+	struct pv_io *io;
 	struct bio bio;		/* last: bioset front_pad */
 };
-
-static void pv_member_flush_end(struct bio *b)
-{
-	struct pv_member *m = container_of(b, struct pv_flush, bio)->m;
-	struct bio *parent = b->bi_private;
-
-	/* A failed flush may have left data behind: the next one retries. */
-	if (b->bi_status) {
-		set_bit(0, &m->written);
-		if (!parent->bi_status)
-			parent->bi_status = b->bi_status;
-	}
-	/* The mark set above is seen by whoever sees the count drop. */
-	smp_mb__before_atomic();
-	atomic_dec(&m->flushing);
-	bio_put(b);
-	bio_endio(parent);
-}
-
-/*
- * Send an empty pre-flush, ending @parent's remaining count, to every member
- * in @mask that needs one: one written since its last flush was sent, or
- * one with a flush still in flight (that flush may have been sent before
- * the writes this one must cover had completed).  Counting ourselves in
- * flushing before testing the mark makes two concurrent flushes never both
- * leave a member out.
- */
-static void pv_flush_members(struct pv_volume *vol, u64 mask,
-			     struct bio *parent)
-{
-	while (mask) {
-		struct pv_member *m = pv_member(vol, __ffs64(mask));
-		bool busy, written;
-		struct bio *b;
-
-		mask &= mask - 1;
-		busy = atomic_fetch_inc(&m->flushing) > 0;
-		written = test_and_clear_bit(0, &m->written);
-		if (!busy && !written) {
-			atomic_dec(&m->flushing);
-			continue;
-		}
-		b = bio_alloc_bioset(m->b.bdev, 0,
-				     REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC,
-				     GFP_NOIO, &pv_split_set);
-		container_of(b, struct pv_flush, bio)->m = m;
-		b->bi_private = parent;
-		b->bi_end_io = pv_member_flush_end;
-		bio_inc_remaining(parent);
-		submit_bio_noacct(b);
-	}
-}
 
 static void pv_work(struct work_struct *work)
 {
@@ -150,17 +130,22 @@ static void pv_work(struct work_struct *work)
 		submit_bio_noacct(bio);
 }
 
-/* The pre-flush of a bio with data is done: send the data (maybe FUA). */
-static void pv_flush_done(struct bio *flush)
+/*
+ * A member flush of @io's pre-flush is done, or all were sent: once the
+ * last is done, the clone ends (an empty flush, or a failed one), or its
+ * data is sent (maybe FUA) from the work item, without the pre-flush.
+ */
+static void pv_flush_put(struct pv_io *io)
 {
-	struct bio *bio = flush->bi_private;
-	struct pv_io *io = container_of(bio, struct pv_io, clone);
+	struct bio *bio = &io->clone;
 	struct pv_volume *vol = io->vol;
-	blk_status_t status = flush->bi_status;
+	blk_status_t status;
 	unsigned long flags;
 
-	bio_put(flush);
-	if (status) {
+	if (!atomic_dec_and_test(&io->flushing))
+		return;
+	status = READ_ONCE(io->flush_status);
+	if (status || !bio_sectors(bio)) {
 		bio->bi_status = status;
 		bio_endio(bio);
 		return;
@@ -172,31 +157,82 @@ static void pv_flush_done(struct bio *flush)
 	queue_work(pv_wq, &vol->work);
 }
 
-static void pv_submit_flush(struct pv_volume *vol, struct bio *bio)
+static void pv_member_flush_end(struct bio *b)
 {
-	struct bio *flush;
-	u64 mask;
+	struct pv_flush *f = container_of(b, struct pv_flush, bio);
+	struct pv_member *m = f->m;
+	struct pv_io *io = f->io;
 
-	rcu_read_lock();
-	mask = rcu_dereference(vol->map)->member_mask;
-	rcu_read_unlock();
-
-	if (!bio_sectors(bio)) {
-		pv_flush_members(vol, mask, bio);
-		bio_endio(bio);
-		return;
+	/* A failed flush may have left data behind: the next one retries. */
+	if (b->bi_status) {
+		set_bit(0, &m->written);
+		if (!READ_ONCE(io->flush_status))
+			WRITE_ONCE(io->flush_status, b->bi_status);
 	}
-	flush = bio_alloc_bioset(NULL, 0, REQ_OP_WRITE, GFP_NOIO,
-				 &pv_split_set);
-	flush->bi_end_io = pv_flush_done;
-	flush->bi_private = bio;
-	pv_flush_members(vol, mask, flush);
-	bio_endio(flush);	/* completes once the member flushes did */
+	/* The mark set above is seen by whoever sees the count drop. */
+	smp_mb__before_atomic();
+	atomic_dec(&m->flushing);
+	bio_put(b);
+	pv_flush_put(io);
+}
+
+/*
+ * A pre-flush goes to every member of the volume that needs one: one
+ * written since its last flush was sent, or one with a flush still in
+ * flight (that flush may have been sent before the writes this one must
+ * cover had completed).  Counting ourselves in flushing before testing the
+ * mark makes two concurrent flushes never both leave a member out.
+ *
+ * One member flush is sent per pass, and the clone goes back through the
+ * block layer for the next, as a split's remainder does: a pass takes at
+ * most one bio from pv_split_set, and it is on its way to the member
+ * before the next pass asks for another, so that concurrent pre-flushes
+ * under memory pressure cannot hold the mempool's reserve between them
+ * while each waits for more.
+ */
+static void pv_submit_flush(struct pv_volume *vol, struct pv_io *io)
+{
+	if (!io->flush_started) {
+		rcu_read_lock();
+		io->todo = rcu_dereference(vol->map)->member_mask;
+		rcu_read_unlock();
+		atomic_set(&io->flushing, 1);
+		io->flush_status = BLK_STS_OK;
+		io->flush_started = true;
+	}
+	while (io->todo) {
+		struct pv_member *m = pv_member(vol, __ffs64(io->todo));
+		bool busy, written;
+		struct bio *b;
+
+		io->todo &= io->todo - 1;
+		busy = atomic_fetch_inc(&m->flushing) > 0;
+		written = test_and_clear_bit(0, &m->written);
+		if (!busy && !written) {
+			atomic_dec(&m->flushing);
+			continue;
+		}
+		b = bio_alloc_bioset(m->b.bdev, 0,
+				     REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC,
+				     GFP_NOIO, &pv_split_set);
+		container_of(b, struct pv_flush, bio)->m = m;
+		container_of(b, struct pv_flush, bio)->io = io;
+		b->bi_end_io = pv_member_flush_end;
+		atomic_inc(&io->flushing);
+		submit_bio_noacct(b);
+		if (io->todo) {
+			submit_bio_noacct(&io->clone);
+			return;
+		}
+		break;
+	}
+	pv_flush_put(io);	/* all sent: drop the count's bias */
 }
 
 /* @bio is our clone, or its remainder coming back after a split. */
-static void pv_submit_rw(struct pv_volume *vol, struct bio *bio)
+static void pv_submit_rw(struct pv_volume *vol, struct pv_io *io)
 {
+	struct bio *bio = &io->clone;
 	u64 psector, n;
 	u32 member;
 
@@ -205,7 +241,7 @@ static void pv_submit_rw(struct pv_volume *vol, struct bio *bio)
 			  &member, &psector);
 	rcu_read_unlock();
 	if (op_is_write(bio_op(bio)))
-		container_of(bio, struct pv_io, clone)->written |= BIT_ULL(member);
+		io->written |= BIT_ULL(member);
 
 	if (n < bio_sectors(bio)) {
 		bio = bio_submit_split_bioset(bio, n, &pv_split_set);
@@ -218,54 +254,41 @@ static void pv_submit_rw(struct pv_volume *vol, struct bio *bio)
 }
 
 /*
- * Discard, secure erase, write zeroes: one range per member.  @bio is our
- * clone or its remainder, and it is what the members reached are marked in,
- * not the piece split off it.
+ * Discard, secure erase, write zeroes: one range per member and extent,
+ * one per pass.  The clone itself goes back through the block layer for
+ * the next stripe, and is advanced past an extent once all its stripes
+ * were sent; the members reached are marked in it.  So a pass takes at
+ * most one bio from pv_split_set (see pv_submit_flush()).
+ *
+ * Resizing never changes how an existing extent maps sectors that are in
+ * use, so looking the extent up again in every pass is safe.
  */
-static void pv_submit_range(struct pv_volume *vol, struct bio *bio)
+static void pv_submit_range(struct pv_volume *vol, struct pv_io *io)
 {
-	struct pv_io *io = container_of(bio, struct pv_io, clone);
+	struct bio *bio = &io->clone;
 	u64 start = bio->bi_iter.bi_sector, end = bio_end_sector(bio);
 	const struct pv_extent *e;
 	const struct pv_map *map;
 	u64 eend, b = 0, n = 0;
-	u32 ei, s;
+	u32 ei, s, width, member = 0;
+	bool got = false;
 
 	rcu_read_lock();
 	map = rcu_dereference(vol->map);
 	ei = pv_map_find(map, start);
 	e = &map->ext[ei];
 	eend = e->lstart + e->len * e->width;
+	width = e->width;
+	for (s = io->stripe; s < width && !got; s++) {
+		got = pv_map_range(map, ei, s, start, min(end, eend), &b, &n);
+		member = map->stripe[e->first + s].member;
+	}
 	rcu_read_unlock();
 
-	if (end > eend) {
-		bio = bio_submit_split_bioset(bio, eend - start, &pv_split_set);
-		if (!bio)
-			return;
-		end = eend;
-	}
-	/*
-	 * Resizing never changes how an existing extent maps sectors that
-	 * are in use, so looking the extent up again after sleeping is safe.
-	 */
-	for (s = 0; ; s++) {
+	if (got) {
 		struct bio *mb;
-		u32 member = 0;
-		bool got = false, more;
 
-		rcu_read_lock();
-		map = rcu_dereference(vol->map);
-		e = &map->ext[ei];
-		more = s < e->width;
-		if (more) {
-			got = pv_map_range(map, ei, s, start, end, &b, &n);
-			member = map->stripe[e->first + s].member;
-		}
-		rcu_read_unlock();
-		if (!more)
-			break;
-		if (!got)
-			continue;
+		io->stripe = s;
 		io->written |= BIT_ULL(member);
 		mb = bio_alloc_bioset(pv_member_bdev(vol, member), 0, bio->bi_opf,
 				      GFP_NOIO, &pv_split_set);
@@ -274,24 +297,33 @@ static void pv_submit_range(struct pv_volume *vol, struct bio *bio)
 		bio_chain(mb, bio);
 		submit_bio_noacct(mb);
 	}
-	bio_endio(bio);
+	if (!got || io->stripe == width) {
+		/* This extent is done. */
+		if (end <= eend) {
+			bio_endio(bio);
+			return;
+		}
+		bio_advance(bio, (eend - start) << SECTOR_SHIFT);
+		io->stripe = 0;
+	}
+	submit_bio_noacct(bio);
 }
 
 static void pv_submit_bio(struct bio *bio)
 {
 	struct pv_volume *vol = bio->bi_bdev->bd_disk->private_data;
+	struct pv_io *io = pv_clone_to_io(vol, bio);
 
-	/* Our own clone coming back (remainder or deferred) is accounted. */
-	if (bio->bi_pool != &pv_io_set ||
-	    container_of(bio, struct pv_io, clone)->vol != vol) {
+	if (!io) {
 		struct bio *clone;
-		struct pv_io *io;
 
 		clone = bio_alloc_clone(bio->bi_bdev, bio, GFP_NOIO, &pv_io_set);
 		io = container_of(clone, struct pv_io, clone);
 		io->vol = vol;
 		io->orig = bio;
 		io->written = 0;
+		io->flush_started = false;
+		io->stripe = 0;
 		io->start = bio_start_io_acct(bio);
 		clone->bi_end_io = pv_io_end;
 		clone->bi_private = NULL;
@@ -299,7 +331,7 @@ static void pv_submit_bio(struct bio *bio)
 	}
 
 	if (unlikely(bio->bi_opf & REQ_PREFLUSH)) {
-		pv_submit_flush(vol, bio);
+		pv_submit_flush(vol, io);
 		return;
 	}
 	switch (bio_op(bio)) {
@@ -308,12 +340,12 @@ static void pv_submit_bio(struct bio *bio)
 		if (unlikely(!bio_sectors(bio)))
 			bio_endio(bio);
 		else
-			pv_submit_rw(vol, bio);
+			pv_submit_rw(vol, io);
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_SECURE_ERASE:
 	case REQ_OP_WRITE_ZEROES:
-		pv_submit_range(vol, bio);
+		pv_submit_range(vol, io);
 		break;
 	default:
 		bio->bi_status = BLK_STS_NOTSUPP;
@@ -806,8 +838,8 @@ int pv_volume_init(void)
 			  offsetof(struct pv_io, clone), 0);
 	if (ret)
 		return ret;
-	/* Room for one split plus a range bio for every member. */
-	ret = bioset_init(&pv_split_set, 2 * PODVOL_MAX_MEMBERS,
+	/* A pass over a clone takes one at most (see pv_submit_flush()). */
+	ret = bioset_init(&pv_split_set, BIO_POOL_SIZE,
 			  offsetof(struct pv_flush, bio), 0);
 	if (ret)
 		goto fail_io;
