@@ -396,7 +396,6 @@ static void pv_alloc_unequal_test(struct kunit *test)
 	pv_map_free(grown);
 }
 
-
 #define RS_MEMBERS	3
 #define RS_SECTORS	48
 
