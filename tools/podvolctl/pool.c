@@ -80,6 +80,7 @@ static void print_pool_json(struct json *j, const struct pv_pool_info *p)
 	json_u64(j, "generation", p->generation);
 	json_u64(j, "size", p->size);
 	json_u64(j, "free", p->free);
+	json_u64(j, "dirty", p->dirty);
 	json_u64(j, "nr_members", p->nr_members);
 	json_u64(j, "nr_present", p->nr_present);
 	json_u64(j, "nr_volumes", p->nr_volumes);

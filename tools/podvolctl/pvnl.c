@@ -114,6 +114,7 @@ int pv_parse_pool(const struct nlmsghdr *nlh, struct pv_pool_info *p)
 	p->generation = get_u64(tb[PODVOL_A_GENERATION]);
 	p->size = get_u64(tb[PODVOL_A_POOL_SIZE]);
 	p->free = get_u64(tb[PODVOL_A_POOL_FREE]);
+	p->dirty = get_u64(tb[PODVOL_A_POOL_DIRTY]);
 	p->nr_members = get_u32(tb[PODVOL_A_NR_MEMBERS]);
 	p->nr_present = get_u32(tb[PODVOL_A_NR_PRESENT]);
 	p->nr_volumes = get_u32(tb[PODVOL_A_NR_VOLUMES]);

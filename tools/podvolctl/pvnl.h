@@ -26,6 +26,7 @@ struct pv_pool_info {
 	uint32_t chunk;
 	uint64_t generation;
 	uint64_t size, free;
+	uint64_t dirty;		/* of free, bytes not yet zeroed */
 	uint32_t nr_members, nr_present, nr_volumes;
 	uint32_t nr_member_info;
 	struct pv_member_info member[PODVOL_MAX_MEMBERS];

@@ -169,14 +169,6 @@ bool pv_map_range(const struct pv_map *map, u32 ext, u32 stripe,
 	return true;
 }
 
-/* Free space bookkeeping for the allocator. */
-struct pv_range {
-	u64 start;
-	u64 end;
-	u32 member;
-	u32 reserved;
-};
-
 static int pv_range_cmp(const void *a, const void *b)
 {
 	const struct pv_range *x = a, *y = b;
@@ -256,6 +248,150 @@ static long pv_free_ranges(const struct pv_geom *geom,
 	return nr_free;
 }
 
+long pv_space_ranges(const struct pv_geom *geom,
+		     const struct pv_map *const *maps, u32 nr_maps,
+		     struct pv_range **out)
+{
+	return pv_free_ranges(geom, maps, nr_maps, out);
+}
+
+/* Sort @r by member and start and merge what overlaps or touches. */
+u32 pv_ranges_normalize(struct pv_range *r, u32 n)
+{
+	u32 i, out = 0;
+
+	pv_sort(r, n, sizeof(*r), pv_range_cmp);
+	for (i = 0; i < n; i++) {
+		if (r[i].start >= r[i].end)
+			continue;
+		if (out && r[out - 1].member == r[i].member &&
+		    r[i].start <= r[out - 1].end) {
+			r[out - 1].end = max(r[out - 1].end, r[i].end);
+			continue;
+		}
+		r[out++] = r[i];
+	}
+	return out;
+}
+
+/* The stripes of @map as a range set, in *@out (pv_free()); or -ENOMEM. */
+long pv_map_ranges(const struct pv_map *map, struct pv_range **out)
+{
+	struct pv_range *r;
+	u32 i, k, n = 0;
+
+	r = pv_zalloc((map->nr_stripes + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	for (i = 0; i < map->nr_extents; i++) {
+		const struct pv_extent *e = &map->ext[i];
+
+		for (k = 0; k < e->width; k++, n++) {
+			r[n].member = map->stripe[e->first + k].member;
+			r[n].start = map->stripe[e->first + k].pstart;
+			r[n].end = r[n].start + e->len;
+		}
+	}
+	*out = r;
+	return pv_ranges_normalize(r, n);
+}
+
+/*
+ * Range sets: *@out = @a minus @b (@subtract) or @a intersected with @b.
+ * Returns the number of ranges in *@out (to be pv_free()d) or -ENOMEM.
+ */
+long pv_ranges_op(const struct pv_range *a, u32 na,
+		  const struct pv_range *b, u32 nb, bool subtract,
+		  struct pv_range **out)
+{
+	struct pv_range *r;
+	u32 i, j = 0, k;
+	long n = 0;
+
+	/* Every overlap of a range of @b with one of @a adds at most one. */
+	r = pv_zalloc((2 * (size_t)na + nb + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	for (i = 0; i < na; i++) {
+		const struct pv_range *x = &a[i];
+		u64 cur = x->start;
+
+		while (j < nb && (b[j].member < x->member ||
+				  (b[j].member == x->member &&
+				   b[j].end <= x->start)))
+			j++;
+		for (k = j; k < nb && b[k].member == x->member &&
+		     b[k].start < x->end; k++) {
+			u64 lo = max(b[k].start, x->start);
+			u64 hi = min(b[k].end, x->end);
+
+			if (subtract) {
+				if (lo > cur) {
+					r[n].member = x->member;
+					r[n].start = cur;
+					r[n++].end = lo;
+				}
+				cur = max(cur, hi);
+			} else if (lo < hi) {
+				r[n].member = x->member;
+				r[n].start = lo;
+				r[n++].end = hi;
+			}
+		}
+		if (subtract && cur < x->end) {
+			r[n].member = x->member;
+			r[n].start = cur;
+			r[n++].end = x->end;
+		}
+	}
+	*out = r;
+	return n;
+}
+
+/*
+ * The dirty range set after a change from the volume maps @before to
+ * @after, when @dirty was it before: what is free afterwards, minus what
+ * was free and clean before.  Space a volume gives up becomes dirty; space
+ * a volume takes stops being free.  In *@out (pv_free()), or -ENOMEM.
+ */
+long pv_dirty_after(const struct pv_geom *geom,
+		    const struct pv_map *const *before, u32 nr_before,
+		    const struct pv_map *const *after, u32 nr_after,
+		    const struct pv_range *dirty, u32 nr_dirty,
+		    struct pv_range **out)
+{
+	struct pv_range *fb = NULL, *clean = NULL, *fa = NULL;
+	long nfb, nclean, nfa, n = -ENOMEM;
+
+	nfb = pv_free_ranges(geom, before, nr_before, &fb);
+	if (nfb < 0)
+		return nfb;
+	nclean = pv_ranges_op(fb, nfb, dirty, nr_dirty, true, &clean);
+	if (nclean < 0)
+		goto out;
+	nfa = pv_free_ranges(geom, after, nr_after, &fa);
+	if (nfa < 0)
+		goto out;
+	n = pv_ranges_op(fa, nfa, clean, nclean, true, out);
+	if (n >= 0)
+		n = pv_ranges_normalize(*out, n);
+out:
+	pv_free(fa);
+	pv_free(clean);
+	pv_free(fb);
+	return n;
+}
+
+u64 pv_ranges_sectors(const struct pv_range *r, u32 n)
+{
+	u64 sum = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		sum += r[i].end - r[i].start;
+	return sum;
+}
+
 int pv_space_free(const struct pv_geom *geom,
 		  const struct pv_map *const *maps, u32 nr_maps,
 		  u64 *member_free)
@@ -320,6 +456,20 @@ int pv_map_resize(const struct pv_geom *geom,
 		  const struct pv_map *const *maps, u32 nr_maps,
 		  const struct pv_map *old, u64 sectors, struct pv_map **out)
 {
+	return pv_map_resize_clean(geom, maps, nr_maps, NULL, 0, old, sectors,
+				   out);
+}
+
+/*
+ * pv_map_resize(), taking new space only outside the range set @dirty (free
+ * space that may still hold a deleted volume's data).
+ */
+int pv_map_resize_clean(const struct pv_geom *geom,
+			const struct pv_map *const *maps, u32 nr_maps,
+			const struct pv_range *dirty, u32 nr_dirty,
+			const struct pv_map *old, u64 sectors,
+			struct pv_map **out)
+{
 	u32 chunk = geom->chunk_sectors, shift = ilog2(chunk);
 	u32 nr_ext = 0, nr_st = 0, max_ext, max_st, k;
 	struct pv_extent *ext = NULL;
@@ -343,6 +493,15 @@ int pv_map_resize(const struct pv_geom *geom,
 	nfr = pv_free_ranges(geom, maps, nr_maps, &fr);
 	if (nfr < 0)
 		return nfr;
+	if (nr_dirty) {
+		struct pv_range *clean;
+
+		nfr = pv_ranges_op(fr, nfr, dirty, nr_dirty, true, &clean);
+		pv_free(fr);
+		if (nfr < 0)
+			return nfr;
+		fr = clean;
+	}
 	/* Each new extent uses up at least one free range. */
 	max_ext = (old ? old->nr_extents : 0) + nfr + 1;
 	max_st = (old ? old->nr_stripes : 0) + (nfr + 1) * geom->nr_members;

@@ -49,6 +49,18 @@ struct pv_geom {
 	u64 member_sectors[PODVOL_MAX_MEMBERS];
 };
 
+/*
+ * A range [start, end) of member sectors.  Lists of ranges ("range sets")
+ * are kept sorted by member and start, without overlaps or adjacent ranges
+ * (pv_ranges_normalize()).
+ */
+struct pv_range {
+	u64 start;
+	u64 end;
+	u32 member;
+	u32 reserved;
+};
+
 struct pv_map *pv_map_alloc(u32 nr_extents, u32 nr_stripes, u32 chunk_shift);
 void pv_map_free(struct pv_map *map);
 void pv_map_finish(struct pv_map *map);
@@ -63,8 +75,28 @@ bool pv_map_range(const struct pv_map *map, u32 ext, u32 stripe,
 int pv_map_resize(const struct pv_geom *geom,
 		  const struct pv_map *const *maps, u32 nr_maps,
 		  const struct pv_map *old, u64 sectors, struct pv_map **out);
+int pv_map_resize_clean(const struct pv_geom *geom,
+			const struct pv_map *const *maps, u32 nr_maps,
+			const struct pv_range *dirty, u32 nr_dirty,
+			const struct pv_map *old, u64 sectors,
+			struct pv_map **out);
 int pv_space_free(const struct pv_geom *geom,
 		  const struct pv_map *const *maps, u32 nr_maps,
 		  u64 *member_free);
+
+long pv_space_ranges(const struct pv_geom *geom,
+		     const struct pv_map *const *maps, u32 nr_maps,
+		     struct pv_range **out);
+long pv_map_ranges(const struct pv_map *map, struct pv_range **out);
+u32 pv_ranges_normalize(struct pv_range *r, u32 n);
+long pv_ranges_op(const struct pv_range *a, u32 na,
+		  const struct pv_range *b, u32 nb, bool subtract,
+		  struct pv_range **out);
+long pv_dirty_after(const struct pv_geom *geom,
+		    const struct pv_map *const *before, u32 nr_before,
+		    const struct pv_map *const *after, u32 nr_after,
+		    const struct pv_range *dirty, u32 nr_dirty,
+		    struct pv_range **out);
+u64 pv_ranges_sectors(const struct pv_range *r, u32 n);
 
 #endif /* _PODVOL_MAP_H */

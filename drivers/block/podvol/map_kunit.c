@@ -396,11 +396,184 @@ static void pv_alloc_unequal_test(struct kunit *test)
 	pv_map_free(grown);
 }
 
+#define RS_MEMBERS	3
+#define RS_SECTORS	48
+
+/* A random range set over a small space, and the same as a bitmap. */
+static u32 rs_random(struct pv_rng *r, struct pv_range *out,
+		     bool bits[RS_MEMBERS][RS_SECTORS])
+{
+	u32 n = 0, m, x;
+
+	memset(bits, 0, sizeof(bool) * RS_MEMBERS * RS_SECTORS);
+	for (m = 0; m < RS_MEMBERS; m++) {
+		for (x = 0; x < RS_SECTORS; x++) {
+			bits[m][x] = pv_rnd(r, 3) == 0 ||
+				     (x && bits[m][x - 1] && pv_rnd(r, 4));
+			if (!bits[m][x])
+				continue;
+			if (n && out[n - 1].member == m && out[n - 1].end == x) {
+				out[n - 1].end++;
+			} else {
+				out[n].member = m;
+				out[n].start = x;
+				out[n++].end = x + 1;
+			}
+		}
+	}
+	return n;
+}
+
+/* @r (@n ranges) is a normalized range set holding exactly @bits. */
+static void rs_expect(struct kunit *test, const struct pv_range *r, long n,
+		      bool bits[RS_MEMBERS][RS_SECTORS])
+{
+	bool got[RS_MEMBERS][RS_SECTORS] = {};
+	long i;
+	u64 x;
+
+	for (i = 0; i < n; i++) {
+		KUNIT_ASSERT_LT(test, r[i].member, (u32)RS_MEMBERS);
+		KUNIT_ASSERT_LT(test, r[i].start, r[i].end);
+		KUNIT_ASSERT_LE(test, r[i].end, (u64)RS_SECTORS);
+		if (i)
+			KUNIT_EXPECT_TRUE(test, r[i].member > r[i - 1].member ||
+					  (r[i].member == r[i - 1].member &&
+					   r[i].start > r[i - 1].end));
+		for (x = r[i].start; x < r[i].end; x++)
+			got[r[i].member][x] = true;
+	}
+	KUNIT_EXPECT_EQ(test, memcmp(got, bits, sizeof(got)), 0);
+}
+
+/* Range set union (normalize), difference and intersection vs bitmaps. */
+static void pv_ranges_test(struct kunit *test)
+{
+	static bool a[RS_MEMBERS][RS_SECTORS], b[RS_MEMBERS][RS_SECTORS],
+		    want[RS_MEMBERS][RS_SECTORS];
+	static struct pv_range ra[RS_MEMBERS * RS_SECTORS],
+			rb[RS_MEMBERS * RS_SECTORS],
+			ru[2 * RS_MEMBERS * RS_SECTORS];
+	struct pv_rng r = { 0xd1e7 };
+	struct pv_range *out;
+	u32 na, nb, nu, round, m, x;
+	long n;
+
+	for (round = 0; round < 2000; round++) {
+		na = rs_random(&r, ra, a);
+		nb = rs_random(&r, rb, b);
+
+		for (m = 0; m < RS_MEMBERS; m++)
+			for (x = 0; x < RS_SECTORS; x++)
+				want[m][x] = a[m][x] && !b[m][x];
+		n = pv_ranges_op(ra, na, rb, nb, true, &out);
+		KUNIT_ASSERT_GE(test, n, 0L);
+		rs_expect(test, out, n, want);
+		pv_free(out);
+
+		for (m = 0; m < RS_MEMBERS; m++)
+			for (x = 0; x < RS_SECTORS; x++)
+				want[m][x] = a[m][x] && b[m][x];
+		n = pv_ranges_op(ra, na, rb, nb, false, &out);
+		KUNIT_ASSERT_GE(test, n, 0L);
+		rs_expect(test, out, n, want);
+		pv_free(out);
+
+		/* Both lists at once, shuffled by reversal: the union. */
+		for (nu = 0; nu < na; nu++)
+			ru[nu] = ra[na - 1 - nu];
+		memcpy(ru + na, rb, nb * sizeof(*rb));
+		for (m = 0; m < RS_MEMBERS; m++)
+			for (x = 0; x < RS_SECTORS; x++)
+				want[m][x] = a[m][x] || b[m][x];
+		n = pv_ranges_normalize(ru, na + nb);
+		rs_expect(test, ru, n, want);
+	}
+}
+
+/*
+ * Dirty space: a deleted volume's space is dirty, a new volume takes clean
+ * space only (or none), a shrink makes the cut-off tail dirty, and what a
+ * volume takes is no longer dirty.
+ */
+static void pv_dirty_test(struct kunit *test)
+{
+	struct pv_geom g = {
+		.nr_members = 2,
+		.chunk_sectors = 8,
+		.data_offset = 4096,
+		.member_sectors = { 4096 + 8 * 16, 4096 + 8 * 16 },
+	};
+	struct pv_map *a, *b, *small;
+	struct pv_range *all, *dirty, *d2, *ar, *both;
+	const struct pv_map *maps[2];
+	long nall, nd, nd2, nar, nb;
+
+	nall = pv_space_ranges(&g, NULL, 0, &all);
+	KUNIT_ASSERT_EQ(test, nall, 2L);
+	/* A fresh pool is all dirty: nothing clean to take. */
+	KUNIT_EXPECT_EQ(test, pv_map_resize_clean(&g, NULL, 0, all, nall, NULL,
+						  8 * 2, &a), -ENOSPC);
+
+	/* Volume a takes half of each member; delete it: that is dirty. */
+	KUNIT_ASSERT_EQ(test, pv_map_resize(&g, NULL, 0, NULL, 8 * 16, &a), 0);
+	maps[0] = a;
+	nd = pv_dirty_after(&g, maps, 1, NULL, 0, NULL, 0, &dirty);
+	nar = pv_map_ranges(a, &ar);
+	KUNIT_ASSERT_EQ(test, nd, nar);
+	KUNIT_EXPECT_EQ(test, memcmp(dirty, ar, nd * sizeof(*ar)), 0);
+
+	/* b must not take any of it; 16 more chunks fit, 17 do not. */
+	KUNIT_EXPECT_EQ(test, pv_map_resize_clean(&g, NULL, 0, dirty, nd, NULL,
+						  8 * 17, &b), -ENOSPC);
+	KUNIT_ASSERT_EQ(test, pv_map_resize_clean(&g, NULL, 0, dirty, nd, NULL,
+						  8 * 16, &b), 0);
+	maps[0] = b;
+	KUNIT_EXPECT_EQ(test, pv_map_ranges(b, &both), 2L);
+	pv_free(both);
+	nb = pv_map_ranges(b, &both);
+	KUNIT_EXPECT_EQ(test, pv_ranges_op(both, nb, dirty, nd, false, &d2),
+			0L);
+	pv_free(d2);
+	pv_free(both);
+	/* Creating b leaves the dirty list as it was. */
+	nd2 = pv_dirty_after(&g, NULL, 0, maps, 1, dirty, nd, &d2);
+	KUNIT_EXPECT_EQ(test, nd2, nd);
+	KUNIT_EXPECT_EQ(test, memcmp(d2, dirty, nd * sizeof(*d2)), 0);
+	pv_free(d2);
+
+	/* Shrinking b to 4 chunks makes its cut-off 12 chunks dirty. */
+	KUNIT_ASSERT_EQ(test, pv_map_resize(&g, maps, 1, b, 8 * 4, &small), 0);
+	maps[1] = small;
+	nd2 = pv_dirty_after(&g, maps, 1, maps + 1, 1, dirty, nd, &d2);
+	KUNIT_ASSERT_GE(test, nd2, 0L);
+	KUNIT_EXPECT_EQ(test, pv_ranges_sectors(d2, nd2), 8ULL * (16 + 12));
+	/* Deleting small too: every member is one dirty range. */
+	nd = pv_dirty_after(&g, maps + 1, 1, NULL, 0, d2, nd2, &both);
+	KUNIT_EXPECT_EQ(test, nd, 2L);
+	pv_free(both);
+	/* Space a volume takes (a again, beside small) is not dirty. */
+	maps[0] = a;
+	nd = pv_dirty_after(&g, maps + 1, 1, maps, 2, d2, nd2, &both);
+	KUNIT_ASSERT_GE(test, nd, 0L);
+	KUNIT_EXPECT_EQ(test, pv_ranges_sectors(both, nd), 8ULL * 12);
+	pv_free(both);
+	pv_free(d2);
+	pv_map_free(small);
+	pv_map_free(b);
+	pv_free(ar);
+	pv_free(dirty);
+	pv_map_free(a);
+	pv_free(all);
+}
+
 static struct kunit_case pv_map_cases[] = {
 	KUNIT_CASE(pv_map_diff_test),
 	KUNIT_CASE(pv_map_find_test),
 	KUNIT_CASE(pv_alloc_random_test),
 	KUNIT_CASE(pv_alloc_unequal_test),
+	KUNIT_CASE(pv_ranges_test),
+	KUNIT_CASE(pv_dirty_test),
 	{}
 };
 

@@ -82,6 +82,7 @@ void pv_meta_free(struct pv_meta *meta)
 		for (i = 0; i < meta->nr_volumes; i++)
 			pv_map_free(meta->vol[i].map);
 	pv_free(meta->vol);
+	pv_free(meta->dirty);
 	pv_free(meta);
 }
 
@@ -181,6 +182,32 @@ static int pv_validate_map(const struct pv_meta *meta,
 	return 0;
 }
 
+/* Dirty ranges: a range set (sorted, apart) of chunks in the data area. */
+static int pv_validate_dirty(const struct pv_meta *meta, const char **why)
+{
+	const struct pv_geom *g = &meta->geom;
+	u64 chunk_mask = (u64)g->chunk_sectors - 1;
+	u32 i;
+
+	for (i = 0; i < meta->nr_dirty; i++) {
+		const struct pv_range *d = &meta->dirty[i];
+
+		if (d->member >= g->nr_members || d->start >= d->end ||
+		    (d->start & chunk_mask) || (d->end & chunk_mask) ||
+		    d->start < g->data_offset ||
+		    d->end > g->member_sectors[d->member]) {
+			*why = "dirty range out of range of its member";
+			return -EINVAL;
+		}
+		if (i && (d->member < d[-1].member ||
+			  (d->member == d[-1].member && d->start <= d[-1].end))) {
+			*why = "dirty ranges out of order";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int pv_meta_validate(const struct pv_meta *meta, const char **why)
 {
 	const struct pv_geom *g = &meta->geom;
@@ -255,8 +282,12 @@ int pv_meta_validate(const struct pv_meta *meta, const char **why)
 			return ret;
 	}
 
-	/* No two stripes may share a member sector. */
-	used = pv_zalloc((nr + 1) * sizeof(*used));
+	ret = pv_validate_dirty(meta, why);
+	if (ret)
+		return ret;
+
+	/* No two stripes, or a stripe and a dirty range, share a sector. */
+	used = pv_zalloc((nr + meta->nr_dirty + 1) * sizeof(*used));
 	if (!used)
 		return -ENOMEM;
 	n = 0;
@@ -274,6 +305,13 @@ int pv_meta_validate(const struct pv_meta *meta, const char **why)
 				n++;
 			}
 		}
+	}
+	for (i = 0; i < meta->nr_dirty; i++) {
+		used[n].member = meta->dirty[i].member;
+		used[n].start = meta->dirty[i].start;
+		used[n].end = meta->dirty[i].end;
+		used[n].vol = ~0U;
+		n++;
 	}
 	pv_sort(used, n, sizeof(*used), pv_used_cmp);
 	ret = 0;
@@ -392,6 +430,37 @@ truncated:
 	return -EINVAL;
 }
 
+static int pv_decode_dirty(struct pv_meta *meta, struct pv_cursor *c,
+			   u32 nr, const char **why)
+{
+	const struct podvol_dirty_rec *dr;
+	u32 i;
+
+	if (!meta->dirty_known && nr) {
+		*why = "dirty ranges without the dirty feature";
+		return -EINVAL;
+	}
+	dr = pv_take(c, (size_t)nr * sizeof(*dr));
+	if (!dr) {
+		*why = "dirty list truncated";
+		return -EINVAL;
+	}
+	meta->dirty = pv_zalloc(((size_t)nr + 1) * sizeof(*meta->dirty));
+	if (!meta->dirty)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		if (dr[i].reserved) {
+			*why = "dirty range reserved field is not zero";
+			return -EINVAL;
+		}
+		meta->dirty[i].member = le32_to_cpu(dr[i].member);
+		meta->dirty[i].start = le64_to_cpu(dr[i].start);
+		meta->dirty[i].end = le64_to_cpu(dr[i].end);
+	}
+	meta->nr_dirty = nr;
+	return 0;
+}
+
 /*
  * Decode and validate one slot.  Errors: -ENODATA no podvol superblock,
  * -EBADMSG checksum mismatch, -EOPNOTSUPP unknown version or features,
@@ -424,7 +493,7 @@ int pv_meta_decode(const void *buf, size_t len, struct pv_meta **out,
 		*why = "unknown metadata version";
 		return -EOPNOTSUPP;
 	}
-	if (sb->incompat_flags) {
+	if (le32_to_cpu(sb->incompat_flags) & ~PODVOL_INCOMPAT_KNOWN) {
 		*why = "unknown incompatible metadata features";
 		return -EOPNOTSUPP;
 	}
@@ -508,6 +577,11 @@ int pv_meta_decode(const void *buf, size_t len, struct pv_meta **out,
 		if (ret)
 			goto fail;
 	}
+	meta->dirty_known = le32_to_cpu(sb->incompat_flags) &
+			    PODVOL_INCOMPAT_DIRTY;
+	ret = pv_decode_dirty(meta, &c, le32_to_cpu(sb->nr_dirty), why);
+	if (ret)
+		goto fail;
 	if (c.pos != c.len) {
 		*why = "trailing bytes in volume table";
 		ret = -EINVAL;
@@ -548,6 +622,7 @@ int pv_meta_encode(struct pv_meta *meta, void *buf, size_t len,
 		      map->nr_extents * sizeof(struct podvol_ext_rec) +
 		      map->nr_stripes * sizeof(struct podvol_stripe_rec);
 	}
+	tb += (size_t)meta->nr_dirty * sizeof(struct podvol_dirty_rec);
 	total = round_up(PODVOL_SB_SIZE + tb, (size_t)4096);
 	if (tb > PV_TABLE_MAX || total > len) {
 		*why = "metadata table full";
@@ -571,6 +646,8 @@ int pv_meta_encode(struct pv_meta *meta, void *buf, size_t len,
 	sb->nr_volumes = cpu_to_le32(meta->nr_volumes);
 	sb->ctime = cpu_to_le64(meta->ctime);
 	sb->utime = cpu_to_le64(meta->utime);
+	sb->incompat_flags = cpu_to_le32(PODVOL_INCOMPAT_DIRTY);
+	sb->nr_dirty = cpu_to_le32(meta->nr_dirty);
 	for (i = 0; i < meta->geom.nr_members; i++) {
 		memcpy(sb->members[i].uuid, meta->member_uuid[i],
 		       PODVOL_UUID_SIZE);
@@ -609,6 +686,14 @@ int pv_meta_encode(struct pv_meta *meta, void *buf, size_t len,
 				pos += sizeof(*sr);
 			}
 		}
+	}
+	for (i = 0; i < meta->nr_dirty; i++) {
+		struct podvol_dirty_rec *dr = (void *)(table + pos);
+
+		dr->member = cpu_to_le32(meta->dirty[i].member);
+		dr->start = cpu_to_le64(meta->dirty[i].start);
+		dr->end = cpu_to_le64(meta->dirty[i].end);
+		pos += sizeof(*dr);
 	}
 	pv_meta_seal(buf);
 	meta->table_bytes = tb;

@@ -31,6 +31,10 @@ struct pv_meta {
 	u8 member_uuid[PODVOL_MAX_MEMBERS][PODVOL_UUID_SIZE];
 	u32 nr_volumes;
 	struct pv_meta_vol *vol;
+	/* free space not yet zeroed, a range set; see PODVOL_INCOMPAT_DIRTY */
+	bool dirty_known;	/* decode: false for pools without the list */
+	u32 nr_dirty;
+	struct pv_range *dirty;
 };
 
 int pv_meta_decode(const void *buf, size_t len, struct pv_meta **out,

@@ -174,7 +174,7 @@ static void c_version(void *b, size_t *l, const struct pv_meta *m)
 
 static void c_incompat(void *b, size_t *l, const struct pv_meta *m)
 {
-	SB(b)->incompat_flags = cpu_to_le32(1);
+	SB(b)->incompat_flags = cpu_to_le32(1U << 31);
 }
 
 static void c_vol_flags(void *b, size_t *l, const struct pv_meta *m)

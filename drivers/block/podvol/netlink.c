@@ -150,6 +150,9 @@ static int pv_fill_pool(struct sk_buff *skb, struct pv_pool *pool, u32 portid,
 	    nla_put_u32(skb, PODVOL_A_NR_MEMBERS, pool->geom.nr_members) ||
 	    nla_put_u32(skb, PODVOL_A_NR_PRESENT, pool->nr_present) ||
 	    nla_put_u32(skb, PODVOL_A_NR_VOLUMES, pool->nr_volumes) ||
+	    nla_put_u64_64bit(skb, PODVOL_A_POOL_DIRTY,
+			      running ? pv_pool_dirty_bytes(pool) : 0,
+			      PODVOL_A_PAD) ||
 	    pv_fill_members(skb, pool, running ? member_free : NULL))
 		goto cancel;
 	genlmsg_end(skb, hdr);

@@ -53,6 +53,15 @@ struct pv_pool {
 	struct list_head volumes;
 	u32 nr_volumes;
 	void *slot_buf;			/* PODVOL_SLOT_SIZE, vmalloc */
+	/*
+	 * Free space not zeroed yet, a range set (map.h), under pv_lock.
+	 * What zero_work zeroed leaves it here at once; the metadata lists
+	 * it as dirty until the next commit (see pv_pool_commit()).
+	 */
+	struct pv_range *dirty;
+	u32 nr_dirty;
+	bool zero_failed;		/* stop background zeroing */
+	struct delayed_work zero_work;
 };
 
 struct pv_volume {
@@ -90,6 +99,9 @@ int pv_pool_commit(struct pv_pool *pool, struct pv_volume *add,
 		   struct pv_map *map, u64 size, struct netlink_ext_ack *extack);
 int pv_pool_space(struct pv_pool *pool, u64 *member_free);
 u32 pv_pool_maps(struct pv_pool *pool, const struct pv_map **maps);
+u64 pv_pool_dirty_bytes(struct pv_pool *pool);
+int pv_pool_zero_map(struct pv_pool *pool, const struct pv_map *map,
+		     struct netlink_ext_ack *extack);
 
 /* volume.c */
 int pv_volume_init(void);

@@ -172,6 +172,133 @@ struct pv_pool *pv_pool_find(const char *name)
 	return NULL;
 }
 
+/*
+ * Background zeroing.  Space a volume gave up is dirty (pool->dirty, and in
+ * the metadata of the same generation) until it was zeroed; the allocator
+ * takes clean space first and zeroes dirty space synchronously when it has
+ * to take it (pv_pool_zero_map()).  In the background, zero_work zeroes
+ * dirty space on members that offload write-zeroes (no data moves), one
+ * piece at a time under pv_lock, so that no allocation can race with it.
+ * It only shrinks pool->dirty in memory: the next commit, whose
+ * REQ_PREFLUSH makes the zeroes durable first, stores the smaller list.
+ * A crash before that finds the range still dirty and zeroes it again.
+ * Members without the offload would have their zeroes written page by page,
+ * which is what allocation does, for just what it takes.
+ */
+#define PV_ZERO_PIECE	(SZ_256M >> SECTOR_SHIFT)
+
+static bool pv_pool_zero_step(struct pv_pool *pool)
+{
+	struct block_device *bdev = NULL;
+	struct pv_range *d = NULL;
+	u64 len;
+	u32 i;
+	int ret;
+
+	if (pool->state != PODVOL_POOL_RUNNING || pool->zero_failed)
+		return false;
+	for (i = 0; i < pool->nr_dirty; i++) {
+		bdev = pool->member[pool->dirty[i].member]->b.bdev;
+		if (bdev_write_zeroes_sectors(bdev)) {
+			d = &pool->dirty[i];
+			break;
+		}
+	}
+	if (!d)
+		return false;
+	len = min(d->end - d->start,
+		  round_up((u64)PV_ZERO_PIECE, pool->geom.chunk_sectors));
+	ret = blkdev_issue_zeroout(bdev, d->start, len, GFP_KERNEL,
+				   BLKDEV_ZERO_NOFALLBACK);
+	if (ret) {
+		pr_warn("pool %s: zeroing free space on %pg failed (error %d); left to allocation\n",
+			pool->name, bdev, ret);
+		pool->zero_failed = true;
+		return false;
+	}
+	d->start += len;
+	if (d->start == d->end) {
+		pool->nr_dirty--;
+		memmove(d, d + 1, (pool->dirty + pool->nr_dirty - d) * sizeof(*d));
+	}
+	pv_seq++;
+	return true;
+}
+
+static void pv_pool_zero_work(struct work_struct *work)
+{
+	struct pv_pool *pool = container_of(to_delayed_work(work),
+					    struct pv_pool, zero_work);
+	bool more;
+
+	/* pv_pool_free() cancels this work with pv_lock held. */
+	if (!mutex_trylock(&pv_lock)) {
+		queue_delayed_work(system_unbound_wq, &pool->zero_work, HZ / 10);
+		return;
+	}
+	more = pv_pool_zero_step(pool);
+	mutex_unlock(&pv_lock);
+	if (more)
+		queue_delayed_work(system_unbound_wq, &pool->zero_work, 0);
+}
+
+static void pv_pool_zero_kick(struct pv_pool *pool)
+{
+	pool->zero_failed = false;
+	if (pool->nr_dirty)
+		mod_delayed_work(system_unbound_wq, &pool->zero_work, 0);
+}
+
+u64 pv_pool_dirty_bytes(struct pv_pool *pool)
+{
+	return pv_ranges_sectors(pool->dirty, pool->nr_dirty) << SECTOR_SHIFT;
+}
+
+/*
+ * @map is about to be committed: zero the dirty space it takes, and take
+ * that out of pool->dirty.  Slow where the members do not offload it, but
+ * only for what an allocation could not find clean.
+ */
+int pv_pool_zero_map(struct pv_pool *pool, const struct pv_map *map,
+		     struct netlink_ext_ack *extack)
+{
+	struct pv_range *mr, *take = NULL, *rest;
+	long nmr, nt, nr;
+	int ret = 0;
+
+	lockdep_assert_held(&pv_lock);
+	nmr = pv_map_ranges(map, &mr);
+	if (nmr < 0)
+		return nmr;
+	nt = pv_ranges_op(mr, nmr, pool->dirty, pool->nr_dirty, false, &take);
+	nr = pv_ranges_op(pool->dirty, pool->nr_dirty, mr, nmr, true, &rest);
+	pv_free(mr);
+	if (nt < 0 || nr < 0) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (nt--) {
+		struct block_device *bdev = pool->member[take[nt].member]->b.bdev;
+
+		ret = blkdev_issue_zeroout(bdev, take[nt].start,
+					   take[nt].end - take[nt].start,
+					   GFP_KERNEL, 0);
+		if (ret) {
+			pv_errmsg(extack,
+				  "cannot zero freed space on %pg for the volume (error %d)",
+				  bdev, ret);
+			goto out;
+		}
+	}
+	swap(pool->dirty, rest);
+	pool->nr_dirty = nr;
+out:
+	pv_free(take);
+	if (nr >= 0)
+		pv_free(rest);
+	return ret;
+}
+
 static struct pv_pool *pv_pool_alloc(void)
 {
 	struct pv_pool *pool = kzalloc_obj(*pool);
@@ -185,6 +312,7 @@ static struct pv_pool *pv_pool_alloc(void)
 	}
 	INIT_LIST_HEAD(&pool->volumes);
 	INIT_LIST_HEAD(&pool->node);
+	INIT_DELAYED_WORK(&pool->zero_work, pv_pool_zero_work);
 	return pool;
 }
 
@@ -192,6 +320,9 @@ static void pv_pool_free(struct pv_pool *pool)
 {
 	u32 i;
 
+	/* The work only trylocks pv_lock, which our caller may hold. */
+	cancel_delayed_work_sync(&pool->zero_work);
+	kvfree(pool->dirty);
 	for (i = 0; i < PODVOL_MAX_MEMBERS; i++)
 		pv_member_close(pool->member[i]);
 	vfree(pool->slot_buf);
@@ -275,6 +406,31 @@ static int pv_pool_write(struct pv_pool *pool, struct pv_meta *meta,
 	return 0;
 }
 
+/* The dirty list @meta's volumes leave: see pv_dirty_after(). */
+static int pv_pool_commit_dirty(struct pv_pool *pool, struct pv_meta *meta)
+{
+	const struct pv_map **before, **after;
+	long n = -ENOMEM;
+	u32 i;
+
+	before = kvcalloc(pool->nr_volumes + 1, sizeof(*before), GFP_KERNEL);
+	after = kvcalloc(meta->nr_volumes + 1, sizeof(*after), GFP_KERNEL);
+	if (before && after) {
+		for (i = 0; i < meta->nr_volumes; i++)
+			after[i] = meta->vol[i].map;
+		n = pv_dirty_after(&pool->geom, before,
+				   pv_pool_maps(pool, before), after,
+				   meta->nr_volumes, pool->dirty,
+				   pool->nr_dirty, &meta->dirty);
+	}
+	kvfree(before);
+	kvfree(after);
+	if (n < 0)
+		return n;
+	meta->nr_dirty = n;
+	return 0;
+}
+
 /*
  * Commit the pool's state with one change applied: @add a volume, @drop a
  * volume, or give @resize the new @map and @size.  Nothing in memory changes
@@ -329,7 +485,15 @@ int pv_pool_commit(struct pv_pool *pool, struct pv_volume *add,
 		v->map = pv_vol_map(add);
 	}
 	meta->nr_volumes = n;
-	ret = pv_pool_write(pool, meta, extack);
+	ret = pv_pool_commit_dirty(pool, meta);
+	if (!ret)
+		ret = pv_pool_write(pool, meta, extack);
+	if (!ret) {
+		swap(pool->dirty, meta->dirty);
+		pool->nr_dirty = meta->nr_dirty;
+		pv_pool_zero_kick(pool);
+	}
+	pv_free(meta->dirty);
 	kvfree(meta->vol);
 	kvfree(meta);
 	return ret;
@@ -459,6 +623,15 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 		goto fail;
 	}
 	pv_pool_meta_header(pool, meta, 1);
+	/* Nothing says what the members held before: all of it is dirty. */
+	ret = pv_space_ranges(&pool->geom, NULL, 0, &pool->dirty);
+	if (ret < 0) {
+		kvfree(meta);
+		goto fail;
+	}
+	pool->nr_dirty = ret;
+	meta->dirty = pool->dirty;
+	meta->nr_dirty = pool->nr_dirty;
 	ret = pv_pool_write(pool, meta, extack);
 	if (ret) {
 		/*
@@ -482,6 +655,7 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 	list_add_tail(&pool->node, &pv_pools);
 	pr_info("pool %s created: %u members, chunk %u KiB\n", pool->name, nr,
 		chunk_bytes >> 10);
+	pv_pool_zero_kick(pool);
 	*out = pool;
 	return 0;
 
@@ -545,6 +719,41 @@ static void pv_pool_del_volumes(struct pv_pool *pool)
 	}
 }
 
+/*
+ * The dirty list of the assembled generation; a pool written before there
+ * was one may have anything in its free space, which is all dirty then.
+ */
+static int pv_pool_start_dirty(struct pv_pool *pool, struct pv_meta *meta)
+{
+	const struct pv_map **maps;
+	long n;
+
+	if (meta->dirty_known) {
+		/* a copy: the members' metadata stays as read until the pool runs */
+		pool->dirty = kvcalloc((size_t)meta->nr_dirty + 1,
+				       sizeof(*pool->dirty), GFP_KERNEL);
+		if (!pool->dirty)
+			return -ENOMEM;
+		if (meta->nr_dirty)
+			memcpy(pool->dirty, meta->dirty,
+			       meta->nr_dirty * sizeof(*pool->dirty));
+		pool->nr_dirty = meta->nr_dirty;
+		return 0;
+	}
+	maps = kvcalloc(pool->nr_volumes + 1, sizeof(*maps), GFP_KERNEL);
+	if (!maps)
+		return -ENOMEM;
+	n = pv_space_ranges(&pool->geom, maps, pv_pool_maps(pool, maps),
+			    &pool->dirty);
+	kvfree(maps);
+	if (n < 0)
+		return n;
+	pool->nr_dirty = n;
+	pr_info("pool %s: metadata without a dirty list; all free space is zeroed before use\n",
+		pool->name);
+	return 0;
+}
+
 /* All members present: choose the metadata and bring up every volume. */
 static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 {
@@ -586,6 +795,9 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 		list_add_tail(&vol->node, &pool->volumes);
 		pool->nr_volumes++;
 	}
+	ret = pv_pool_start_dirty(pool, meta);
+	if (ret)
+		goto fail;
 	pool->state = PODVOL_POOL_RUNNING;
 	list_for_each_entry(vol, &pool->volumes, node) {
 		ret = pv_volume_add(vol);
@@ -611,11 +823,15 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 			pool->name);
 		pv_pool_commit(pool, NULL, NULL, NULL, NULL, 0, NULL);
 	}
+	pv_pool_zero_kick(pool);
 	return 0;
 
 fail:
 	pool->state = PODVOL_POOL_PENDING;
 	pv_pool_del_volumes(pool);
+	kvfree(pool->dirty);
+	pool->dirty = NULL;
+	pool->nr_dirty = 0;
 	return ret;
 }
 

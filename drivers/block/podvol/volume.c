@@ -656,8 +656,23 @@ static int pv_volume_alloc_map(struct pv_pool *pool, struct pv_volume *vol,
 	if (!maps)
 		return -ENOMEM;
 	n = pv_pool_maps(pool, maps);
-	ret = pv_map_resize(&pool->geom, maps, n, vol ? pv_vol_map(vol) : NULL,
-			    sectors, map);
+	/*
+	 * Clean space first; dirty space only if there is not enough of that,
+	 * zeroed now (pv_pool_zero_map()), so that no volume ever reads what
+	 * another one wrote.
+	 */
+	ret = pv_map_resize_clean(&pool->geom, maps, n, pool->dirty,
+				  pool->nr_dirty, vol ? pv_vol_map(vol) : NULL,
+				  sectors, map);
+	if (ret == -ENOSPC && pool->nr_dirty) {
+		ret = pv_map_resize(&pool->geom, maps, n,
+				    vol ? pv_vol_map(vol) : NULL, sectors, map);
+		if (!ret) {
+			ret = pv_pool_zero_map(pool, *map, extack);
+			if (ret)
+				pv_map_free(*map);
+		}
+	}
 	if (ret == -ENOSPC && !pv_space_free(&pool->geom, maps, n,
 					     member_free)) {
 		for (i = 0; i < pool->geom.nr_members; i++)

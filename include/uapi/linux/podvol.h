@@ -68,7 +68,8 @@
  *        PODVOL_A_POOL_NAME, PODVOL_A_POOL_UUID, PODVOL_A_POOL_STATE,
  *        PODVOL_A_CHUNK_SIZE, PODVOL_A_GENERATION, PODVOL_A_POOL_SIZE,
  *        PODVOL_A_POOL_FREE, PODVOL_A_NR_MEMBERS, PODVOL_A_NR_PRESENT,
- *        PODVOL_A_NR_VOLUMES, PODVOL_A_MEMBERS (nest of PODVOL_A_MEMBER
+ *        PODVOL_A_NR_VOLUMES, PODVOL_A_POOL_DIRTY (of the free bytes,
+ *        those still to be zeroed), PODVOL_A_MEMBERS (nest of PODVOL_A_MEMBER
  *        nests with INDEX, UUID, PATH (e.g. "/dev/vda", present members
  *        only), MAJOR, MINOR, SIZE, FREE, PRESENT)
  *      SIZE/FREE of pending pools are 0.
@@ -187,6 +188,9 @@ enum podvol_attr {
 	PODVOL_A_STRIPE_WIDTH,	/* NLA_U32 (output) */
 	PODVOL_A_NR_EXTENTS,	/* NLA_U32 (output) */
 	PODVOL_A_OPEN_COUNT,	/* NLA_U32 (output) */
+	PODVOL_A_POOL_DIRTY,	/* NLA_U64, bytes free but not yet zeroed
+				 * (output)
+				 */
 
 	__PODVOL_A_MAX
 };
@@ -234,6 +238,12 @@ enum podvol_member_attr {
  *   followed by vol.nr_extents extent records, each
  *     struct podvol_ext_rec
  *     followed by ext.width struct podvol_stripe_rec.
+ * With PODVOL_INCOMPAT_DIRTY, sb.nr_dirty struct podvol_dirty_rec follow,
+ * sorted by member and start, neither overlapping nor touching each other
+ * or any stripe, each inside the member's data area: free space that may
+ * hold a deleted (or shrunk) volume's data, or that was never zeroed since
+ * the pool was created.  Volumes are only given space outside them, or
+ * space zeroed before the generation that gives it to them.
  *
  * Checksums are CRC32C (Castagnoli, as crc32c() in the kernel: seed ~0,
  * no final inversion), stored little-endian:
@@ -267,6 +277,15 @@ enum podvol_member_attr {
 #define PODVOL_DATA_OFFSET_MIN	(2 * 1024 * 1024)	/* bytes */
 #define PODVOL_MAX_VOLUMES	1024
 
+/*
+ * sb.incompat_flags: a module that does not know a flag refuses the pool.
+ * DIRTY: the volume table is followed by sb.nr_dirty struct
+ * podvol_dirty_rec, the free space not yet zeroed.  Pools without it (made
+ * before it existed) have all their free space treated as dirty.
+ */
+#define PODVOL_INCOMPAT_DIRTY	(1U << 0)
+#define PODVOL_INCOMPAT_KNOWN	PODVOL_INCOMPAT_DIRTY
+
 struct podvol_sb_member {
 	__u8	uuid[PODVOL_UUID_SIZE];
 	__le64	sectors;		/* member size at creation */
@@ -289,10 +308,12 @@ struct podvol_sb {
 	__le32	table_bytes;
 	__le32	table_crc;
 	__le32	nr_volumes;		/* <= PODVOL_MAX_VOLUMES */
-	__le32	incompat_flags;		/* must be 0 */
+	__le32	incompat_flags;		/* PODVOL_INCOMPAT_*, no others */
 	__le64	ctime;			/* pool creation, seconds since epoch */
 	__le64	utime;			/* this generation, seconds */
-	__u8	reserved1[848];		/* zero; pads members to 1024 */
+	__le32	nr_dirty;		/* dirty records; 0 without DIRTY */
+	__le32	reserved0;		/* zero */
+	__u8	reserved1[840];		/* zero; pads members to 1024 */
 	struct podvol_sb_member members[PODVOL_MAX_MEMBERS];	/* at 1024 */
 	__u8	reserved2[2048];	/* zero */
 };
@@ -318,6 +339,17 @@ struct podvol_stripe_rec {
 	__le32	member;			/* member index */
 	__le32	reserved;
 	__le64	pstart;			/* start on the member, sectors */
+};
+
+/*
+ * Free space that may still hold data written through a volume: member
+ * sectors [start, end), to be zeroed before a volume may use them.
+ */
+struct podvol_dirty_rec {
+	__le32	member;			/* member index */
+	__le32	reserved;		/* zero */
+	__le64	start;			/* sectors, multiple of the chunk */
+	__le64	end;			/* sectors, multiple of the chunk */
 };
 
 #endif /* _UAPI_LINUX_PODVOL_H */
