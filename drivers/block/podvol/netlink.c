@@ -21,25 +21,38 @@ static struct genl_family pv_family;
  * returned and genetlink has dropped genl_mutex, so concurrent requests
  * (GETs need no privilege) must not share a message buffer.  Since 6.2 the
  * extack has one of its own, per request, and the message is formatted
- * into it (cut at NETLINK_MAX_FMTMSG_LEN).  Before, a message can only be
- * a string that outlives the ack: the format, with its conversions
- * unexpanded.
+ * into it (cut at NETLINK_MAX_FMTMSG_LEN).  Before (6.1), messages are
+ * formatted into a ring of buffers that each request takes in turn: a
+ * buffer is reused only after PV_MSG_RING - 1 later messages, far more
+ * than can be formatted in the moment between a handler's return and its
+ * ack.
  */
+#ifndef NETLINK_MAX_FMTMSG_LEN
+#define PV_MSG_RING	64
+#define PV_MSG_LEN	160
+static char pv_msg_ring[PV_MSG_RING][PV_MSG_LEN];
+static atomic_t pv_msg_next = ATOMIC_INIT(0);
+#endif
+
 void pv_errmsg(struct netlink_ext_ack *extack, const char *fmt, ...)
 {
-#ifdef NETLINK_MAX_FMTMSG_LEN
+	char *buf;
+	size_t len;
 	va_list ap;
 
 	if (!extack)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(extack->_msg_buf, sizeof(extack->_msg_buf), fmt, ap);
-	va_end(ap);
-	extack->_msg = extack->_msg_buf;
+#ifdef NETLINK_MAX_FMTMSG_LEN
+	buf = extack->_msg_buf;
+	len = sizeof(extack->_msg_buf);
 #else
-	if (extack)
-		extack->_msg = fmt;
+	buf = pv_msg_ring[(unsigned int)atomic_inc_return(&pv_msg_next) % PV_MSG_RING];
+	len = PV_MSG_LEN;
 #endif
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	extack->_msg = buf;
 }
 
 static const struct nla_policy pv_member_policy[PODVOL_MEMBER_A_MAX + 1] = {
