@@ -732,7 +732,7 @@ struct pv_meta *pv_meta_pick(const struct pv_meta_copies *c, u32 nr,
 			if (!pv_meta_in_place(cand))
 				reason = "a copy is in the wrong slot for its generation";
 			else if (!pv_meta_same_pool(cand, ref))
-				reason = "its geometry or member list differs from the members' own";
+				reason = "geometry or member list not the members' own";
 			for (i = 0; !reason && i < nr; i++) {
 				bool f = false;
 

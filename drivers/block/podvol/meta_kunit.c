@@ -664,12 +664,15 @@ static void pv_meta_pick_test(struct kunit *test)
 	/* Member sizes or UUIDs other than the pool's: refused. */
 	a3 = pick_copy(test, two, 3, 0);
 	b3 = pick_copy(test, two, 3, 1);
-	a3->geom.member_sectors[1] = b3->geom.member_sectors[1] = 1 << 30;
+	a3->geom.member_sectors[1] = 1 << 30;
+	b3->geom.member_sectors[1] = 1 << 30;
 	pick_set(c, NULL, a3, NULL, b3);
 	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 2, two, &repair, &why));
-	a3->geom.member_sectors[1] = b3->geom.member_sectors[1] = 1 << 20;
+	a3->geom.member_sectors[1] = 1 << 20;
+	b3->geom.member_sectors[1] = 1 << 20;
 	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 2, two, &repair, &why), a3);
-	a3->member_uuid[1][0] = b3->member_uuid[1][0] = 0x77;
+	a3->member_uuid[1][0] = 0x77;
+	b3->member_uuid[1][0] = 0x77;
 	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 2, two, &repair, &why));
 	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 0, two, &repair, &why));
 }
