@@ -163,9 +163,8 @@ static int pv_validate_map(const struct pv_meta *meta,
 				return -EINVAL;
 			}
 		}
-		last = e->len * e->width;
-		if (check_add_overflow(pos, last, &pos) ||
-		    e->len > ~0ULL / e->width) {
+		if (check_mul_overflow(e->len, (u64)e->width, &last) ||
+		    check_add_overflow(pos, last, &pos)) {
 			*why = "extent too large";
 			return -EINVAL;
 		}
@@ -213,6 +212,7 @@ int pv_meta_validate(const struct pv_meta *meta, const char **why)
 	const struct pv_geom *g = &meta->geom;
 	struct pv_used *used;
 	size_t nr = 0, n;
+	u64 first_end;
 	u32 i, j, k;
 	int ret;
 
@@ -235,8 +235,14 @@ int pv_meta_validate(const struct pv_meta *meta, const char **why)
 		*why = "data offset out of range or not chunk aligned";
 		return -EINVAL;
 	}
+	/* data_offset comes from the disk: the first chunk's end may wrap. */
+	if (check_add_overflow(g->data_offset, (u64)g->chunk_sectors,
+			       &first_end)) {
+		*why = "data offset out of range or not chunk aligned";
+		return -EINVAL;
+	}
 	for (i = 0; i < g->nr_members; i++) {
-		if (g->member_sectors[i] < g->data_offset + g->chunk_sectors) {
+		if (g->member_sectors[i] < first_end) {
 			*why = "member too small";
 			return -EINVAL;
 		}
@@ -354,7 +360,7 @@ static int pv_decode_vol(struct pv_meta *meta, struct pv_cursor *c,
 	struct pv_cursor scan;
 	u32 nr_ext, nr_st = 0, i, k;
 	struct pv_map *map;
-	u64 pos = 0;
+	u64 pos = 0, span;
 
 	vr = pv_take(c, sizeof(*vr));
 	if (!vr)
@@ -411,8 +417,8 @@ static int pv_decode_vol(struct pv_meta *meta, struct pv_cursor *c,
 			*why = "volume extents are not contiguous";
 			return -EINVAL;
 		}
-		if (!e->len || e->len > ~0ULL / e->width ||
-		    check_add_overflow(pos, e->len * e->width, &pos)) {
+		if (!e->len || check_mul_overflow(e->len, (u64)e->width, &span) ||
+		    check_add_overflow(pos, span, &pos)) {
 			*why = "extent too large";
 			return -EINVAL;
 		}
@@ -702,26 +708,135 @@ int pv_meta_encode(struct pv_meta *meta, void *buf, size_t len,
 	return 0;
 }
 
-/* Do two members' copies describe the same pool state? */
-bool pv_meta_consistent(const struct pv_meta *a, const struct pv_meta *b)
+/* Do two copies belong to the same pool, with the same members and layout? */
+bool pv_meta_same_pool(const struct pv_meta *a, const struct pv_meta *b)
 {
 	u32 i;
 
-	if (a->generation != b->generation ||
-	    memcmp(a->pool_uuid, b->pool_uuid, PODVOL_UUID_SIZE) ||
+	if (memcmp(a->pool_uuid, b->pool_uuid, PODVOL_UUID_SIZE) ||
 	    strcmp(a->pool_name, b->pool_name) ||
+	    a->ctime != b->ctime ||
 	    a->geom.nr_members != b->geom.nr_members ||
 	    a->geom.chunk_sectors != b->geom.chunk_sectors ||
-	    a->geom.data_offset != b->geom.data_offset ||
-	    a->ctime != b->ctime ||
-	    a->table_bytes != b->table_bytes ||
-	    a->table_crc != b->table_crc ||
-	    a->nr_volumes != b->nr_volumes)
+	    a->geom.data_offset != b->geom.data_offset)
 		return false;
-	for (i = 0; i < a->geom.nr_members; i++)
+	for (i = 0; i < a->geom.nr_members && i < PODVOL_MAX_MEMBERS; i++)
 		if (a->geom.member_sectors[i] != b->geom.member_sectors[i] ||
 		    memcmp(a->member_uuid[i], b->member_uuid[i],
 			   PODVOL_UUID_SIZE))
 			return false;
 	return true;
+}
+
+/* Do two members' copies describe the same pool state? */
+bool pv_meta_consistent(const struct pv_meta *a, const struct pv_meta *b)
+{
+	return a->generation == b->generation &&
+	       a->table_bytes == b->table_bytes &&
+	       a->table_crc == b->table_crc &&
+	       a->nr_volumes == b->nr_volumes &&
+	       pv_meta_same_pool(a, b);
+}
+
+/* Generation G lives in slot G & 1; a copy elsewhere was not written by us. */
+static bool pv_meta_in_place(const struct pv_meta *m)
+{
+	return m->slot == (m->generation & 1);
+}
+
+/*
+ * Is @cand acceptable to member @i, whose copies are @c?  Either the member
+ * holds a copy of the same state as member @i (its own index and UUID), or
+ * its slot for that generation is damaged (torn or corrupt, not another
+ * valid generation) and its valid copy shows it to be member @i of the same
+ * pool; then *@fix is set.
+ */
+static bool pv_pick_accepts(const struct pv_meta *cand,
+			    const struct pv_meta_copies *c, u32 i, bool *fix,
+			    const char **why)
+{
+	bool known = false;
+	u32 k;
+
+	for (k = 0; k < 2; k++) {
+		const struct pv_meta *m = c->slot[k];
+
+		if (!m || m->member_index != i || !pv_meta_same_pool(cand, m))
+			continue;
+		known = true;
+		if (pv_meta_in_place(m) && pv_meta_consistent(cand, m))
+			return true;
+	}
+	if (!known) {
+		*why = "a member is not the member of that generation at its index";
+		return false;
+	}
+	if (c->slot[cand->slot] || !c->damaged[cand->slot]) {
+		*why = "a member holds other metadata in that generation's slot";
+		return false;
+	}
+	*fix = true;
+	return true;
+}
+
+/*
+ * Choose the generation to assemble a pool from, given every member's
+ * copies (@c[i] for member i; all @nr members present) and @ref, the pool
+ * as its members named it when they were added (UUID, name, creation time,
+ * geometry, member UUIDs; generation and volumes unused).
+ *
+ * The choice is the newest generation that every member holds with
+ * identical content, as the member at its index, with the geometry and
+ * member list of @ref; a member whose slot for that generation is damaged
+ * does not veto it, but is marked in *@repair (bit i) to have that
+ * generation written back into the damaged slot.  NULL, with the reason
+ * the newest candidate failed in *@why, when there is no such generation:
+ * the pool must not be assembled.
+ */
+struct pv_meta *pv_meta_pick(const struct pv_meta_copies *c, u32 nr,
+			     const struct pv_meta *ref, u32 *repair,
+			     const char **why)
+{
+	struct pv_meta *best = NULL;
+	u32 best_fix = 0, i, j, s;
+	u64 why_gen = 0;
+
+	*why = "no valid metadata copy";
+	if (!nr || nr > PODVOL_MAX_MEMBERS || ref->geom.nr_members != nr) {
+		*why = "member count differs from the pool's";
+		return NULL;
+	}
+	for (j = 0; j < nr; j++) {
+		for (s = 0; s < 2; s++) {
+			struct pv_meta *cand = c[j].slot[s];
+			const char *reason = NULL;
+			u32 fix = 0;
+
+			if (!cand || (best && cand->generation <= best->generation))
+				continue;
+			if (!pv_meta_in_place(cand))
+				reason = "a copy is in the wrong slot for its generation";
+			else if (!pv_meta_same_pool(cand, ref))
+				reason = "geometry or member list not the members' own";
+			for (i = 0; !reason && i < nr; i++) {
+				bool f = false;
+
+				if (!pv_pick_accepts(cand, &c[i], i, &f, &reason))
+					break;
+				if (f)
+					fix |= 1U << i;
+			}
+			if (reason) {
+				if (cand->generation >= why_gen) {
+					*why = reason;
+					why_gen = cand->generation;
+				}
+				continue;
+			}
+			best = cand;
+			best_fix = fix;
+		}
+	}
+	*repair = best_fix;
+	return best;
 }

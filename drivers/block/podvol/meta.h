@@ -37,13 +37,23 @@ struct pv_meta {
 	struct pv_range *dirty;
 };
 
+/* One member's two metadata slots as read at assembly, for pv_meta_pick(). */
+struct pv_meta_copies {
+	struct pv_meta *slot[2];	/* decoded copy, NULL if none */
+	bool damaged[2];		/* unreadable or corrupt (not blank) */
+};
+
 int pv_meta_decode(const void *buf, size_t len, struct pv_meta **out,
 		   const char **why);
 int pv_meta_encode(struct pv_meta *meta, void *buf, size_t len,
 		   size_t *used, const char **why);
 int pv_meta_validate(const struct pv_meta *meta, const char **why);
 void pv_meta_seal(void *buf);
+bool pv_meta_same_pool(const struct pv_meta *a, const struct pv_meta *b);
 bool pv_meta_consistent(const struct pv_meta *a, const struct pv_meta *b);
+struct pv_meta *pv_meta_pick(const struct pv_meta_copies *c, u32 nr,
+			     const struct pv_meta *ref, u32 *repair,
+			     const char **why);
 void pv_meta_free(struct pv_meta *meta);
 bool pv_name_valid(const char *name);
 

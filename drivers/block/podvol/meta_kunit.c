@@ -388,6 +388,21 @@ static void c_trailing(void *b, size_t *l, const struct pv_meta *m)
 	SB(b)->table_bytes = cpu_to_le32(le32_to_cpu(SB(b)->table_bytes) + 8);
 }
 
+/* A pool without volumes whose data area starts where the first chunk wraps. */
+static void c_data_offset_wrap(void *b, size_t *l, const struct pv_meta *m)
+{
+	SB(b)->nr_volumes = 0;
+	SB(b)->table_bytes = 0;
+	SB(b)->data_offset = cpu_to_le64(~0ULL & ~(u64)(m->geom.chunk_sectors - 1));
+}
+
+/* An extent whose length times its width wraps to a small span. */
+static void c_span_wrap(void *b, size_t *l, const struct pv_meta *m)
+{
+	ER(b)->stripe_sectors = cpu_to_le64(1ULL << 63);
+	ER(b)->width = cpu_to_le32(2);
+}
+
 static const struct corruption corruptions[] = {
 	{ "bad magic", c_magic, true, -ENODATA },
 	{ "zeroed slot", c_zero, false, -ENODATA },
@@ -434,6 +449,8 @@ static const struct corruption corruptions[] = {
 	{ "generation 0", c_generation, true, -EINVAL },
 	{ "slot out of range", c_slot, true, -EINVAL },
 	{ "member smaller than its extents", c_member_small, true, -EINVAL },
+	{ "data offset plus a chunk wraps", c_data_offset_wrap, true, -EINVAL },
+	{ "extent span wraps", c_span_wrap, true, -EINVAL },
 };
 
 static void pv_meta_corrupt_test(struct kunit *test)
@@ -534,6 +551,132 @@ static void pv_meta_full_test(struct kunit *test)
 	sample_free(m);
 }
 
+/* A shallow copy of @base as member @idx's copy of generation @gen. */
+static struct pv_meta *pick_copy(struct kunit *test, const struct pv_meta *base,
+				 u64 gen, u32 idx)
+{
+	struct pv_meta *c = kunit_kmalloc(test, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	*c = *base;
+	c->generation = gen;
+	c->slot = gen & 1;
+	c->member_index = idx;
+	c->table_crc = base->table_crc + (u32)gen;
+	return c;
+}
+
+/* Two members, each with two copies (NULL: blank), nothing damaged. */
+static void pick_set(struct pv_meta_copies *c, struct pv_meta *a0,
+		     struct pv_meta *a1, struct pv_meta *b0, struct pv_meta *b1)
+{
+	memset(c, 0, 2 * sizeof(*c));
+	c[0].slot[0] = a0;
+	c[0].slot[1] = a1;
+	c[1].slot[0] = b0;
+	c[1].slot[1] = b1;
+}
+
+/*
+ * pv_meta_pick(): the generation chosen agrees with every member at its
+ * index and with the pool's own geometry; otherwise nothing is chosen.
+ */
+static void pv_meta_pick_test(struct kunit *test)
+{
+	struct pv_meta *two = kunit_kzalloc(test, sizeof(*two), GFP_KERNEL);
+	struct pv_meta *three = kunit_kzalloc(test, sizeof(*three), GFP_KERNEL);
+	struct pv_meta_copies c[2];
+	struct pv_meta *a3, *b3, *a2, *b2, *x;
+	const char *why;
+	u32 repair;
+
+	KUNIT_ASSERT_NOT_NULL(test, two);
+	KUNIT_ASSERT_NOT_NULL(test, three);
+	strscpy(two->pool_name, "fast", sizeof(two->pool_name));
+	memset(two->pool_uuid, 0xab, PODVOL_UUID_SIZE);
+	two->ctime = 1700000000;
+	two->geom.nr_members = 2;
+	two->geom.chunk_sectors = 128;
+	two->geom.data_offset = PODVOL_DATA_OFFSET_MIN / 512;
+	two->geom.member_sectors[0] = 1 << 20;
+	two->geom.member_sectors[1] = 1 << 20;
+	memset(two->member_uuid[0], 0x10, PODVOL_UUID_SIZE);
+	memset(two->member_uuid[1], 0x11, PODVOL_UUID_SIZE);
+	*three = *two;
+	three->geom.nr_members = 3;
+	three->geom.member_sectors[2] = 1 << 20;
+	memset(three->member_uuid[2], 0x12, PODVOL_UUID_SIZE);
+
+	/* Both members hold generations 2 and 3: 3 wins, nothing to repair. */
+	a3 = pick_copy(test, two, 3, 0);
+	b3 = pick_copy(test, two, 3, 1);
+	a2 = pick_copy(test, two, 2, 0);
+	b2 = pick_copy(test, two, 2, 1);
+	pick_set(c, a2, a3, b2, b3);
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 2, two, &repair, &why), a3);
+	KUNIT_EXPECT_EQ(test, repair, 0U);
+
+	/* Finding 2: newest copies disagree, older ones agree on 3 members. */
+	b3->table_crc ^= 1;
+	a2 = pick_copy(test, three, 2, 0);
+	b2 = pick_copy(test, three, 2, 1);
+	pick_set(c, a2, a3, b2, b3);
+	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 2, two, &repair, &why));
+	/* ... and with the pool taken as 3 members, 2 are too few. */
+	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 2, three, &repair, &why));
+
+	/* A torn copy of 3 on member 1 does not veto it; it is repaired. */
+	b3 = pick_copy(test, two, 3, 1);
+	a2 = pick_copy(test, two, 2, 0);
+	b2 = pick_copy(test, two, 2, 1);
+	pick_set(c, a2, a3, b2, NULL);
+	c[1].damaged[1] = true;
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 2, two, &repair, &why), a3);
+	KUNIT_EXPECT_EQ(test, repair, 2U);
+	/* A blank slot is not a torn one: 3 is vetoed, 2 taken. */
+	c[1].damaged[1] = false;
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 2, two, &repair, &why), a2);
+	KUNIT_EXPECT_EQ(test, repair, 0U);
+
+	/* A crash while writing 3: member 1 still has 1 in slot 1. */
+	pick_set(c, a2, a3, b2, pick_copy(test, two, 1, 1));
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 2, two, &repair, &why), a2);
+
+	/* Member 1 calls itself member 0 in generation 3. */
+	pick_set(c, a2, a3, b2, pick_copy(test, two, 3, 0));
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 2, two, &repair, &why), a2);
+	/* ... in both generations: no generation has member 1 at index 1. */
+	pick_set(c, a2, a3, pick_copy(test, two, 2, 0),
+		 pick_copy(test, two, 3, 0));
+	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 2, two, &repair, &why));
+	/* ... torn newest copy, and the valid one names another index. */
+	pick_set(c, a2, a3, pick_copy(test, two, 2, 0), NULL);
+	c[1].damaged[1] = true;
+	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 2, two, &repair, &why));
+
+	/* A copy of 3 in slot 0 was not written by podvol. */
+	x = pick_copy(test, two, 3, 1);
+	x->slot = 0;
+	pick_set(c, a2, a3, x, b2);
+	b2->slot = 1;
+	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 2, two, &repair, &why));
+
+	/* Member sizes or UUIDs other than the pool's: refused. */
+	a3 = pick_copy(test, two, 3, 0);
+	b3 = pick_copy(test, two, 3, 1);
+	a3->geom.member_sectors[1] = 1 << 30;
+	b3->geom.member_sectors[1] = 1 << 30;
+	pick_set(c, NULL, a3, NULL, b3);
+	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 2, two, &repair, &why));
+	a3->geom.member_sectors[1] = 1 << 20;
+	b3->geom.member_sectors[1] = 1 << 20;
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 2, two, &repair, &why), a3);
+	a3->member_uuid[1][0] = 0x77;
+	b3->member_uuid[1][0] = 0x77;
+	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 2, two, &repair, &why));
+	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 0, two, &repair, &why));
+}
+
 static void pv_name_test(struct kunit *test)
 {
 	static const char n63[] =
@@ -557,6 +700,7 @@ static struct kunit_case pv_meta_cases[] = {
 	KUNIT_CASE(pv_meta_corrupt_test),
 	KUNIT_CASE(pv_meta_fuzz_test),
 	KUNIT_CASE(pv_meta_full_test),
+	KUNIT_CASE(pv_meta_pick_test),
 	KUNIT_CASE(pv_name_test),
 	{}
 };

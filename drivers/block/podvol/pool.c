@@ -7,7 +7,11 @@
  * REQ_PREFLUSH | REQ_FUA, one member after the other, before the operation
  * is reported done.  A crash in the middle leaves generation G - 1 intact in
  * the other slot of every member, and assembly takes the newest generation
- * that every member holds with identical content.  If a metadata write
+ * that every member holds with identical content, at its own index, with
+ * the geometry the members agree on (pv_meta_pick()).  A member whose copy
+ * of that generation is damaged gets it written back into the damaged slot
+ * before anything else is written, never over its other valid copy.  If a
+ * metadata write
  * fails the pool's configuration becomes read-only (the members may now
  * disagree, and only a fresh assembly can tell which state won); I/O to
  * existing volumes continues.
@@ -665,46 +669,84 @@ fail:
 }
 
 /*
- * The newest generation that every member holds with identical content,
- * where a member whose slot for that generation is damaged (torn or
- * corrupt, as opposed to holding another valid generation) does not veto
- * it.  Returns NULL if there is none; *@repair says a damaged copy was
- * overlooked and the metadata should be rewritten.
+ * Choose the generation to assemble from (see pv_meta_pick()): it must
+ * agree with every member present, at its index, and with the geometry and
+ * member list the members were added under.  Returns NULL with the reason
+ * in *@why when there is none; *@repair has a bit for every member whose
+ * copy of it is damaged and must be written back.
  */
-static struct pv_meta *pv_pool_pick(struct pv_pool *pool, bool *repair)
+static struct pv_meta *pv_pool_pick(struct pv_pool *pool, u32 *repair,
+				    const char **why)
 {
-	struct pv_meta *best = NULL;
-	bool best_repair = false;
-	u32 c, s, i, k;
+	struct pv_meta_copies *c;
+	struct pv_meta *ref, *best = NULL;
+	u32 i, k;
 
-	for (c = 0; c < pool->geom.nr_members; c++) {
-		for (s = 0; s < 2; s++) {
-			struct pv_meta *cand = pool->member[c]->slot[s];
-			bool ok = !!cand, fix = false;
-
-			if (!ok || (best && cand->generation <= best->generation))
-				continue;
-			for (i = 0; ok && i < pool->geom.nr_members; i++) {
-				struct pv_member *m = pool->member[i];
-
-				ok = false;
-				for (k = 0; k < 2; k++)
-					if (m->slot[k] &&
-					    pv_meta_consistent(cand, m->slot[k]))
-						ok = true;
-				if (!ok && m->damaged[cand->slot]) {
-					ok = true;
-					fix = true;
-				}
-			}
-			if (ok) {
-				best = cand;
-				best_repair = fix;
-			}
+	*why = "out of memory";
+	ref = kvzalloc_obj(*ref);
+	c = kcalloc(pool->geom.nr_members, sizeof(*c), GFP_KERNEL);
+	if (!ref || !c)
+		goto out;
+	pv_pool_meta_header(pool, ref, 0);
+	for (i = 0; i < pool->geom.nr_members; i++)
+		for (k = 0; k < 2; k++) {
+			c[i].slot[k] = pool->member[i]->slot[k];
+			c[i].damaged[k] = pool->member[i]->damaged[k];
 		}
-	}
-	*repair = best_repair;
+	best = pv_meta_pick(c, pool->geom.nr_members, ref, repair, why);
+out:
+	kfree(c);
+	kvfree(ref);
 	return best;
+}
+
+/*
+ * Write generation @meta back into the damaged slot of every member in
+ * @repair: member @src's copy, the header changed to name the member it is
+ * on.  Only that slot is written, so a crash here leaves the member its
+ * other valid copy; the next commit (the other slot) comes only after this
+ * succeeded, when every member holds @meta.
+ */
+static int pv_pool_repair(struct pv_pool *pool, const struct pv_meta *meta,
+			  u32 src, u32 repair)
+{
+	struct podvol_sb *sb = pool->slot_buf;
+	u64 off = pv_slot_offset[meta->slot];
+	struct pv_meta *check;
+	const char *why = "";
+	size_t len;
+	bool same;
+	u32 i;
+	int ret;
+
+	ret = pv_meta_io(pool->member[src]->b.bdev, off, pool->slot_buf,
+			 PODVOL_SLOT_SIZE, REQ_OP_READ | REQ_META);
+	if (ret)
+		return ret;
+	ret = pv_meta_decode(pool->slot_buf, PODVOL_SLOT_SIZE, &check, &why);
+	if (ret)
+		return ret;
+	same = pv_meta_consistent(check, meta);
+	pv_meta_free(check);
+	if (!same)
+		return -ESTALE;
+	len = round_up(PODVOL_SB_SIZE + meta->table_bytes, (size_t)4096);
+	for (i = 0; i < pool->geom.nr_members; i++) {
+		if (!(repair & BIT(i)))
+			continue;
+		sb->member_index = cpu_to_le32(i);
+		memcpy(sb->member_uuid, pool->member_uuid[i], PODVOL_UUID_SIZE);
+		pv_meta_seal(pool->slot_buf);
+		ret = pv_meta_io(pool->member[i]->b.bdev, off, pool->slot_buf,
+				 len, REQ_OP_WRITE | REQ_SYNC | REQ_META |
+				 REQ_PREFLUSH | REQ_FUA);
+		if (ret)
+			return ret;
+		pr_info("pool %s: %pg: generation %llu written back to slot %u\n",
+			pool->name, pool->member[i]->b.bdev, meta->generation,
+			meta->slot);
+	}
+	return 0;
 }
 
 static void pv_pool_del_volumes(struct pv_pool *pool)
@@ -759,18 +801,24 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 {
 	struct pv_volume *vol;
 	struct pv_meta *meta;
-	bool repair;
-	u32 i;
-	int ret;
+	const char *why;
+	int ret, fixed = 0;
+	u32 repair, i;
 
-	meta = pv_pool_pick(pool, &repair);
+	meta = pv_pool_pick(pool, &repair, &why);
 	if (!meta) {
 		pv_errmsg(extack,
-			  "pool %s: members have no metadata generation in common; refusing to start",
-			  pool->name);
-		pr_err("pool %s: members have no metadata generation in common\n",
-		       pool->name);
+			  "pool %s: no metadata generation agrees with every member (newest: %s); refusing to start",
+			  pool->name, why);
+		pr_err("pool %s: no metadata generation agrees with every member (newest: %s)\n",
+		       pool->name, why);
 		return -EINVAL;
+	}
+	pool->generation = meta->generation;
+	if (repair) {
+		pr_warn("pool %s: rewriting damaged copies of generation %llu\n",
+			pool->name, meta->generation);
+		fixed = pv_pool_repair(pool, meta, ffz(repair), repair);
 	}
 	/*
 	 * The volumes get copies of the maps: until the pool runs, the
@@ -798,7 +846,14 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 	ret = pv_pool_start_dirty(pool, meta);
 	if (ret)
 		goto fail;
-	pool->state = PODVOL_POOL_RUNNING;
+	/*
+	 * A member whose damaged copy could not be rewritten still has its
+	 * only valid copy in the slot the next commit would overwrite.
+	 */
+	pool->state = fixed ? PODVOL_POOL_FAILED : PODVOL_POOL_RUNNING;
+	if (fixed)
+		pr_err("pool %s: cannot rewrite damaged metadata (error %d); configuration is read-only until reassembled\n",
+		       pool->name, fixed);
 	list_for_each_entry(vol, &pool->volumes, node) {
 		ret = pv_volume_add(vol);
 		if (ret) {
@@ -807,7 +862,6 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 			goto fail;
 		}
 	}
-	pool->generation = meta->generation;
 	for (i = 0; i < pool->geom.nr_members; i++) {
 		pv_meta_free(pool->member[i]->slot[0]);
 		pv_meta_free(pool->member[i]->slot[1]);
@@ -818,11 +872,6 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 	pr_info("pool %s assembled: %u members, %u volumes, generation %llu\n",
 		pool->name, pool->geom.nr_members, pool->nr_volumes,
 		pool->generation);
-	if (repair) {
-		pr_warn("pool %s: rewriting damaged metadata copies\n",
-			pool->name);
-		pv_pool_commit(pool, NULL, NULL, NULL, NULL, 0, NULL);
-	}
 	pv_pool_zero_kick(pool);
 	return 0;
 
