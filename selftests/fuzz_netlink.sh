@@ -65,7 +65,7 @@ pass() {
 	for f in podnet podvol; do
 		eval "wait \$pid_$f"
 		report $? "nlfuzz $label, $f: $nmsg messages sent and answered" "$(tail -5 /tmp/fz.$label.$f)"
-		grep '^#' /tmp/fz.$label.$f | grep -v seed
+		grep "^#\|^nlfuzz" /tmp/fz.$label.$f | grep -v seed | sed "s/^nlfuzz/# nlfuzz/"
 		grep '^#.*seed' /tmp/fz.$label.$f
 	done
 }

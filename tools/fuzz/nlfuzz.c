@@ -173,6 +173,8 @@ struct family {
 	/* counts */
 	unsigned long sent, replies, dumps, abandoned, intr, lost;
 	unsigned long err[256];	/* by errno; [0] = ok */
+	unsigned long cmd_n[256];	/* messages and seconds by command */
+	double cmd_secs[256];
 };
 
 static struct family fams[2] = {
@@ -607,6 +609,11 @@ static void summary(struct family *f, double secs)
 		else if (i != EPERM && i != EOPNOTSUPP && i != EINVAL)
 			other += f->err[i];
 	}
+	printf("# %s: seconds by command:", f->name);
+	for (i = 0; i < 256; i++)
+		if (f->cmd_n[i])
+			printf(" %u:%lux/%.1fs", i, f->cmd_n[i], f->cmd_secs[i]);
+	printf("\n");
 	printf("nlfuzz %s sent=%lu replies=%lu ok=%lu handler=%lu eperm=%lu eopnotsupp=%lu einval=%lu other=%lu dumps=%lu abandoned=%lu intr=%lu lost=%lu\n",
 	       f->name, f->sent, f->replies, f->err[0], handler, f->err[EPERM],
 	       f->err[EOPNOTSUPP], f->err[EINVAL], other, f->dumps, f->abandoned,
@@ -668,6 +675,8 @@ int main(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			bool dump, abandon;
 			size_t len = build(f, buf, &dump);
+			uint8_t cmd = ((struct genlmsghdr *)(buf + sizeof(struct nlmsghdr)))->cmd;
+			struct timespec m0, m1;
 
 			abandon = dump && chance(25);
 			if (verbose)
@@ -683,8 +692,12 @@ int main(int argc, char **argv)
 			}
 			f->sent++;
 			f->dumps += dump;
+			clock_gettime(CLOCK_MONOTONIC, &m0);
 			if (receive(f, dump, abandon))
 				return 1;
+			clock_gettime(CLOCK_MONOTONIC, &m1);
+			f->cmd_n[cmd]++;
+			f->cmd_secs[cmd] += (m1.tv_sec - m0.tv_sec) + (m1.tv_nsec - m0.tv_nsec) / 1e9;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		summary(f, (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
