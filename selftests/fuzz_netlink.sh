@@ -12,14 +12,14 @@
 # Afterwards the fuzzer's targets still answer and both modules unload.
 # The kernel log verdict (KASAN, lockdep, kmemleak...) is run-vm's.
 #
-# usage: fuzz_netlink.sh [MESSAGES]: per family and pass (default 3000;
+# usage: fuzz_netlink.sh [MESSAGES]: per family and pass (default 200;
 # make fuzz gives 1000000)
 # vm-kernels: debug
 # vm-timeout: 900
 # vm-mem: 2G
 set -u
 . "$(dirname "$0")/ktap.sh"
-nmsg=${1:-3000}
+nmsg=${1:-200}
 fz=$(cd "$(dirname "$0")/../tools/fuzz" && pwd)
 export PATH=$PATH:/usr/sbin:/sbin
 
