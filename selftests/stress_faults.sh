@@ -25,7 +25,8 @@ export PATH=$PATH:/usr/sbin:/sbin
 check "hung-task detector at 30 s" sysctl -qw kernel.hung_task_timeout_secs=30
 t "modprobe podvol, null_blk (3 members, the third under dm-flakey)" sh -c \
 	"modprobe podvol && modprobe null_blk nr_devices=3 memory_backed=1 gb=1 bs=4096 irqmode=0 &&
-	 dmsetup create fzfl --table \"0 \$(blockdev --getsz /dev/nullb2) flakey /dev/nullb2 0 3600 0\""
+	 dmsetup create fzfl --noudevsync --table \"0 \$(blockdev --getsz /dev/nullb2) flakey /dev/nullb2 0 3600 0\" &&
+	 dmsetup mknodes fzfl && test -b /dev/mapper/fzfl"
 t "pool st (nullb0, nullb1, flakey) with volumes a and b (256M each)" sh -c \
 	"podvolctl pool create st --force /dev/nullb0 /dev/nullb1 /dev/mapper/fzfl &&
 	 podvolctl volume create st/a 256M && podvolctl volume create st/b 256M"
@@ -39,17 +40,31 @@ a=/dev/$(voldev a) b=/dev/$(voldev b)
 
 # fio_run NAME DEV SECONDS [failing]: random writes and reads with
 # verification off, errors counted rather than fatal; prints fio's error
-# count; fails when fio does not end within SECONDS + 120 s.
+# count; fails when fio does not end within SECONDS + 120 s.  "failing":
+# failslab applies to fio's tasks once they run (make-it-fail set from
+# outside after a start delay: set before the exec, it would also fail the
+# exec's own lookups in the guest's overlay root, whose dentries then stay
+# broken for every later command).
 fio_run() {
-	local pre=""
-	[ "${4:-}" = failing ] && pre='echo 1 > /proc/self/make-it-fail;'
-	timeout $(( $3 + 120 )) sh -c "$pre exec fio --name=$1 --filename=$2 --rw=randrw --bs=4k \
-		--direct=1 --ioengine=libaio --iodepth=16 --numjobs=2 --time_based --runtime=$3 \
-		--continue_on_error=all --output-format=json --output=/tmp/$1.json" >/dev/null 2>&1
+	local pid p
+	timeout $(( $3 + 120 )) fio --name=$1 --filename=$2 --rw=randrw --bs=4k \
+		--direct=1 --ioengine=libaio --iodepth=16 --numjobs=2 --thread --startdelay=5 \
+		--time_based --runtime=$3 --continue_on_error=all --output-format=json \
+		--output=/tmp/$1.json >/dev/null 2>&1 &
+	pid=$!
+	if [ "${4:-}" = failing ]; then
+		# once fio runs its job threads (the loader is done by then)
+		for _ in $(seq 60); do
+			p=$(pgrep -P $pid -x fio)
+			[ -n "$p" ] && [ "$(ls /proc/$p/task | wc -l)" -ge 3 ] && break
+			sleep 0.5
+		done
+		for p in /proc/$p/task/*/make-it-fail; do echo 1 >"$p"; done 2>/dev/null
+	fi
+	wait $pid
 	local rc=$?
 	[ $rc = 124 ] && { echo "fio $1 did not end"; return 1; }
-	jq '[.jobs[] | .error, (.read.total_ios // 0)] ' /tmp/$1.json >/dev/null 2>&1 || {
-		echo "no fio result (rc $rc)"; return 1; }
+	jq -e '.jobs' /tmp/$1.json >/dev/null 2>&1 || { echo "no fio result (rc $rc)"; return 1; }
 	jq '[.jobs[].total_err // 0] | add' /tmp/$1.json
 }
 
@@ -86,7 +101,7 @@ t "member 3 fails (dm error target) mid-I/O" sh -c \
 wait $fpid; r2=$?
 wait $fpid3; r3=$?
 report $(( r2 | r3 )) "fio on st/a and st/b end within their deadlines" "$(cat /tmp/f2.err /tmp/f3.err)"
-e2=$(( $(cat /tmp/f2.err 2>/dev/null || echo 0) + $(cat /tmp/f3.err 2>/dev/null || echo 0) ))
+e2=$(cat /tmp/f2.err /tmp/f3.err 2>/dev/null | awk '/^[0-9]+$/ { s += $1 } END { print s + 0 }')
 [ "$e2" -gt 0 ]
 report $? "the failed member's errors reach fio ($e2 errors)"
 t "pool st stops (within 120 s)" timeout 120 podvolctl pool stop st
