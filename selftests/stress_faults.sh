@@ -56,7 +56,7 @@ fio_run() {
 		# once fio runs its job threads (the loader is done by then)
 		for _ in $(seq 60); do
 			p=$(pgrep -P $pid -x fio)
-			[ -n "$p" ] && [ "$(ls /proc/$p/task | wc -l)" -ge 3 ] && break
+			[ -n "$p" ] && [ "$(ls /proc/$p/task 2>/dev/null | wc -l)" -ge 3 ] && break
 			sleep 0.5
 		done
 		for p in /proc/$p/task/*/make-it-fail; do echo 1 >"$p"; done 2>/dev/null
