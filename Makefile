@@ -8,6 +8,8 @@
 #   make check           build, unit tests, KUnit, selftests on the three kernels
 #   make demo            the three-node demo in a VM
 #   make bench           benchmarks against geneve/vxlan and dm-stripe/md
+#   make fuzz            netlink, packet and metadata fuzzing (hours; debug kernel)
+#   make stress          fio under fault injection, route flooding (debug kernel)
 #   make vm-shell        interactive shell in a guest (KERNEL=stock|trixie|debug)
 #   make vm-test T=NAME  one selftest in a guest (KERNEL=stock|trixie|debug)
 #
@@ -32,7 +34,7 @@ KBUILD_FLAGS ?= W=1 C=1
 export KVER KDIR MULTIARCH DESTDIR
 
 .PHONY: all modules tools install modules_install tools_install deps packages check \
-	demo bench vm-shell vm-test clean dkms-install
+	demo bench fuzz stress vm-shell vm-test clean dkms-install
 
 all: modules tools
 
@@ -77,6 +79,14 @@ demo: packages
 
 bench: packages
 	@$(TOP)/scripts/bench.sh
+
+# Outside make check (which runs a smoke of each); see
+# Documentation/dev-tools/testing.rst, "make fuzz and make stress".
+fuzz: packages tools
+	@$(TOP)/scripts/fuzz.sh
+
+stress: packages tools
+	@$(TOP)/scripts/stress.sh
 
 KERNEL ?= stock
 vm-shell: packages
