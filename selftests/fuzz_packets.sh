@@ -11,13 +11,13 @@
 # sent.  Afterwards both nodes still forward.  The kernel log verdict
 # (KASAN, lockdep, kmemleak...) is run-vm's.
 #
-# usage: fuzz_packets.sh [DATAGRAMS]: per underlay (default 5000; make fuzz
+# usage: fuzz_packets.sh [DATAGRAMS]: per underlay (default 1500; make fuzz
 # gives 1000000)
 # vm-kernels: debug
 # vm-timeout: 900
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
-npkt=${1:-5000}
+npkt=${1:-1500}
 fz=$(cd "$(dirname "$0")/../tools/fuzz" && pwd)
 KEYS="rx bad_version critical_option unknown_vni unknown_proto malformed spoofed_source oam ecn down"
 

@@ -1,6 +1,7 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # podvol assembly of crafted member sets: podvol_crafted.py writes
-# PODKIT_CRAFTED sets (default 30, about 12 s a set on the stock
+# PODKIT_CRAFTED sets (default 10, about 12 s a set on the stock
 # kernel and 15 s on debug under TCG; seed PODKIT_CRAFTED_SEED, default 1)
 # of member disks, each a consistent pool of 1 to 4 members with two
 # generations on disk and then damaged in one way (torn, mixed or
@@ -20,7 +21,7 @@
 set -u
 . "$(dirname "$0")/ktap.sh"
 pv=podvolctl
-count=${PODKIT_CRAFTED:-30}
+count=${PODKIT_CRAFTED:-10}
 seed=${PODKIT_CRAFTED_SEED:-1}
 top=/tmp/crafted
 started=$(date +%s)
