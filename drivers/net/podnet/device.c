@@ -50,7 +50,7 @@ u32 pn_net_generation(struct net *net)
 {
 	struct pn_net *pnn = net_generic(net, pn_net_id);
 
-	return atomic_read(&pnn->generation) ? : 1;
+	return atomic_read(&pnn->generation);
 }
 
 bool pn_has_family(struct pn_dev *pn, sa_family_t family)
@@ -592,7 +592,16 @@ static void __net_exit pn_netns_pre_exit(struct net *net)
 	rtnl_unlock();
 }
 
+static int __net_init pn_netns_init(struct net *net)
+{
+	struct pn_net *pnn = net_generic(net, pn_net_id);
+
+	atomic_set(&pnn->generation, 1);
+	return 0;
+}
+
 static struct pernet_operations pn_netns_ops = {
+	.init = pn_netns_init,
 	.pre_exit = pn_netns_pre_exit,
 	.id = &pn_net_id,
 	.size = sizeof(struct pn_net),
