@@ -810,6 +810,8 @@ int pn_routes_walk(struct pn_routes *r, struct pn_walk_pos *pos,
 		   pn_walk_fn fn, void *ctx)
 {
 	u8 key[16] __aligned(__alignof(u64));
+	const u8 cidr = pos->cidr;	/* @pos moves on, the start does not */
+	const sa_family_t from = pos->dst.family;
 	struct pn_node **stack;
 	struct pn_trie *t;
 	int ret = 0, i;
@@ -821,11 +823,11 @@ int pn_routes_walk(struct pn_routes *r, struct pn_walk_pos *pos,
 	t = rcu_dereference(r->trie);
 	for (i = 0; t && i < 2 && !ret; i++) {
 		sa_family_t family = i ? AF_INET6 : AF_INET;
-		bool resume = pos->dst.family == family;
+		bool resume = from == family;
 		unsigned int len = 0;
 		struct pn_node *node;
 
-		if (pos->dst.family == AF_INET6 && family == AF_INET)
+		if (from == AF_INET6 && family == AF_INET)
 			continue;
 		if (resume)
 			swap_endian(key, pos->dst.bytes, family_bits(family));
@@ -835,7 +837,7 @@ int pn_routes_walk(struct pn_routes *r, struct pn_walk_pos *pos,
 			struct pn_addr dst;
 
 			if (resume) {
-				switch (resume_at(node, key, pos->cidr)) {
+				switch (resume_at(node, key, cidr)) {
 				case PN_SKIP:
 					continue;
 				case PN_DESCEND:
