@@ -39,12 +39,13 @@ done
 report $ok4 "node 1 (IPv4 underlay) and node 3 (IPv6 underlay) with podnet0 and routes"
 
 counters() {	# counters NODE: "KEY=N ..." of podnet0's receive side
+	# (route counters are their node's: each via counted once)
 	local d r
 	d=$(N n$1 podnetctl -j show podnet0) || return 1
 	r=$(N n$1 podnetctl -j route show dev podnet0) || return 1
 	for k in $KEYS; do
 		if [ $k = rx ]; then
-			printf 'rx=%s ' "$(echo "$r" | jq '[.[].rx_packets] | add // 0')"
+			printf 'rx=%s ' "$(echo "$r" | jq '[group_by(.via)[] | .[0].rx_packets] | add // 0')"
 		else
 			printf '%s=%s ' $k "$(echo "$d" | jq ".[0].drops.$k // 0")"
 		fi

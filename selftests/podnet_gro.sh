@@ -22,10 +22,12 @@ t "n1: no UDP tunnel segmentation offload on the underlay" \
 t "switch: no TSO on ul2, node 2's port" ethtool -K ul2 tso off
 t "p11 reaches p21" pings p11 10.244.2.11
 
-# rx NODE: "SEGMENTS PACKETS": rx_packets of NODE's routes (segments) and
-# of its podnet0 (packets received)
+# rx NODE: "SEGMENTS PACKETS": rx_packets of NODE's routes (segments;
+# the counters are each node's, so each via once) and of its podnet0
+# (packets received)
 rx() {
-	echo "$(N "$1" podnetctl -j route show dev podnet0 | jq '[.[].rx_packets] | add')" \
+	echo "$(N "$1" podnetctl -j route show dev podnet0 |
+		jq '[group_by(.via)[] | .[0].rx_packets] | add')" \
 		"$(N "$1" ip -j -s link show podnet0 | jq '.[0].stats64.rx.packets')"
 }
 

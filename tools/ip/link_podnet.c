@@ -36,6 +36,7 @@ static void print_explain(FILE *f)
 		"		[ ttl TTL ]\n"
 		"		[ tos TOS ]\n"
 		"		[ df DF ]\n"
+		"		[ maxroutes N ]\n"
 		"		[ [no]udpcsum ]\n"
 		"		[ [no]udp6zerocsumtx ]\n"
 		"		[ [no]udp6zerocsumrx ]\n"
@@ -47,10 +48,12 @@ static void print_explain(FILE *f)
 		"	TTL   := { 1..255 | auto } (default %u)\n"
 		"	TOS   := { NUMBER | inherit } (default inherit)\n"
 		"	DF    := { unset | set | inherit } (default unset)\n"
+		"	N     := 1-%u, most routes the device may hold (default %u)\n"
 		"\n"
-		"Only ttl, tos, df, udpcsum and udp6zerocsumtx can be changed later\n"
+		"Only ttl, tos, df, maxroutes, udpcsum and udp6zerocsumtx can be changed later\n"
 		"with 'ip link set DEV type podnet ...'.  Routes are set with podnetctl(8).\n",
-		PODNET_DEFAULT_PORT, PODNET_DEFAULT_TTL);
+		PODNET_DEFAULT_PORT, PODNET_DEFAULT_TTL, PODNET_MAX_ROUTES_LIMIT,
+		PODNET_DEFAULT_MAX_ROUTES);
 }
 
 /* On/off attributes, set by WORD and cleared by noWORD. */
@@ -164,6 +167,17 @@ static int podnet_parse_opt(struct link_util *lu, int argc, char **argv,
 			else
 				invarg("df must be \"unset\", \"set\" or \"inherit\"", *argv);
 			addattr8(n, MAXLEN, IFLA_PODNET_DF, df);
+		} else if (!strcmp(key, "maxroutes")) {
+			unsigned long v;
+			char *end;
+
+			NEXT_ARG();
+			once(&seen, IFLA_PODNET_MAX_ROUTES, key, *argv);
+			v = strtoul(*argv, &end, 0);
+			if (!*argv[0] || *end || *argv[0] == '-' || !v ||
+			    v > PODNET_MAX_ROUTES_LIMIT)
+				invarg("maxroutes must be 1-1048576", *argv);
+			addattr32(n, MAXLEN, IFLA_PODNET_MAX_ROUTES, v);
 		} else if ((flag = parse_flag(key, &on))) {
 			once(&seen, flag->type, key, key);
 			addattr8(n, MAXLEN, flag->type, on);
@@ -245,6 +259,10 @@ static void podnet_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 		print_color_string(PRINT_ANY, COLOR_NONE, "df", "df %s ",
 				   v <= PODNET_DF_MAX ? df[v] : "unknown");
 	}
+	if (tb[IFLA_PODNET_MAX_ROUTES] &&
+	    RTA_PAYLOAD(tb[IFLA_PODNET_MAX_ROUTES]) >= 4)
+		print_color_uint(PRINT_ANY, COLOR_NONE, "maxroutes", "maxroutes %u ",
+				 *(uint32_t *)RTA_DATA(tb[IFLA_PODNET_MAX_ROUTES]));
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		print_flag(f, tb, &flags[i]);
 }

@@ -38,6 +38,7 @@ bad() {
 
 expect "ip link help podnet explains" 0 "Usage: ... podnet vni VNI" ip link help podnet
 expect "help lists every option" 0 "[ [no]udp6zerocsumrx ]" ip link help podnet
+expect "help lists maxroutes" 0 "[ maxroutes N ]" ip link help podnet
 bad 'vni must be 0-16777215' 'vni 16777216'
 bad 'vni must be 0-16777215' 'vni -1'
 bad 'vni must be 0-16777215' 'vni 4x'
@@ -47,6 +48,8 @@ bad 'local must be an IPv4 or IPv6 address' 'vni 42 local 192.168.0'
 bad 'ttl must be 1-255 or "auto"' 'vni 42 ttl 256'
 bad 'tos must be a number 0-255 or "inherit"' 'vni 42 tos often'
 bad 'df must be "unset", "set" or "inherit"' 'vni 42 df maybe'
+bad 'maxroutes must be 1-1048576' 'vni 42 maxroutes 0'
+bad 'maxroutes must be 1-1048576' 'vni 42 maxroutes 1048577'
 bad '"vni" is duplicate' 'vni 42 vni 43'
 bad '"noudpcsum" is duplicate' 'vni 42 udpcsum noudpcsum'
 bad '"local" is duplicate' 'vni 42 local 10.0.0.1 local 10.0.0.2'

@@ -539,7 +539,7 @@ static const char *const drop_name[PODNET_DROP_A_MAX + 1] = {
 struct device {
 	unsigned int ifindex;
 	char ifname[IF_NAMESIZE];
-	uint32_t vni, route_count, generation;
+	uint32_t vni, route_count, generation, max_routes, peer_count;
 	uint16_t port;
 	bool have_local, have_local6;
 	struct pn_addr local, local6;
@@ -628,6 +628,12 @@ static int device_attr_cb(const struct nlattr *a, void *data)
 	case PODNET_A_GENERATION:
 		d->generation = u32_attr(a);
 		break;
+	case PODNET_A_MAX_ROUTES:
+		d->max_routes = u32_attr(a);
+		break;
+	case PODNET_A_PEER_COUNT:
+		d->peer_count = u32_attr(a);
+		break;
 	case PODNET_A_DROPS:
 		return mnl_attr_parse_nested(a, drop_attr_cb, d);
 	}
@@ -697,6 +703,9 @@ static void print_device_json(const struct device *d, const struct link_info *li
 	       d->ttl, tos_str(d->tos, b, sizeof(b)), df_str(d->df),
 	       d->udp_csum ? "true" : "false", d->zcsum6_tx ? "true" : "false",
 	       d->zcsum6_rx ? "true" : "false", d->route_count, d->generation);
+	if (d->max_routes)	/* not from kernels before the limit */
+		printf(",\"max_routes\":%u,\"peers\":%u", d->max_routes,
+		       d->peer_count);
 	if (li->have_stats)
 		printf(",\"stats\":{\"rx_packets\":%llu,\"rx_bytes\":%llu,"
 		       "\"rx_dropped\":%llu,\"tx_packets\":%llu,\"tx_bytes\":%llu,"
@@ -737,6 +746,10 @@ static void print_device(const struct device *d, const struct link_info *li)
 	printf(KV "%s\n", "udp6zerocsumtx:", d->zcsum6_tx ? "on" : "off");
 	printf(KV "%s\n", "udp6zerocsumrx:", d->zcsum6_rx ? "on" : "off");
 	printf(KV "%u\n", "routes:", d->route_count);
+	if (d->max_routes) {
+		printf(KV "%u\n", "maxroutes:", d->max_routes);
+		printf(KV "%u\n", "peers:", d->peer_count);
+	}
 	printf(KV "%u\n", "generation:", d->generation);
 	if (li->have_stats) {
 		printf(KV "%s packets, %s bytes, %llu dropped\n", "rx:",

@@ -21,12 +21,37 @@
 #include <net/genetlink.h>
 #include <net/ip.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <net/rtnetlink.h>
 #include "compat.h"
 #include "podnet.h"
 
 /* All podnet devices, of every netns; protected by RTNL. */
 static LIST_HEAD(pn_device_list);
+
+static unsigned int pn_net_id __read_mostly;
+
+struct pn_net {
+	/* Route changes on the netns' devices, for all-device dumps. */
+	atomic_t generation;
+};
+
+/* A route table of a device in @net changed. */
+void pn_net_changed(struct net *net)
+{
+	struct pn_net *pnn = net_generic(net, pn_net_id);
+
+	/* Dump consistency checks treat 0 as "not set". */
+	if (unlikely(!atomic_inc_return(&pnn->generation)))
+		atomic_inc(&pnn->generation);
+}
+
+u32 pn_net_generation(struct net *net)
+{
+	struct pn_net *pnn = net_generic(net, pn_net_id);
+
+	return atomic_read(&pnn->generation);
+}
 
 bool pn_has_family(struct pn_dev *pn, sa_family_t family)
 {
@@ -165,33 +190,18 @@ static const struct nla_policy pn_link_policy[IFLA_PODNET_MAX + 1] = {
 	[IFLA_PODNET_UDP_ZERO_CSUM6_TX]	= { .type = NLA_U8 },
 	[IFLA_PODNET_UDP_ZERO_CSUM6_RX]	= { .type = NLA_U8 },
 	[IFLA_PODNET_DF]		= { .type = NLA_U8 },
+	[IFLA_PODNET_MAX_ROUTES]	= { .type = NLA_U32 },
 };
 
-/* NL_SET_ERR_MSG_ATTR() for a message that is not a literal. */
-static void pn_extack(struct netlink_ext_ack *extack, const struct nlattr *a,
-		      const char *msg)
+static bool pn_bad_bool(struct nlattr *data[], int type)
 {
-	if (extack) {
-		extack->_msg = msg;
-		extack->bad_attr = a;
-	}
-}
-
-static int pn_validate_bool(struct nlattr *data[], int type, const char *msg,
-			    struct netlink_ext_ack *extack)
-{
-	if (data[type] && nla_get_u8(data[type]) > 1) {
-		pn_extack(extack, data[type], msg);
-		return -EINVAL;
-	}
-	return 0;
+	return data[type] && nla_get_u8(data[type]) > 1;
 }
 
 static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
 		       struct netlink_ext_ack *extack)
 {
 	struct nlattr *a;
-	int err;
 
 	if (tb[IFLA_ADDRESS]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
@@ -258,22 +268,42 @@ static int pn_validate(struct nlattr *tb[], struct nlattr *data[],
 				    "podnet: df must be 0 (unset), 1 (set) or 2 (inherit)");
 		return -ERANGE;
 	}
-	err = pn_validate_bool(data, IFLA_PODNET_UDP_CSUM,
-			       "podnet: udpcsum must be 0 or 1", extack);
-	if (!err)
-		err = pn_validate_bool(data, IFLA_PODNET_UDP_ZERO_CSUM6_TX,
-				       "podnet: udp6zerocsumtx must be 0 or 1",
-				       extack);
-	if (!err)
-		err = pn_validate_bool(data, IFLA_PODNET_UDP_ZERO_CSUM6_RX,
-				       "podnet: udp6zerocsumrx must be 0 or 1",
-				       extack);
-	return err;
+	a = data[IFLA_PODNET_MAX_ROUTES];
+	if (a && (nla_get_u32(a) < 1 ||
+		  nla_get_u32(a) > PODNET_MAX_ROUTES_LIMIT)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "podnet: maxroutes must be 1 to 1048576");
+		return -ERANGE;
+	}
+	a = data[IFLA_PODNET_UDP_CSUM];
+	if (pn_bad_bool(data, IFLA_PODNET_UDP_CSUM)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "podnet: udpcsum must be 0 or 1");
+		return -EINVAL;
+	}
+	a = data[IFLA_PODNET_UDP_ZERO_CSUM6_TX];
+	if (pn_bad_bool(data, IFLA_PODNET_UDP_ZERO_CSUM6_TX)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "podnet: udp6zerocsumtx must be 0 or 1");
+		return -EINVAL;
+	}
+	a = data[IFLA_PODNET_UDP_ZERO_CSUM6_RX];
+	if (pn_bad_bool(data, IFLA_PODNET_UDP_ZERO_CSUM6_RX)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "podnet: udp6zerocsumrx must be 0 or 1");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* The settings that may change while the device exists. */
-static void pn_apply_changeable(struct pn_config *cfg, struct nlattr *data[])
+static void pn_apply_changeable(struct pn_dev *pn, struct nlattr *data[])
 {
+	struct pn_config *cfg = &pn->cfg;
+
+	/* Applies to prefixes added from now on; none is taken away. */
+	if (data[IFLA_PODNET_MAX_ROUTES])
+		WRITE_ONCE(pn->routes.max_routes,
+			   nla_get_u32(data[IFLA_PODNET_MAX_ROUTES]));
 	if (data[IFLA_PODNET_TTL])
 		WRITE_ONCE(cfg->ttl, nla_get_u8(data[IFLA_PODNET_TTL]));
 	if (data[IFLA_PODNET_TOS])
@@ -379,7 +409,6 @@ static int pn_newlink(PN_NEWLINK_ARGS)
 	if (attrs[IFLA_PODNET_UDP_ZERO_CSUM6_RX])
 		cfg->zero_csum6_rx =
 			!!nla_get_u8(attrs[IFLA_PODNET_UDP_ZERO_CSUM6_RX]);
-	pn_apply_changeable(cfg, attrs);
 
 	if (!pn_has_family(pn, AF_INET) && !pn_has_family(pn, AF_INET6)) {
 		NL_SET_ERR_MSG(extack, "podnet: no usable underlay address family");
@@ -401,6 +430,7 @@ static int pn_newlink(PN_NEWLINK_ARGS)
 	err = pn_routes_init(&pn->routes);
 	if (err)
 		goto err_drops;
+	pn_apply_changeable(pn, attrs);
 
 	err = register_netdevice(dev);
 	if (err)
@@ -418,15 +448,18 @@ err_drops:
 	return err;
 }
 
-static int pn_refuse_change(struct nlattr *a, bool same, const char *msg,
-			    struct netlink_ext_ack *extack)
-{
-	if (a && !same) {
-		pn_extack(extack, a, msg);
-		return -EOPNOTSUPP;
-	}
-	return 0;
-}
+/* NL_SET_ERR_MSG_ATTR() needs a literal message, so this is a macro. */
+#define pn_refuse_change(a, same, msg, extack)			\
+({								\
+	const struct nlattr *__a = (a);				\
+	int __err = 0;						\
+								\
+	if (__a && !(same)) {					\
+		NL_SET_ERR_MSG_ATTR(extack, __a, msg);		\
+		__err = -EOPNOTSUPP;				\
+	}							\
+	__err;							\
+})
 
 static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
 			 struct nlattr *data[],
@@ -475,7 +508,7 @@ static int pn_changelink(struct net_device *dev, struct nlattr *tb[],
 			       extack);
 	if (err)
 		return err;
-	pn_apply_changeable(cfg, data);
+	pn_apply_changeable(pn, data);
 	return 0;
 }
 
@@ -493,7 +526,8 @@ static size_t pn_get_size(const struct net_device *dev)
 	       nla_total_size(sizeof(__be16)) +		/* PORT */
 	       nla_total_size(sizeof(struct in_addr)) +	/* LOCAL */
 	       nla_total_size(sizeof(struct in6_addr)) +	/* LOCAL6 */
-	       6 * nla_total_size(sizeof(u8));		/* TTL .. DF */
+	       6 * nla_total_size(sizeof(u8)) +		/* TTL .. DF */
+	       nla_total_size(sizeof(u32));		/* MAX_ROUTES */
 }
 
 static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -513,7 +547,9 @@ static int pn_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_PODNET_UDP_ZERO_CSUM6_TX,
 		       READ_ONCE(cfg->zero_csum6_tx)) ||
 	    nla_put_u8(skb, IFLA_PODNET_UDP_ZERO_CSUM6_RX, cfg->zero_csum6_rx) ||
-	    nla_put_u8(skb, IFLA_PODNET_DF, READ_ONCE(cfg->df)))
+	    nla_put_u8(skb, IFLA_PODNET_DF, READ_ONCE(cfg->df)) ||
+	    nla_put_u32(skb, IFLA_PODNET_MAX_ROUTES,
+			READ_ONCE(pn->routes.max_routes)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -556,8 +592,19 @@ static void __net_exit pn_netns_pre_exit(struct net *net)
 	rtnl_unlock();
 }
 
+static int __net_init pn_netns_init(struct net *net)
+{
+	struct pn_net *pnn = net_generic(net, pn_net_id);
+
+	atomic_set(&pnn->generation, 1);
+	return 0;
+}
+
 static struct pernet_operations pn_netns_ops = {
+	.init = pn_netns_init,
 	.pre_exit = pn_netns_pre_exit,
+	.id = &pn_net_id,
+	.size = sizeof(struct pn_net),
 };
 
 static int __init pn_mod_init(void)

@@ -230,7 +230,7 @@ static int pn_put_addr(struct sk_buff *skb, int type, const struct pn_addr *a)
 }
 
 static int pn_put_route(struct sk_buff *skb, const struct pn_addr *dst, u8 cidr,
-			const struct pn_addr *via, const struct pn_entry *e)
+			const struct pn_addr *via, const struct pn_peer *e)
 {
 	struct nlattr *nest = nla_nest_start(skb, PODNET_A_ROUTE);
 
@@ -244,7 +244,7 @@ static int pn_put_route(struct sk_buff *skb, const struct pn_addr *dst, u8 cidr,
 	if (e) {
 		u64 tp, tb, rp, rb;
 
-		pn_entry_stats(e, &tp, &tb, &rp, &rb);
+		pn_peer_stats(e, &tp, &tb, &rp, &rb);
 		if (nla_put_u64_64bit(skb, PODNET_ROUTE_A_TX_PACKETS, tp,
 				      PODNET_ROUTE_A_PAD) ||
 		    nla_put_u64_64bit(skb, PODNET_ROUTE_A_TX_BYTES, tb,
@@ -342,7 +342,11 @@ static int pn_fill_device(struct sk_buff *skb, struct pn_dev *pn, u32 portid,
 	    nla_put_u32(skb, PODNET_A_ROUTE_COUNT,
 			pn_routes_count(&pn->routes)) ||
 	    nla_put_u32(skb, PODNET_A_GENERATION,
-			READ_ONCE(pn->routes.generation)))
+			READ_ONCE(pn->routes.generation)) ||
+	    nla_put_u32(skb, PODNET_A_MAX_ROUTES,
+			READ_ONCE(pn->routes.max_routes)) ||
+	    nla_put_u32(skb, PODNET_A_PEER_COUNT,
+			pn_routes_peers(&pn->routes)))
 		goto cancel;
 
 	nest = nla_nest_start(skb, PODNET_A_DROPS);
@@ -430,14 +434,19 @@ static int pn_route_new_doit(struct sk_buff *skb, struct genl_info *info)
 	t = rcu_dereference_protected(pn->routes.trie,
 				      lockdep_is_held(&pn->routes.lock));
 	err = pn_routes_insert(&pn->routes, t, &req.dst, req.cidr, &req.via,
-			       flags, NULL);
-	if (!err)
+			       flags);
+	if (!err) {
+		pn_net_changed(genl_info_net(info));
 		pn_notify(pn, PODNET_CMD_ROUTE_NEW, &req);
+	}
 	mutex_unlock(&pn->routes.lock);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack, "podnet: route exists");
 	else if (err == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "podnet: no such route to replace");
+	else if (err == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack,
+			       "podnet: route limit of the device reached (maxroutes)");
 out:
 	dev_put(pn->dev);
 	return err;
@@ -446,7 +455,7 @@ out:
 static int pn_route_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pn_route_req req;
-	struct pn_entry *e;
+	struct pn_peer *e;
 	struct pn_dev *pn;
 	int err;
 
@@ -464,8 +473,10 @@ static int pn_route_del_doit(struct sk_buff *skb, struct genl_info *info)
 		req.via = e->via;
 	err = pn_routes_remove(&pn->routes, &req.dst, req.cidr,
 			       req.has_via ? &req.via : NULL);
-	if (!err)
+	if (!err) {
+		pn_net_changed(genl_info_net(info));
 		pn_notify(pn, PODNET_CMD_ROUTE_DEL, &req);
+	}
 	mutex_unlock(&pn->routes.lock);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "podnet: no such route");
@@ -496,6 +507,7 @@ static int pn_route_flush_doit(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(pn);
 	mutex_lock(&pn->routes.lock);
 	pn_routes_flush(&pn->routes, family);
+	pn_net_changed(genl_info_net(info));
 	pn_notify(pn, PODNET_CMD_ROUTE_FLUSH, NULL);
 	mutex_unlock(&pn->routes.lock);
 	dev_put(pn->dev);
@@ -521,31 +533,32 @@ static int pn_route_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&pn->routes.lock);
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
-		struct pn_counters *counters;
-
 		if (nla_type(a) != PODNET_A_ROUTE)
 			continue;
 		err = pn_parse_route(pn, a, PN_NEED_LEN | PN_NEED_VIA, &req,
 				     info->extack);
 		if (err)
 			break;
-		counters = pn_routes_counters(&pn->routes, &req.dst, req.cidr);
 		err = pn_routes_insert(&pn->routes, t, &req.dst, req.cidr,
-				       &req.via, PN_INSERT_EXCL, counters);
+				       &req.via, PN_INSERT_EXCL);
 		if (err) {
 			if (err == -EEXIST)
 				NL_SET_ERR_MSG_ATTR(info->extack, a,
 						    "podnet: prefix given twice");
+			else if (err == -ENOSPC)
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "podnet: more routes than the device's limit (maxroutes)");
 			break;
 		}
 		cond_resched();
 	}
 	if (err) {
+		pn_trie_discard(&pn->routes, t);
 		mutex_unlock(&pn->routes.lock);
-		pn_trie_free(t);
 		goto out;
 	}
 	pn_routes_swap(&pn->routes, t);
+	pn_net_changed(genl_info_net(info));
 	pn_notify(pn, PODNET_CMD_ROUTE_SET, NULL);
 	mutex_unlock(&pn->routes.lock);
 out:
@@ -560,7 +573,7 @@ static int pn_route_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pn_route_req req;
 	struct pn_addr prefix;
 	struct sk_buff *msg;
-	struct pn_entry *e;
+	struct pn_peer *e;
 	struct pn_dev *pn;
 	void *hdr;
 	u8 cidr;
@@ -623,7 +636,7 @@ struct pn_dump_ctx {
 };
 
 static int pn_dump_route(void *data, const struct pn_addr *dst, u8 cidr,
-			 struct pn_entry *e)
+			 struct pn_peer *e)
 {
 	struct pn_dump_ctx *ctx = data;
 	void *hdr;
@@ -643,37 +656,45 @@ static int pn_dump_route(void *data, const struct pn_addr *dst, u8 cidr,
 	return 0;
 }
 
-/* Dump state in cb->args: [0] ifindex of the device being dumped (or the
- * next one to look at), [1] routes of it already sent, [2] one device was
- * asked for, [3] set up, [4] that device is done.
- */
+/* Dump state, in cb->ctx. */
+struct pn_route_dump {
+	int ifindex;		/* device being dumped, or next to look at */
+	bool one_dev;		/* one device was asked for */
+	bool started;		/* set up */
+	bool done;		/* that device is done */
+	struct pn_walk_pos pos;	/* last route sent of the device */
+};
+
+static_assert(sizeof(struct pn_route_dump) <=
+	      sizeof_field(struct netlink_callback, ctx));
+
 static int pn_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct pn_route_dump *st = (struct pn_route_dump *)cb->ctx;
 	struct nlattr **attrs = genl_info_dump(cb)->attrs;
 	struct net *net = sock_net(skb->sk);
 	struct pn_dump_ctx ctx = { .skb = skb, .cb = cb };
 	struct net_device *dev;
-	unsigned long pos;
 	int err;
 
-	if (!cb->args[3]) {
-		cb->args[3] = 1;
+	if (!st->started) {
+		st->started = true;
 		if (attrs[PODNET_A_IFINDEX] || attrs[PODNET_A_IFNAME]) {
 			struct pn_dev *pn = pn_get_dev(net, attrs, cb->extack);
 
 			if (IS_ERR(pn))
 				return PTR_ERR(pn);
-			cb->args[0] = pn->dev->ifindex;
-			cb->args[2] = 1;
+			st->ifindex = pn->dev->ifindex;
+			st->one_dev = true;
 			dev_put(pn->dev);
 		}
 	}
 
 	for (;;) {
-		if (cb->args[2]) {
-			if (cb->args[4])
+		if (st->one_dev) {
+			if (st->done)
 				break;
-			dev = dev_get_by_index(net, cb->args[0]);
+			dev = dev_get_by_index(net, st->ifindex);
 			if (!dev)
 				break;
 			if (!pn_is_podnet(dev)) {
@@ -681,35 +702,41 @@ static int pn_route_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 				break;
 			}
 		} else {
-			dev = pn_next_dev(net, cb->args[0]);
+			dev = pn_next_dev(net, st->ifindex);
 			if (!dev)
 				break;
-			if (dev->ifindex != cb->args[0]) {
-				cb->args[0] = dev->ifindex;
-				cb->args[1] = 0;
+			if (dev->ifindex != st->ifindex) {
+				st->ifindex = dev->ifindex;
+				memset(&st->pos, 0, sizeof(st->pos));
 			}
 		}
 		ctx.pn = netdev_priv(dev);
 
+		/*
+		 * Each part walks from where the last one stopped, so the
+		 * lock is held for one message's worth of routes, not for
+		 * the routes before them.  A dump of every device goes by
+		 * the changes to any device of the netns (counted under the
+		 * changed device's lock), so moving from one device to the
+		 * next is no change in itself.
+		 */
 		mutex_lock(&ctx.pn->routes.lock);
-		cb->seq = cb->args[2] ? ctx.pn->routes.generation :
-					pn_current_generation();
-		err = pn_routes_walk(&ctx.pn->routes, cb->args[1], &pos,
-				     pn_dump_route, &ctx);
+		cb->seq = st->one_dev ? ctx.pn->routes.generation :
+					pn_net_generation(net);
+		err = pn_routes_walk(&ctx.pn->routes, &st->pos, pn_dump_route,
+				     &ctx);
 		mutex_unlock(&ctx.pn->routes.lock);
 		dev_put(dev);
-		if (err == -EMSGSIZE) {
-			cb->args[1] = pos;
+		if (err == -EMSGSIZE)
 			break;
-		}
 		if (err)
 			return err;
-		cb->args[1] = 0;
-		if (cb->args[2]) {
-			cb->args[4] = 1;
+		memset(&st->pos, 0, sizeof(st->pos));
+		if (st->one_dev) {
+			st->done = true;
 			break;
 		}
-		cb->args[0]++;
+		st->ifindex++;
 	}
 	return skb->len;
 }

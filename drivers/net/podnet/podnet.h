@@ -11,7 +11,7 @@
 #include <linux/in6.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
-#include <linux/refcount.h>
+#include <linux/hashtable.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/netdevice.h>
 #include <net/dst_cache.h>
@@ -55,7 +55,7 @@ struct pn_addr {
 	sa_family_t family;
 };
 
-struct pn_route_pcpu {
+struct pn_peer_pcpu {
 	u64_stats_t tx_packets;
 	u64_stats_t tx_bytes;
 	u64_stats_t rx_packets;
@@ -63,22 +63,27 @@ struct pn_route_pcpu {
 	struct u64_stats_sync syncp;
 };
 
-/* Shared by the successive entries of one prefix, so replacing keeps them. */
-struct pn_counters {
-	struct pn_route_pcpu __percpu *pcpu;
-	refcount_t ref;
-};
-
-/* What a prefix routes to; immutable once published, replaced whole. */
-struct pn_entry {
+/*
+ * A node of the cluster, by its underlay (via) address: one per distinct
+ * via of a device, shared by every prefix routed to it, in the live table
+ * and in one being built, as WireGuard shares a peer between its allowed
+ * IPs.  It holds what costs per-CPU memory, the route cache to the node
+ * and the traffic counters, so a prefix costs only its trie node.
+ * Immutable but for those once published; readers find it through the
+ * trie under RCU, writers count its users under routes->lock and free it
+ * a grace period after the last one is gone.
+ */
+struct pn_peer {
 	struct pn_addr via;
-	struct pn_counters *counters;
 	struct dst_cache dst_cache;
+	struct pn_peer_pcpu __percpu *stats;
+	unsigned int refs;		/* trie nodes using it; routes->lock */
+	struct hlist_node hnode;	/* in routes->peers; routes->lock */
 	struct rcu_head rcu;
 };
 
 struct pn_node {
-	struct pn_entry __rcu *entry;
+	struct pn_peer __rcu *peer;
 	struct pn_node __rcu *bit[2];
 	u8 cidr, bit_at_a, bit_at_b, bitlen;
 	u8 bits[16] __aligned(__alignof(u64));
@@ -94,11 +99,27 @@ struct pn_trie {
 	struct rcu_work rwork;	/* freed in process context: tries can be big */
 } __aligned(4); /* the low 2 bits of &root4 / &root6 are packed */
 
+#define PN_PEER_HASH_BITS	8
+
 struct pn_routes {
 	struct pn_trie __rcu *trie;
 	/* Serialises writers; readers only take rcu_read_lock(). */
 	struct mutex lock;
+	/* Changes with every change of the table (never 0); this device's. */
 	u32 generation;
+	/* Most prefixes a table may hold (IFLA_PODNET_MAX_ROUTES). */
+	unsigned int max_routes;
+	unsigned int npeers;
+	DECLARE_HASHTABLE(peers, PN_PEER_HASH_BITS);
+};
+
+/*
+ * Where a walk resumes: after the route @dst/@cidr (in the order walks
+ * go, see pn_routes_walk()), or from the start if dst.family is 0.
+ */
+struct pn_walk_pos {
+	struct pn_addr dst;
+	u8 cidr;
 };
 
 /* pn_routes_insert() flags */
@@ -106,39 +127,35 @@ struct pn_routes {
 #define PN_INSERT_NOCREATE	BIT(1)	/* fail if it does not */
 
 typedef int (*pn_walk_fn)(void *ctx, const struct pn_addr *dst, u8 cidr,
-			  struct pn_entry *entry);
+			  struct pn_peer *peer);
 
 int pn_routes_init(struct pn_routes *r);
 void pn_routes_destroy(struct pn_routes *r);
 struct pn_trie *pn_trie_alloc(void);
-void pn_trie_free(struct pn_trie *t);
-u32 pn_next_generation(void);
-u32 pn_current_generation(void);
+void pn_trie_discard(struct pn_routes *r, struct pn_trie *t);
 
-struct pn_entry *pn_routes_lookup(struct pn_routes *r, const struct pn_addr *a);
-struct pn_entry *pn_routes_lookup4(struct pn_routes *r, __be32 addr);
-struct pn_entry *pn_routes_lookup6(struct pn_routes *r,
-				   const struct in6_addr *addr);
-struct pn_entry *pn_routes_match(struct pn_routes *r, const struct pn_addr *a,
-				 struct pn_addr *prefix, u8 *cidr);
-struct pn_entry *pn_routes_get(struct pn_routes *r, const struct pn_addr *dst,
-			       u8 cidr);
+struct pn_peer *pn_routes_lookup(struct pn_routes *r, const struct pn_addr *a);
+struct pn_peer *pn_routes_lookup4(struct pn_routes *r, __be32 addr);
+struct pn_peer *pn_routes_lookup6(struct pn_routes *r,
+				  const struct in6_addr *addr);
+struct pn_peer *pn_routes_match(struct pn_routes *r, const struct pn_addr *a,
+				struct pn_addr *prefix, u8 *cidr);
+struct pn_peer *pn_routes_get(struct pn_routes *r, const struct pn_addr *dst,
+			      u8 cidr);
 int pn_routes_insert(struct pn_routes *r, struct pn_trie *t,
 		     const struct pn_addr *dst, u8 cidr,
-		     const struct pn_addr *via, unsigned int flags,
-		     struct pn_counters *counters);
+		     const struct pn_addr *via, unsigned int flags);
 int pn_routes_remove(struct pn_routes *r, const struct pn_addr *dst, u8 cidr,
 		     const struct pn_addr *via);
 unsigned int pn_routes_flush(struct pn_routes *r, sa_family_t family);
-struct pn_counters *pn_routes_counters(struct pn_routes *r,
-				       const struct pn_addr *dst, u8 cidr);
 void pn_routes_swap(struct pn_routes *r, struct pn_trie *t);
 unsigned int pn_routes_count(struct pn_routes *r);
-int pn_routes_walk(struct pn_routes *r, unsigned long skip,
-		   unsigned long *pos, pn_walk_fn fn, void *ctx);
+unsigned int pn_routes_peers(struct pn_routes *r);
+int pn_routes_walk(struct pn_routes *r, struct pn_walk_pos *pos,
+		   pn_walk_fn fn, void *ctx);
 bool pn_prefix_valid(const struct pn_addr *dst, u8 cidr);
-void pn_entry_stats(const struct pn_entry *e, u64 *tx_packets, u64 *tx_bytes,
-		    u64 *rx_packets, u64 *rx_bytes);
+void pn_peer_stats(const struct pn_peer *p, u64 *tx_packets, u64 *tx_bytes,
+		   u64 *rx_packets, u64 *rx_bytes);
 int pn_routes_slab_init(void);
 void pn_routes_slab_uninit(void);
 
@@ -152,10 +169,10 @@ static inline bool pn_addr_equal(const struct pn_addr *a,
 	return ipv6_addr_equal(&a->v6, &b->v6);
 }
 
-static inline void pn_entry_count(struct pn_entry *e, bool tx,
-				  unsigned int packets, unsigned int bytes)
+static inline void pn_peer_count(struct pn_peer *p, bool tx,
+				 unsigned int packets, unsigned int bytes)
 {
-	struct pn_route_pcpu *s = get_cpu_ptr(e->counters->pcpu);
+	struct pn_peer_pcpu *s = get_cpu_ptr(p->stats);
 
 	u64_stats_update_begin(&s->syncp);
 	if (tx) {
@@ -166,7 +183,7 @@ static inline void pn_entry_count(struct pn_entry *e, bool tx,
 		u64_stats_add(&s->rx_bytes, bytes);
 	}
 	u64_stats_update_end(&s->syncp);
-	put_cpu_ptr(e->counters->pcpu);
+	put_cpu_ptr(p->stats);
 }
 
 /* ---- device (device.c) ---- */
@@ -210,6 +227,8 @@ void pn_device_uninit(void);
 bool pn_is_podnet(const struct net_device *dev);
 bool pn_has_family(struct pn_dev *pn, sa_family_t family);
 void pn_drops_read(struct pn_dev *pn, u64 *counts);
+void pn_net_changed(struct net *net);
+u32 pn_net_generation(struct net *net);
 
 static inline void pn_drop(struct pn_dev *pn, unsigned int reason)
 {

@@ -85,7 +85,7 @@ int pn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct pn_dev *pn = rcu_dereference_sk_user_data(sk);
 	unsigned int hlen = 0, len, packets, reason;
-	struct pn_entry *e = NULL;
+	struct pn_peer *e = NULL;
 	struct pn_addr from;
 	void *oiph;
 	bool xnet;
@@ -157,7 +157,7 @@ int pn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 
 	len = skb->len;
 	packets = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
-	pn_entry_count(e, false, packets, len);
+	pn_peer_count(e, false, packets, len);
 	if (likely(gro_cells_receive(&pn->gro_cells, skb) == NET_RX_SUCCESS))
 		dev_sw_netstats_rx_add(pn->dev, len);
 	return 0;

@@ -2,8 +2,8 @@
 /*
  * podnet route table: one path-compressed binary trie per address family,
  * after WireGuard's allowedips.  Each node holds a prefix; nodes that carry
- * a route point to an entry (the node address it routes to and its
- * counters), the others only join two subtrees.  Lookups walk the trie
+ * a route point to the peer it routes to (see struct pn_peer), the others
+ * only join two subtrees.  Lookups walk the trie
  * under RCU without taking any lock; writers serialise on routes->lock and
  * publish every change with rcu_assign_pointer(), freeing what they unlink
  * after a grace period.  The whole table hangs off one RCU pointer, so a
@@ -16,30 +16,23 @@
 #include <linux/bitops.h>
 #include <linux/percpu.h>
 #include <linux/socket.h>
-#include <linux/atomic.h>
+#include <linux/jhash.h>
 #include "podnet.h"
 
 /* Prefix lengths 0..128 bound the depth; +1 for a pending sibling. */
 enum { PN_MAX_DEPTH = 130 };
 
 static struct kmem_cache *pn_node_cache;
-static atomic_t pn_generation = ATOMIC_INIT(1);
 
 #define pn_deref(r, p) rcu_dereference_protected(p, lockdep_is_held(&(r)->lock))
 
-u32 pn_next_generation(void)
+/* The table changed: a dump running across the change must say so. */
+static void changed(struct pn_routes *r)
 {
-	u32 gen = atomic_inc_return(&pn_generation);
+	u32 gen = r->generation + 1;
 
 	/* Dump consistency checks treat 0 as "not set". */
-	if (unlikely(!gen))
-		gen = atomic_inc_return(&pn_generation);
-	return gen;
-}
-
-u32 pn_current_generation(void)
-{
-	return atomic_read(&pn_generation);
+	WRITE_ONCE(r->generation, gen ? gen : 1);
 }
 
 /* Keys are kept in CPU order so common_bits() can use fls/fls64. */
@@ -146,80 +139,84 @@ bool pn_prefix_valid(const struct pn_addr *dst, u8 cidr)
 	return true;
 }
 
-/* ---- entries ---- */
+/* ---- peers ---- */
 
-static struct pn_counters *counters_alloc(void)
+/*
+ * Everything a caller can make the kernel allocate here is charged to the
+ * caller's memory cgroup (GFP_KERNEL_ACCOUNT, SLAB_ACCOUNT): route tables
+ * are programmed from any user namespace with CAP_NET_ADMIN.
+ */
+
+static u32 peer_hash(const struct pn_addr *via)
 {
-	struct pn_counters *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	return jhash(via->bytes, via->family == AF_INET ? 4 : 16, via->family);
+}
+
+static void peer_free_rcu(struct rcu_head *rcu)
+{
+	struct pn_peer *p = container_of(rcu, struct pn_peer, rcu);
+
+	dst_cache_destroy(&p->dst_cache);
+	free_percpu(p->stats);
+	kfree(p);
+}
+
+/* The peer for @via, taking a reference; created on first use. */
+static struct pn_peer *peer_get(struct pn_routes *r, const struct pn_addr *via)
+{
+	u32 hash = peer_hash(via);
+	struct pn_peer *p;
 	int cpu;
 
-	if (!c)
-		return NULL;
-	c->pcpu = alloc_percpu(struct pn_route_pcpu);
-	if (!c->pcpu) {
-		kfree(c);
-		return NULL;
-	}
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(c->pcpu, cpu)->syncp);
-	refcount_set(&c->ref, 1);
-	return c;
-}
-
-static void counters_put(struct pn_counters *c)
-{
-	if (refcount_dec_and_test(&c->ref)) {
-		free_percpu(c->pcpu);
-		kfree(c);
-	}
-}
-
-static struct pn_entry *entry_alloc(const struct pn_addr *via,
-				    struct pn_counters *counters)
-{
-	struct pn_entry *e = kzalloc(sizeof(*e), GFP_KERNEL);
-
-	if (!e)
-		return NULL;
-	if (dst_cache_init(&e->dst_cache, GFP_KERNEL)) {
-		kfree(e);
-		return NULL;
-	}
-	if (counters) {
-		refcount_inc(&counters->ref);
-		e->counters = counters;
-	} else {
-		e->counters = counters_alloc();
-		if (!e->counters) {
-			dst_cache_destroy(&e->dst_cache);
-			kfree(e);
-			return NULL;
+	lockdep_assert_held(&r->lock);
+	hash_for_each_possible(r->peers, p, hnode, hash) {
+		if (pn_addr_equal(&p->via, via)) {
+			p->refs++;
+			return p;
 		}
 	}
-	e->via = *via;
-	return e;
+	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
+	if (!p)
+		return NULL;
+	if (dst_cache_init(&p->dst_cache, GFP_KERNEL_ACCOUNT))
+		goto err_peer;
+	p->stats = alloc_percpu_gfp(struct pn_peer_pcpu, GFP_KERNEL_ACCOUNT);
+	if (!p->stats)
+		goto err_cache;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(p->stats, cpu)->syncp);
+	p->via = *via;
+	p->refs = 1;
+	hash_add(r->peers, &p->hnode, hash);
+	WRITE_ONCE(r->npeers, r->npeers + 1);
+	return p;
+
+err_cache:
+	dst_cache_destroy(&p->dst_cache);
+err_peer:
+	kfree(p);
+	return NULL;
 }
 
-static void entry_free(struct pn_entry *e)
+/* Readers may still use @p until a grace period has passed. */
+static void peer_put(struct pn_routes *r, struct pn_peer *p)
 {
-	dst_cache_destroy(&e->dst_cache);
-	counters_put(e->counters);
-	kfree(e);
+	lockdep_assert_held(&r->lock);
+	if (--p->refs)
+		return;
+	hash_del(&p->hnode);
+	WRITE_ONCE(r->npeers, r->npeers - 1);
+	call_rcu(&p->rcu, peer_free_rcu);
 }
 
-static void entry_free_rcu(struct rcu_head *rcu)
-{
-	entry_free(container_of(rcu, struct pn_entry, rcu));
-}
-
-void pn_entry_stats(const struct pn_entry *e, u64 *tx_packets, u64 *tx_bytes,
-		    u64 *rx_packets, u64 *rx_bytes)
+void pn_peer_stats(const struct pn_peer *p, u64 *tx_packets, u64 *tx_bytes,
+		   u64 *rx_packets, u64 *rx_bytes)
 {
 	int cpu;
 
 	*tx_packets = *tx_bytes = *rx_packets = *rx_bytes = 0;
 	for_each_possible_cpu(cpu) {
-		const struct pn_route_pcpu *s = per_cpu_ptr(e->counters->pcpu, cpu);
+		const struct pn_peer_pcpu *s = per_cpu_ptr(p->stats, cpu);
 		u64 tp, tb, rp, rb;
 		unsigned int start;
 
@@ -237,6 +234,12 @@ void pn_entry_stats(const struct pn_entry *e, u64 *tx_packets, u64 *tx_bytes,
 	}
 }
 
+/* Number of distinct peers (via addresses) of the device's tables. */
+unsigned int pn_routes_peers(struct pn_routes *r)
+{
+	return READ_ONCE(r->npeers);
+}
+
 /* ---- whole tries ---- */
 
 static void push_node(struct pn_node **stack, struct pn_node __rcu *p,
@@ -252,10 +255,40 @@ static void push_node(struct pn_node **stack, struct pn_node __rcu *p,
 /* Tries are freed from this queue, after a grace period (queue_rcu_work). */
 static struct workqueue_struct *pn_free_wq;
 
-/* Frees a subtree nobody can reach any more (a grace period has passed).
- * A table of many thousand routes takes long to free on a debug kernel, so
- * this runs in process context only and yields now and then, rather than in
- * an RCU callback, where it stalled the CPU (soft lockup).
+/* Drops the peer references of a subtree being taken out of use. */
+static void put_subtree_peers(struct pn_routes *r, struct pn_node *root)
+{
+	struct pn_node *node, *stack[PN_MAX_DEPTH] = { root };
+	unsigned int len = 1, n = 0;
+
+	while (len > 0 && (node = stack[--len])) {
+		struct pn_peer *p = pn_deref(r, node->peer);
+
+		push_node(stack, node->bit[0], &len);
+		push_node(stack, node->bit[1], &len);
+		if (p)
+			peer_put(r, p);
+		if (!(++n % 1024))
+			cond_resched();
+	}
+}
+
+static void put_trie_peers(struct pn_routes *r, struct pn_trie *t)
+{
+	struct pn_node *n = pn_deref(r, t->root4);
+
+	if (n)
+		put_subtree_peers(r, n);
+	n = pn_deref(r, t->root6);
+	if (n)
+		put_subtree_peers(r, n);
+}
+
+/* Frees a subtree nobody can reach any more (a grace period has passed)
+ * and whose peer references are dropped already.  A table of many
+ * thousand routes takes long to free on a debug kernel, so this runs in
+ * process context only and yields now and then, rather than in an RCU
+ * callback, where it stalled the CPU (soft lockup).
  */
 static void free_subtree(struct pn_node *root)
 {
@@ -264,12 +297,8 @@ static void free_subtree(struct pn_node *root)
 
 	might_sleep();
 	while (len > 0 && (node = stack[--len])) {
-		struct pn_entry *e = rcu_dereference_raw(node->entry);
-
 		push_node(stack, node->bit[0], &len);
 		push_node(stack, node->bit[1], &len);
-		if (e)
-			entry_free(e);
 		kmem_cache_free(pn_node_cache, node);
 		if (!(++freed % 256))
 			cond_resched();
@@ -278,11 +307,11 @@ static void free_subtree(struct pn_node *root)
 
 struct pn_trie *pn_trie_alloc(void)
 {
-	return kzalloc(sizeof(struct pn_trie), GFP_KERNEL);
+	return kzalloc(sizeof(struct pn_trie), GFP_KERNEL_ACCOUNT);
 }
 
-/* Frees a trie nobody can reach any more. */
-void pn_trie_free(struct pn_trie *t)
+/* Frees a trie nobody can reach any more, peer references dropped. */
+static void pn_trie_free(struct pn_trie *t)
 {
 	struct pn_node *n;
 
@@ -309,6 +338,14 @@ static void pn_trie_free_deferred(struct pn_trie *t)
 	queue_rcu_work(pn_free_wq, &t->rwork);
 }
 
+/* Frees @t, built aside with pn_routes_insert() and never published. */
+void pn_trie_discard(struct pn_routes *r, struct pn_trie *t)
+{
+	lockdep_assert_held(&r->lock);
+	put_trie_peers(r, t);
+	pn_trie_free(t);
+}
+
 int pn_routes_init(struct pn_routes *r)
 {
 	struct pn_trie *t = pn_trie_alloc();
@@ -316,19 +353,28 @@ int pn_routes_init(struct pn_routes *r)
 	if (!t)
 		return -ENOMEM;
 	mutex_init(&r->lock);
+	hash_init(r->peers);
+	r->npeers = 0;
 	RCU_INIT_POINTER(r->trie, t);
-	r->generation = pn_next_generation();
+	r->generation = 1;
+	r->max_routes = PODNET_DEFAULT_MAX_ROUTES;
 	return 0;
 }
 
 /* The device is gone; readers may still be finishing. */
 void pn_routes_destroy(struct pn_routes *r)
 {
-	struct pn_trie *t = rcu_dereference_protected(r->trie, true);
+	struct pn_trie *t;
 
+	mutex_lock(&r->lock);
+	t = pn_deref(r, r->trie);
 	RCU_INIT_POINTER(r->trie, NULL);
-	if (t)
+	if (t) {
+		put_trie_peers(r, t);
 		pn_trie_free_deferred(t);
+	}
+	mutex_unlock(&r->lock);
+	WARN_ON_ONCE(r->npeers);
 	mutex_destroy(&r->lock);
 }
 
@@ -339,7 +385,7 @@ static struct pn_node *find_node(struct pn_node *node, u8 bits, const u8 *key)
 	struct pn_node *found = NULL;
 
 	while (node && prefix_matches(node, key, bits)) {
-		if (rcu_access_pointer(node->entry))
+		if (rcu_access_pointer(node->peer))
 			found = node;
 		if (node->cidr == bits)
 			break;
@@ -348,8 +394,8 @@ static struct pn_node *find_node(struct pn_node *node, u8 bits, const u8 *key)
 	return found;
 }
 
-static struct pn_entry *lookup(struct pn_routes *r, sa_family_t family,
-			       const void *be_ip)
+static struct pn_peer *lookup(struct pn_routes *r, sa_family_t family,
+			      const void *be_ip)
 {
 	/* Aligned so it can be passed to fls/fls64 */
 	u8 ip[16] __aligned(__alignof(u64));
@@ -362,29 +408,29 @@ static struct pn_entry *lookup(struct pn_routes *r, sa_family_t family,
 	if (unlikely(!t))
 		return NULL;
 	node = find_node(rcu_dereference(*trie_root(t, family)), bits, ip);
-	return node ? rcu_dereference(node->entry) : NULL;
+	return node ? rcu_dereference(node->peer) : NULL;
 }
 
 /* Longest prefix match; the caller holds rcu_read_lock(). */
-struct pn_entry *pn_routes_lookup4(struct pn_routes *r, __be32 addr)
+struct pn_peer *pn_routes_lookup4(struct pn_routes *r, __be32 addr)
 {
 	return lookup(r, AF_INET, &addr);
 }
 
-struct pn_entry *pn_routes_lookup6(struct pn_routes *r,
-				   const struct in6_addr *addr)
+struct pn_peer *pn_routes_lookup6(struct pn_routes *r,
+				  const struct in6_addr *addr)
 {
 	return lookup(r, AF_INET6, addr);
 }
 
-struct pn_entry *pn_routes_lookup(struct pn_routes *r, const struct pn_addr *a)
+struct pn_peer *pn_routes_lookup(struct pn_routes *r, const struct pn_addr *a)
 {
 	return lookup(r, a->family, a->bytes);
 }
 
 /* Longest prefix match, also returning the prefix that matched. */
-struct pn_entry *pn_routes_match(struct pn_routes *r, const struct pn_addr *a,
-				 struct pn_addr *prefix, u8 *cidr)
+struct pn_peer *pn_routes_match(struct pn_routes *r, const struct pn_addr *a,
+				struct pn_addr *prefix, u8 *cidr)
 {
 	u8 ip[16] __aligned(__alignof(u64));
 	u8 bits = family_bits(a->family);
@@ -400,7 +446,7 @@ struct pn_entry *pn_routes_match(struct pn_routes *r, const struct pn_addr *a,
 		return NULL;
 	read_node(node, prefix);
 	*cidr = node->cidr;
-	return rcu_dereference(node->entry);
+	return rcu_dereference(node->peer);
 }
 
 static struct pn_node *find_exact(struct pn_node *node, u8 bits,
@@ -415,8 +461,8 @@ static struct pn_node *find_exact(struct pn_node *node, u8 bits,
 }
 
 /* Exact prefix; the caller holds rcu_read_lock() or routes->lock. */
-struct pn_entry *pn_routes_get(struct pn_routes *r, const struct pn_addr *dst,
-			       u8 cidr)
+struct pn_peer *pn_routes_get(struct pn_routes *r, const struct pn_addr *dst,
+			      u8 cidr)
 {
 	u8 key[16] __aligned(__alignof(u64));
 	u8 bits = family_bits(dst->family);
@@ -428,7 +474,7 @@ struct pn_entry *pn_routes_get(struct pn_routes *r, const struct pn_addr *dst,
 	node = find_exact(rcu_dereference_check(*trie_root(t, dst->family),
 						lockdep_is_held(&r->lock)),
 			  bits, key, cidr);
-	return node ? rcu_dereference_check(node->entry,
+	return node ? rcu_dereference_check(node->peer,
 					    lockdep_is_held(&r->lock)) : NULL;
 }
 
@@ -469,18 +515,17 @@ static inline void choose_and_connect_node(struct pn_node *parent,
 	connect_node(&parent->bit[bit], bit, node);
 }
 
-/* Inserts @dst/@cidr -> @via into @t (the live trie or one being built),
- * sharing @counters if given.  See PN_INSERT_*.
+/* Inserts @dst/@cidr -> @via into @t (the live trie or one being built).
+ * See PN_INSERT_*.  -ENOSPC if @t holds r->max_routes prefixes already.
  */
 int pn_routes_insert(struct pn_routes *r, struct pn_trie *t,
 		     const struct pn_addr *dst, u8 cidr,
-		     const struct pn_addr *via, unsigned int flags,
-		     struct pn_counters *counters)
+		     const struct pn_addr *via, unsigned int flags)
 {
 	u8 key[16] __aligned(__alignof(u64));
 	struct pn_node *node, *parent, *down, *newnode;
 	struct pn_node __rcu **trie;
-	struct pn_entry *entry, *old;
+	struct pn_peer *peer, *old;
 	u8 bits;
 
 	lockdep_assert_held(&r->lock);
@@ -491,34 +536,37 @@ int pn_routes_insert(struct pn_routes *r, struct pn_trie *t,
 	swap_endian(key, dst->bytes, bits);
 
 	if (node_placement(r, *trie, key, cidr, bits, &node)) {
-		old = pn_deref(r, node->entry);
+		old = pn_deref(r, node->peer);
 		if (old && (flags & PN_INSERT_EXCL))
 			return -EEXIST;
 		if (!old && (flags & PN_INSERT_NOCREATE))
 			return -ENOENT;
-		/* Replacing keeps the counters of the prefix. */
-		entry = entry_alloc(via, old ? old->counters : counters);
-		if (!entry)
+		if (!old && t->count >= READ_ONCE(r->max_routes))
+			return -ENOSPC;
+		peer = peer_get(r, via);
+		if (!peer)
 			return -ENOMEM;
-		rcu_assign_pointer(node->entry, entry);
+		rcu_assign_pointer(node->peer, peer);
 		if (old)
-			call_rcu(&old->rcu, entry_free_rcu);
+			peer_put(r, old);
 		else
-			t->count++;
+			WRITE_ONCE(t->count, t->count + 1);
 		goto changed;
 	}
 	if (flags & PN_INSERT_NOCREATE)
 		return -ENOENT;
+	if (t->count >= READ_ONCE(r->max_routes))
+		return -ENOSPC;
 
-	entry = entry_alloc(via, counters);
-	if (!entry)
+	peer = peer_get(r, via);
+	if (!peer)
 		return -ENOMEM;
-	newnode = kmem_cache_zalloc(pn_node_cache, GFP_KERNEL);
+	newnode = kmem_cache_zalloc(pn_node_cache, GFP_KERNEL_ACCOUNT);
 	if (!newnode) {
-		entry_free(entry);
+		peer_put(r, peer);
 		return -ENOMEM;
 	}
-	RCU_INIT_POINTER(newnode->entry, entry);
+	RCU_INIT_POINTER(newnode->peer, peer);
 	copy_and_assign_cidr(newnode, key, cidr, bits);
 
 	if (!node) {
@@ -548,10 +596,10 @@ int pn_routes_insert(struct pn_routes *r, struct pn_trie *t,
 		goto out;
 	}
 
-	node = kmem_cache_zalloc(pn_node_cache, GFP_KERNEL);
+	node = kmem_cache_zalloc(pn_node_cache, GFP_KERNEL_ACCOUNT);
 	if (!node) {
 		kmem_cache_free(pn_node_cache, newnode);
-		entry_free(entry);
+		peer_put(r, peer);
 		return -ENOMEM;
 	}
 	copy_and_assign_cidr(node, newnode->bits, cidr, bits);
@@ -563,10 +611,10 @@ int pn_routes_insert(struct pn_routes *r, struct pn_trie *t,
 	else
 		choose_and_connect_node(parent, node);
 out:
-	t->count++;
+	WRITE_ONCE(t->count, t->count + 1);
 changed:
 	if (t == rcu_access_pointer(r->trie))
-		r->generation = pn_next_generation();
+		changed(r);
 	return 0;
 }
 
@@ -593,7 +641,7 @@ static void remove_node(struct pn_routes *r, struct pn_node *node)
 	struct pn_node *child, *parent = NULL;
 	bool free_parent;
 
-	RCU_INIT_POINTER(node->entry, NULL);
+	RCU_INIT_POINTER(node->peer, NULL);
 	if (rcu_access_pointer(node->bit[0]) && rcu_access_pointer(node->bit[1]))
 		return;
 	child = pn_deref(r, node->bit[!rcu_access_pointer(node->bit[0])]);
@@ -603,7 +651,7 @@ static void remove_node(struct pn_routes *r, struct pn_node *node)
 	rcu_assign_pointer(*parent_bit, child);
 	if ((node->parent_bit_packed & 3) <= 1)
 		parent = parent_of(node);
-	free_parent = !child && parent && !rcu_access_pointer(parent->entry);
+	free_parent = !child && parent && !rcu_access_pointer(parent->peer);
 	if (free_parent)
 		child = pn_deref(r, parent->bit[!(node->parent_bit_packed & 1)]);
 	call_rcu(&node->rcu, node_free_rcu);
@@ -622,7 +670,7 @@ int pn_routes_remove(struct pn_routes *r, const struct pn_addr *dst, u8 cidr,
 {
 	u8 key[16] __aligned(__alignof(u64));
 	struct pn_trie *t = pn_deref(r, r->trie);
-	struct pn_entry *entry;
+	struct pn_peer *peer;
 	struct pn_node *node;
 	u8 bits;
 
@@ -632,15 +680,15 @@ int pn_routes_remove(struct pn_routes *r, const struct pn_addr *dst, u8 cidr,
 	swap_endian(key, dst->bytes, bits);
 	node = find_exact(pn_deref(r, *trie_root(t, dst->family)), bits, key,
 			  cidr);
-	entry = node ? pn_deref(r, node->entry) : NULL;
-	if (!entry)
+	peer = node ? pn_deref(r, node->peer) : NULL;
+	if (!peer)
 		return -ENOENT;
-	if (via && !pn_addr_equal(via, &entry->via))
+	if (via && !pn_addr_equal(via, &peer->via))
 		return -ESRCH;
 	remove_node(r, node);
-	call_rcu(&entry->rcu, entry_free_rcu);
-	t->count--;
-	r->generation = pn_next_generation();
+	peer_put(r, peer);
+	WRITE_ONCE(t->count, t->count - 1);
+	changed(r);
 	return 0;
 }
 
@@ -652,7 +700,7 @@ static unsigned int subtree_count(struct pn_node *root)
 	while (len > 0 && (node = stack[--len])) {
 		push_node(stack, node->bit[0], &len);
 		push_node(stack, node->bit[1], &len);
-		if (rcu_access_pointer(node->entry))
+		if (rcu_access_pointer(node->peer))
 			n++;
 	}
 	return n;
@@ -678,10 +726,11 @@ unsigned int pn_routes_flush(struct pn_routes *r, sa_family_t family)
 			continue;
 		removed += subtree_count(node);
 		rcu_assign_pointer(*root, NULL);
+		put_subtree_peers(r, node);
 		gone[i] = node;
 	}
-	t->count -= removed;
-	r->generation = pn_next_generation();
+	WRITE_ONCE(t->count, t->count - removed);
+	changed(r);
 	if (gone[0] || gone[1]) {
 		/* Called with r->lock held, in process context. */
 		synchronize_rcu();
@@ -692,22 +741,14 @@ unsigned int pn_routes_flush(struct pn_routes *r, sa_family_t family)
 	return removed;
 }
 
-/* The counters of @dst/@cidr in the live table, to carry into a new one. */
-struct pn_counters *pn_routes_counters(struct pn_routes *r,
-				       const struct pn_addr *dst, u8 cidr)
-{
-	struct pn_entry *e = pn_routes_get(r, dst, cidr);
-
-	return e ? e->counters : NULL;
-}
-
 /* Publishes @t as the whole table; readers see the old one or @t. */
 void pn_routes_swap(struct pn_routes *r, struct pn_trie *t)
 {
 	struct pn_trie *old = pn_deref(r, r->trie);
 
 	rcu_assign_pointer(r->trie, t);
-	r->generation = pn_next_generation();
+	changed(r);
+	put_trie_peers(r, old);
 	pn_trie_free_deferred(old);
 }
 
@@ -723,45 +764,102 @@ unsigned int pn_routes_count(struct pn_routes *r)
 	return n;
 }
 
-/* Calls @fn for every route, IPv4 first, each family in prefix order,
- * skipping the first @skip.  Stops at and returns @fn's first non-zero
- * return, leaving in @pos the index of the route it stopped at, so a walk
- * can resume there.
- */
-int pn_routes_walk(struct pn_routes *r, unsigned long skip,
-		   unsigned long *pos, pn_walk_fn fn, void *ctx)
+/* Bit @i (0 is the most significant) of a key in CPU order. */
+static u8 key_bit(const u8 *key, u8 bits, u8 i)
 {
-	struct pn_trie *t = pn_deref(r, r->trie);
+	if (bits == 32)
+		return (*(const u32 *)key >> (31U - i)) & 1;
+	return (((const u64 *)key)[i / 64U] >> (63U - i % 64U)) & 1;
+}
+
+enum pn_resume { PN_SKIP, PN_DESCEND, PN_TAKE };
+
+/*
+ * Where @node's subtree lies relative to the route @key/@cidr a walk
+ * resumes after.  Walks go in preorder, bit 0 before bit 1, which orders
+ * routes by their prefix as a string of bits, a prefix before its
+ * extensions.  So a node whose prefix is a prefix of the key (the key's
+ * ancestors, and the key itself) comes at or before it, but its subtree
+ * may hold later routes: PN_DESCEND.  Otherwise the whole subtree is on
+ * one side: before the key (PN_SKIP) if it branches off with a 0 bit
+ * where the key has a 1, after it (PN_TAKE) if with a 1 bit, or if the
+ * key is a prefix of it.  Only the key's ancestors are descended, so a
+ * resumed walk costs the depth of the trie, not the routes before it.
+ */
+static enum pn_resume resume_at(const struct pn_node *node, const u8 *key,
+				u8 cidr)
+{
+	u8 c = min3(common_bits(node, key, node->bitlen), node->cidr, cidr);
+
+	if (c == node->cidr)
+		return PN_DESCEND;
+	if (c == cidr)
+		return PN_TAKE;
+	return key_bit(node->bits, node->bitlen, c) ? PN_TAKE : PN_SKIP;
+}
+
+/*
+ * Calls @fn for every route, IPv4 first, each family in prefix order (see
+ * resume_at()), under rcu_read_lock() (@fn must not sleep).  Starts after
+ * @pos if pos->dst.family is set, and leaves in @pos the last route @fn
+ * returned 0 for, so a walk stopped by @fn's first non-zero return (which
+ * is returned) resumes at the route it stopped at.  Callers that need the
+ * table not to change during the walk hold routes->lock.
+ */
+int pn_routes_walk(struct pn_routes *r, struct pn_walk_pos *pos,
+		   pn_walk_fn fn, void *ctx)
+{
+	u8 key[16] __aligned(__alignof(u64));
+	const u8 cidr = pos->cidr;	/* @pos moves on, the start does not */
+	const sa_family_t from = pos->dst.family;
 	struct pn_node **stack;
+	struct pn_trie *t;
 	int ret = 0, i;
 
-	*pos = 0;
 	stack = kmalloc_array(PN_MAX_DEPTH, sizeof(*stack), GFP_KERNEL);
 	if (!stack)
 		return -ENOMEM;
-	for (i = 0; i < 2 && !ret; i++) {
+	rcu_read_lock();
+	t = rcu_dereference(r->trie);
+	for (i = 0; t && i < 2 && !ret; i++) {
+		sa_family_t family = i ? AF_INET6 : AF_INET;
+		bool resume = from == family;
 		unsigned int len = 0;
 		struct pn_node *node;
 
-		push_node(stack, *trie_root(t, i ? AF_INET6 : AF_INET), &len);
+		if (from == AF_INET6 && family == AF_INET)
+			continue;
+		if (resume)
+			swap_endian(key, pos->dst.bytes, family_bits(family));
+		push_node(stack, *trie_root(t, family), &len);
 		while (len > 0 && (node = stack[--len])) {
-			struct pn_entry *e = pn_deref(r, node->entry);
+			struct pn_peer *p = rcu_dereference(node->peer);
+			struct pn_addr dst;
 
+			if (resume) {
+				switch (resume_at(node, key, cidr)) {
+				case PN_SKIP:
+					continue;
+				case PN_DESCEND:
+					p = NULL;
+					break;
+				case PN_TAKE:
+					break;
+				}
+			}
 			push_node(stack, node->bit[1], &len);
 			push_node(stack, node->bit[0], &len);
-			if (!e)
+			if (!p)
 				continue;
-			if (*pos >= skip) {
-				struct pn_addr dst;
-
-				read_node(node, &dst);
-				ret = fn(ctx, &dst, node->cidr, e);
-				if (ret)
-					break;
-			}
-			(*pos)++;
+			read_node(node, &dst);
+			ret = fn(ctx, &dst, node->cidr, p);
+			if (ret)
+				break;
+			pos->dst = dst;
+			pos->cidr = node->cidr;
 		}
 	}
+	rcu_read_unlock();
 	kfree(stack);
 	return ret;
 }
@@ -771,7 +869,7 @@ int pn_routes_slab_init(void)
 	pn_free_wq = alloc_workqueue("podnet_free", WQ_UNBOUND, 0);
 	if (!pn_free_wq)
 		return -ENOMEM;
-	pn_node_cache = KMEM_CACHE(pn_node, 0);
+	pn_node_cache = KMEM_CACHE(pn_node, SLAB_ACCOUNT);
 	if (!pn_node_cache) {
 		destroy_workqueue(pn_free_wq);
 		return -ENOMEM;

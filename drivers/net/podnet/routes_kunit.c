@@ -38,7 +38,7 @@ static void via_id(struct pn_addr *via, u32 id)
 	pn_addr4(via, 0xc0000000 | id);
 }
 
-static int entry_id(const struct pn_entry *e)
+static int entry_id(const struct pn_peer *e)
 {
 	return e ? be32_to_cpu(e->via.v4) & 0xffffff : -1;
 }
@@ -51,8 +51,7 @@ static int add(struct pn_routes *r, const struct pn_addr *dst, u8 cidr,
 
 	via_id(&via, id);
 	mutex_lock(&r->lock);
-	err = pn_routes_insert(r, pn_deref(r, r->trie), dst, cidr, &via, flags,
-			       NULL);
+	err = pn_routes_insert(r, pn_deref(r, r->trie), dst, cidr, &via, flags);
 	mutex_unlock(&r->lock);
 	return err;
 }
@@ -110,7 +109,7 @@ static int look6(struct pn_routes *r, u64 hi, u64 lo)
 }
 
 static int walk_count_fn(void *ctx, const struct pn_addr *dst, u8 cidr,
-			 struct pn_entry *e)
+			 struct pn_peer *e)
 {
 	(*(unsigned long *)ctx)++;
 	return 0;
@@ -118,10 +117,11 @@ static int walk_count_fn(void *ctx, const struct pn_addr *dst, u8 cidr,
 
 static unsigned long walk_count(struct pn_routes *r)
 {
-	unsigned long n = 0, pos;
+	struct pn_walk_pos pos = { };
+	unsigned long n = 0;
 
 	mutex_lock(&r->lock);
-	pn_routes_walk(r, 0, &pos, walk_count_fn, &n);
+	pn_routes_walk(r, &pos, walk_count_fn, &n);
 	mutex_unlock(&r->lock);
 	return n;
 }
@@ -236,7 +236,7 @@ static void pn_test_semantics(struct kunit *test)
 {
 	struct pn_routes *r = test->priv;
 	struct pn_addr dst, via;
-	struct pn_entry *e;
+	struct pn_peer *e;
 	u64 tp, tb, rp, rb;
 
 	pn_addr4(&dst, 0x0a000000);
@@ -244,20 +244,20 @@ static void pn_test_semantics(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, add(r, &dst, 8, 2, PN_INSERT_EXCL), -EEXIST);
 	KUNIT_EXPECT_EQ(test, look4(r, 0x0a000001), 1);
 
-	/* Replacing keeps the counters. */
+	/* Counters are the node's: replacing the via moves to the new one's. */
 	rcu_read_lock();
 	e = pn_routes_lookup4(r, cpu_to_be32(0x0a000001));
-	pn_entry_count(e, true, 3, 300);
+	pn_peer_count(e, true, 3, 300);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, add(r, &dst, 8, 2, 0), 0);
 	KUNIT_EXPECT_EQ(test, look4(r, 0x0a000001), 2);
 	rcu_read_lock();
 	e = pn_routes_lookup4(r, cpu_to_be32(0x0a000001));
-	pn_entry_stats(e, &tp, &tb, &rp, &rb);
+	pn_peer_stats(e, &tp, &tb, &rp, &rb);
 	rcu_read_unlock();
-	KUNIT_EXPECT_EQ(test, tp, 3ULL);
-	KUNIT_EXPECT_EQ(test, tb, 300ULL);
+	KUNIT_EXPECT_EQ(test, tp, 0ULL);
 	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 1U);
+	KUNIT_EXPECT_EQ(test, pn_routes_peers(r), 1U);
 
 	pn_addr4(&dst, 0x0b000000);
 	KUNIT_EXPECT_EQ(test, add(r, &dst, 8, 3, PN_INSERT_NOCREATE), -ENOENT);
@@ -290,7 +290,7 @@ struct walk_rec {
 };
 
 static int walk_rec_fn(void *ctx, const struct pn_addr *dst, u8 cidr,
-		       struct pn_entry *e)
+		       struct pn_peer *e)
 {
 	struct walk_rec *w = ctx;
 
@@ -305,7 +305,7 @@ static void pn_test_walk(struct kunit *test)
 {
 	struct pn_routes *r = test->priv;
 	struct walk_rec w = { .stop_at = -1 };
-	unsigned long pos;
+	struct pn_walk_pos pos = { };
 	int err;
 
 	add4(r, 0x0a010000, 16, 1);
@@ -315,7 +315,7 @@ static void pn_test_walk(struct kunit *test)
 	add4(r, 0, 0, 5);
 
 	mutex_lock(&r->lock);
-	err = pn_routes_walk(r, 0, &pos, walk_rec_fn, &w);
+	err = pn_routes_walk(r, &pos, walk_rec_fn, &w);
 	mutex_unlock(&r->lock);
 	KUNIT_EXPECT_EQ(test, err, 0);
 	KUNIT_ASSERT_EQ(test, w.n, 5);
@@ -329,14 +329,16 @@ static void pn_test_walk(struct kunit *test)
 
 	/* Stop after two, then resume from there. */
 	memset(&w, 0, sizeof(w));
+	memset(&pos, 0, sizeof(pos));
 	w.stop_at = 2;
 	mutex_lock(&r->lock);
-	err = pn_routes_walk(r, 0, &pos, walk_rec_fn, &w);
+	err = pn_routes_walk(r, &pos, walk_rec_fn, &w);
 	KUNIT_EXPECT_EQ(test, err, -EMSGSIZE);
-	KUNIT_EXPECT_EQ(test, pos, 2UL);
+	KUNIT_EXPECT_EQ(test, pos.cidr, 8);
+	KUNIT_EXPECT_EQ(test, be32_to_cpu(pos.dst.v4), 0x0a000000U);
 	memset(&w, 0, sizeof(w));
 	w.stop_at = -1;
-	err = pn_routes_walk(r, pos, &pos, walk_rec_fn, &w);
+	err = pn_routes_walk(r, &pos, walk_rec_fn, &w);
 	mutex_unlock(&r->lock);
 	KUNIT_EXPECT_EQ(test, err, 0);
 	KUNIT_EXPECT_EQ(test, w.n, 3);
@@ -346,9 +348,8 @@ static void pn_test_walk(struct kunit *test)
 static void pn_test_swap_flush(struct kunit *test)
 {
 	struct pn_routes *r = test->priv;
-	struct pn_counters *c;
 	struct pn_addr dst, via;
-	struct pn_entry *e;
+	struct pn_peer *e;
 	struct pn_trie *t;
 	u64 tp, tb, rp, rb;
 	u32 gen;
@@ -358,39 +359,43 @@ static void pn_test_swap_flush(struct kunit *test)
 	add6(r, 0xfd00000000000000ULL, 0, 8, 3);
 	rcu_read_lock();
 	e = pn_routes_lookup4(r, cpu_to_be32(0x0a010001));
-	pn_entry_count(e, false, 5, 500);
+	pn_peer_count(e, false, 5, 500);
 	rcu_read_unlock();
 
-	/* New table: 10.1/16 kept (counters too), 10.2/16 gone, 10.3/16 new. */
+	/*
+	 * New table: 10.1/16 kept (via the same node, so its counters too),
+	 * 10.2/16 gone, 10.3/16 new via the same node.
+	 */
 	t = pn_trie_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	gen = r->generation;
 	mutex_lock(&r->lock);
 	pn_addr4(&dst, 0x0a010000);
-	via_id(&via, 4);
-	c = pn_routes_counters(r, &dst, 16);
-	KUNIT_EXPECT_NOT_NULL(test, c);
+	via_id(&via, 1);
 	KUNIT_EXPECT_EQ(test, pn_routes_insert(r, t, &dst, 16, &via,
-					       PN_INSERT_EXCL, c), 0);
+					       PN_INSERT_EXCL), 0);
 	KUNIT_EXPECT_EQ(test, pn_routes_insert(r, t, &dst, 16, &via,
-					       PN_INSERT_EXCL, c), -EEXIST);
+					       PN_INSERT_EXCL), -EEXIST);
 	pn_addr4(&dst, 0x0a030000);
 	KUNIT_EXPECT_EQ(test, pn_routes_insert(r, t, &dst, 16, &via,
-					       PN_INSERT_EXCL, NULL), 0);
+					       PN_INSERT_EXCL), 0);
+	/* Peers 1, 2 and 3, shared by both tables. */
+	KUNIT_EXPECT_EQ(test, pn_routes_peers(r), 3U);
 	/* Not yet visible. */
 	KUNIT_EXPECT_EQ(test, look4(r, 0x0a030001), -1);
 	KUNIT_EXPECT_EQ(test, r->generation, gen);
 	pn_routes_swap(r, t);
 	mutex_unlock(&r->lock);
-	KUNIT_EXPECT_NE(test, r->generation, gen);
-	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010001), 4);
+	KUNIT_EXPECT_EQ(test, r->generation, gen + 1);
+	KUNIT_EXPECT_EQ(test, pn_routes_peers(r), 1U);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010001), 1);
 	KUNIT_EXPECT_EQ(test, look4(r, 0x0a020001), -1);
-	KUNIT_EXPECT_EQ(test, look4(r, 0x0a030001), 4);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a030001), 1);
 	KUNIT_EXPECT_EQ(test, look6(r, 0xfd00000000000000ULL, 1), -1);
 	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 2U);
 	rcu_read_lock();
 	e = pn_routes_lookup4(r, cpu_to_be32(0x0a010001));
-	pn_entry_stats(e, &tp, &tb, &rp, &rb);
+	pn_peer_stats(e, &tp, &tb, &rp, &rb);
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, rp, 5ULL);
 	KUNIT_EXPECT_EQ(test, rb, 500ULL);
@@ -407,6 +412,7 @@ static void pn_test_swap_flush(struct kunit *test)
 	mutex_unlock(&r->lock);
 	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 0U);
 	KUNIT_EXPECT_EQ(test, walk_count(r), 0UL);
+	KUNIT_EXPECT_EQ(test, pn_routes_peers(r), 0U);
 }
 
 /* ---- randomized differential test against a plain list ---- */
@@ -573,6 +579,164 @@ static void pn_test_random(struct kunit *test)
 		   i, lookups, n);
 }
 
+/* Prefixes via one address share one peer; the table has a limit. */
+static void pn_test_peers_limit(struct kunit *test)
+{
+	struct pn_routes *r = test->priv;
+	struct pn_peer *a, *b;
+	struct pn_addr dst;
+	struct pn_trie *t;
+	u64 tp, tb, rp, rb;
+	int i;
+
+	KUNIT_EXPECT_EQ(test, add4(r, 0x0a010000, 16, 1), 0);
+	KUNIT_EXPECT_EQ(test, add4(r, 0x0a020000, 16, 1), 0);
+	KUNIT_EXPECT_EQ(test, add6(r, 0xfd00000000000000ULL, 0, 8, 1), 0);
+	KUNIT_EXPECT_EQ(test, add4(r, 0x0a030000, 16, 2), 0);
+	KUNIT_EXPECT_EQ(test, pn_routes_peers(r), 2U);
+	rcu_read_lock();
+	a = pn_routes_lookup4(r, cpu_to_be32(0x0a010001));
+	b = pn_routes_lookup4(r, cpu_to_be32(0x0a020001));
+	KUNIT_EXPECT_PTR_EQ(test, a, b);
+	pn_peer_count(a, true, 7, 700);
+	pn_peer_stats(b, &tp, &tb, &rp, &rb);
+	KUNIT_EXPECT_EQ(test, tp, 7ULL);
+	b = pn_routes_lookup4(r, cpu_to_be32(0x0a030001));
+	KUNIT_EXPECT_PTR_NE(test, a, b);
+	rcu_read_unlock();
+
+	/* The limit: a fifth prefix is refused, replacing one is not. */
+	WRITE_ONCE(r->max_routes, 4);
+	KUNIT_EXPECT_EQ(test, add4(r, 0x0a040000, 16, 1), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, add4(r, 0x0a030000, 16, 1), 0);
+	KUNIT_EXPECT_EQ(test, pn_routes_peers(r), 1U);
+	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 4U);
+
+	/* A table built aside has the same limit, and is discarded whole. */
+	t = pn_trie_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	mutex_lock(&r->lock);
+	for (i = 0; i < 5; i++) {
+		struct pn_addr via;
+
+		pn_addr4(&dst, 0x0b000000 + (i << 16));
+		via_id(&via, 10 + i);
+		KUNIT_EXPECT_EQ(test, pn_routes_insert(r, t, &dst, 16, &via, 0),
+				i < 4 ? 0 : -ENOSPC);
+	}
+	KUNIT_EXPECT_EQ(test, pn_routes_peers(r), 5U);
+	pn_trie_discard(r, t);
+	KUNIT_EXPECT_EQ(test, pn_routes_peers(r), 1U);
+	mutex_unlock(&r->lock);
+}
+
+/* ---- walks resumed by key ---- */
+
+#define RESUME_ROUTES	3000
+
+struct walk_list {
+	struct pn_addr *dst;
+	u8 *cidr;
+	int n, max, stop_after;
+};
+
+static int walk_list_fn(void *ctx, const struct pn_addr *dst, u8 cidr,
+			struct pn_peer *e)
+{
+	struct walk_list *w = ctx;
+
+	if (!w->stop_after-- || w->n >= w->max)
+		return -EMSGSIZE;
+	w->dst[w->n] = *dst;
+	w->cidr[w->n++] = cidr;
+	return 0;
+}
+
+static bool same_route(const struct walk_list *a, int i,
+		       const struct walk_list *b, int j)
+{
+	return a->cidr[i] == b->cidr[j] &&
+	       pn_addr_equal(&a->dst[i], &b->dst[j]);
+}
+
+/*
+ * A walk resumed in parts of any size gives exactly the routes of one
+ * whole walk, in the same order; resuming after a route that is gone
+ * since goes on with the route after it.
+ */
+static void pn_test_walk_resume(struct kunit *test)
+{
+	struct pn_routes *r = test->priv;
+	struct walk_list all = { }, part = { };
+	struct pn_walk_pos pos;
+	struct rnd_state rnd;
+	int i, k, chunk, err;
+
+	all.max = RESUME_ROUTES;
+	part.max = RESUME_ROUTES;
+	all.dst = kunit_kcalloc(test, RESUME_ROUTES, sizeof(*all.dst),
+				GFP_KERNEL);
+	all.cidr = kunit_kcalloc(test, RESUME_ROUTES, 1, GFP_KERNEL);
+	part.dst = kunit_kcalloc(test, RESUME_ROUTES, sizeof(*part.dst),
+				 GFP_KERNEL);
+	part.cidr = kunit_kcalloc(test, RESUME_ROUTES, 1, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, all.dst && all.cidr && part.dst && part.cidr);
+	prandom_seed_state(&rnd, 0x726573756d65ULL);
+	for (i = 0; i < RESUME_ROUTES; i++) {
+		struct pn_addr a;
+		u8 cidr;
+
+		random_addr(&rnd, &a);
+		cidr = random_cidr(&rnd, a.family);
+		mask_prefix(&a, cidr);
+		KUNIT_ASSERT_EQ(test, add(r, &a, cidr, i % 50 + 1, 0), 0);
+	}
+	KUNIT_EXPECT_EQ(test, pn_routes_peers(r), 50U);
+
+	mutex_lock(&r->lock);
+	memset(&pos, 0, sizeof(pos));
+	all.stop_after = -1;
+	KUNIT_EXPECT_EQ(test, pn_routes_walk(r, &pos, walk_list_fn, &all), 0);
+	KUNIT_EXPECT_EQ(test, all.n, (int)pn_routes_count(r));
+
+	for (chunk = 1; chunk <= 257; chunk += 16) {
+		part.n = 0;
+		memset(&pos, 0, sizeof(pos));
+		do {
+			part.stop_after = chunk;
+			err = pn_routes_walk(r, &pos, walk_list_fn, &part);
+		} while (err == -EMSGSIZE && part.n < part.max);
+		KUNIT_EXPECT_EQ(test, err, 0);
+		KUNIT_ASSERT_EQ(test, part.n, all.n);
+		for (k = 0; k < all.n; k++)
+			if (!same_route(&all, k, &part, k))
+				break;
+		KUNIT_EXPECT_EQ_MSG(test, k, all.n, "parts of %d differ", chunk);
+	}
+
+	/* Resume after routes in turn, each removed first. */
+	for (i = 0; i + 1 < all.n; i += 7) {
+		struct pn_addr via;
+
+		via_id(&via, 1);
+		KUNIT_ASSERT_EQ(test, pn_routes_remove(r, &all.dst[i],
+						       all.cidr[i], NULL), 0);
+		pos.dst = all.dst[i];
+		pos.cidr = all.cidr[i];
+		part.n = 0;
+		part.stop_after = 1;
+		pn_routes_walk(r, &pos, walk_list_fn, &part);
+		KUNIT_EXPECT_EQ(test, part.n, 1);
+		if (part.n == 1)
+			KUNIT_EXPECT_TRUE_MSG(test, same_route(&all, i + 1, &part, 0),
+					      "resume after removed route %d", i);
+		KUNIT_ASSERT_EQ(test, pn_routes_insert(r, pn_deref(r, r->trie),
+						       &all.dst[i], all.cidr[i],
+						       &via, 0), 0);
+	}
+	mutex_unlock(&r->lock);
+}
+
 static int pn_suite_init(struct kunit_suite *suite)
 {
 	return pn_routes_slab_init();
@@ -590,6 +754,8 @@ static struct kunit_case pn_routes_cases[] = {
 	KUNIT_CASE(pn_test_semantics),
 	KUNIT_CASE(pn_test_walk),
 	KUNIT_CASE(pn_test_swap_flush),
+	KUNIT_CASE(pn_test_peers_limit),
+	KUNIT_CASE(pn_test_walk_resume),
 	KUNIT_CASE(pn_test_random),
 	{}
 };

@@ -101,7 +101,7 @@ static u8 pn_dsfield(struct pn_dev *pn, struct sk_buff *skb, bool *inherit)
 }
 
 static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
-		    struct pn_entry *e)
+		    struct pn_peer *e)
 {
 	struct sock *sk = rcu_dereference(pn->sk4);
 	struct net_device *dev = pn->dev;
@@ -178,7 +178,7 @@ static int pn_xmit4(struct pn_dev *pn, struct sk_buff *skb,
 
 #if IS_ENABLED(CONFIG_IPV6)
 static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
-		    struct pn_entry *e)
+		    struct pn_peer *e)
 {
 	struct sock *sk = rcu_dereference(pn->sk6);
 	struct net_device *dev = pn->dev;
@@ -259,7 +259,7 @@ static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
 }
 #else
 static int pn_xmit6(struct pn_dev *pn, struct sk_buff *skb,
-		    struct pn_entry *e)
+		    struct pn_peer *e)
 {
 	pn_drop(pn, PODNET_DROP_A_UNDERLAY);
 	return -EAFNOSUPPORT;
@@ -278,7 +278,7 @@ netdev_tx_t pn_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct pn_dev *pn = netdev_priv(dev);
 	unsigned int len, packets;
-	struct pn_entry *e = NULL;
+	struct pn_peer *e = NULL;
 	int err;
 
 	rcu_read_lock();
@@ -309,7 +309,7 @@ netdev_tx_t pn_xmit(struct sk_buff *skb, struct net_device *dev)
 		err = pn_xmit6(pn, skb, e);
 	if (unlikely(err))
 		goto drop;
-	pn_entry_count(e, true, packets, len);
+	pn_peer_count(e, true, packets, len);
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 

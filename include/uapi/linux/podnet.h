@@ -38,8 +38,14 @@
  *        checksums on an IPv6 underlay; default 0.  Not changeable.
  *    IFLA_PODNET_DF: NLA_U8, enum podnet_df, the outer IPv4 DF bit;
  *        default PODNET_DF_UNSET.
+ *    IFLA_PODNET_MAX_ROUTES: NLA_U32, 1..PODNET_MAX_ROUTES_LIMIT, the
+ *        most prefixes the device's route table may hold; default
+ *        PODNET_DEFAULT_MAX_ROUTES (16384).  Adding a prefix beyond it
+ *        fails with -ENOSPC, as does a PODNET_CMD_ROUTE_SET with more.
+ *        Lowering it below the current count takes no route away; it
+ *        only refuses new prefixes until the count is below it.
  *
- * TTL, TOS, UDP_CSUM, UDP_ZERO_CSUM6_TX and DF may be changed with
+ * TTL, TOS, UDP_CSUM, UDP_ZERO_CSUM6_TX, DF and MAX_ROUTES may be changed with
  * `ip link set ... type podnet ...`; giving an unchangeable attribute
  * with a different value fails with an extack message naming it.
  *
@@ -78,19 +84,31 @@
  *    PODNET_ROUTE_A_RX_PACKETS: NLA_U64 (output only)
  *    PODNET_ROUTE_A_RX_BYTES: NLA_U64 (output only)
  *
- * TX counts packets sent through the route, RX counts packets received
- * whose inner source address matched the route (and came from its VIA).
- * Counters survive a replace of the same prefix.
+ * The counters are those of the route's node (its VIA address), shared by
+ * every prefix of the device routed via that address, as WireGuard counts
+ * per peer rather than per allowed IP: TX counts packets sent to the node,
+ * RX packets received from it whose inner source matched one of its
+ * prefixes.  (Before PODNET_A_PEER_COUNT existed they were per prefix.)
+ * They start at zero when the first prefix via an address is added, are
+ * kept while any prefix of the device (in the live table, or in one a
+ * PODNET_CMD_ROUTE_SET is building) goes via it, and follow a prefix
+ * whose VIA is replaced to its new node.
  *
  * PODNET_CMD_GET_DEVICE
  *    do: device attributes in; reply: IFINDEX, IFNAME, VNI, PORT, LOCAL
  *    and/or LOCAL6 (if set), TTL, TOS, UDP_CSUM, UDP_ZERO_CSUM6_TX,
- *    UDP_ZERO_CSUM6_RX, DF, ROUTE_COUNT, GENERATION and DROPS.
+ *    UDP_ZERO_CSUM6_RX, DF, ROUTE_COUNT, GENERATION, DROPS, MAX_ROUTES
+ *    and PEER_COUNT.
  *    dump: no attributes; one message as above per podnet device of the
  *    caller's namespace.
  *
  *    PODNET_A_ROUTE_COUNT: NLA_U32, number of routes (both families)
- *    PODNET_A_GENERATION: NLA_U32, changes whenever the route table does
+ *    PODNET_A_GENERATION: NLA_U32, the device's own: changes whenever its
+ *        route table does, and only then (never by changes of another
+ *        device); never 0
+ *    PODNET_A_MAX_ROUTES: NLA_U32, the route limit (IFLA_PODNET_MAX_ROUTES)
+ *    PODNET_A_PEER_COUNT: NLA_U32, number of distinct VIA addresses the
+ *        routes go to; each has one set of counters and one route cache
  *    PODNET_A_DROPS: NLA_NESTED of PODNET_DROP_A_* (NLA_U64 each): packets
  *        dropped, by reason (see enum podnet_drop_attr)
  *
@@ -101,7 +119,8 @@
  *      - the prefix exists otherwise: its VIA is replaced;
  *      - the prefix does not exist, NLM_F_REPLACE set, NLM_F_CREATE not:
  *        -ENOENT;
- *      - the prefix does not exist otherwise: it is created.
+ *      - the prefix does not exist otherwise: it is created, or -ENOSPC if
+ *        the device holds IFLA_PODNET_MAX_ROUTES prefixes already.
  *    So "add" sends NLM_F_CREATE | NLM_F_EXCL, "replace" sends
  *    NLM_F_CREATE | NLM_F_REPLACE.
  *
@@ -118,9 +137,14 @@
  *    dump: optional device (without one, the routes of every podnet device
  *    of the caller's namespace); one message (NLM_F_MULTI) per route, each
  *    with IFINDEX, IFNAME and PODNET_A_ROUTE.  Dumps are resumable across
- *    any number of recvmsg() calls; if the table changes while a dump is
- *    in progress, the messages after the change carry NLM_F_DUMP_INTR and
- *    the caller should start over.
+ *    any number of recvmsg() calls, each resuming after the last route it
+ *    sent (by prefix, not by position), so a dump costs time in
+ *    proportion to the table and takes no lock that route changes wait
+ *    for.  If the table changes while a dump is in progress, the messages
+ *    after the change carry NLM_F_DUMP_INTR and the caller should start
+ *    over.  A dump of one device is checked against that device's
+ *    generation, a dump of every device against changes to any device of
+ *    the caller's namespace; changes in other namespaces never interrupt it.
  *
  * PODNET_CMD_ROUTE_FLUSH (do)
  *    Device; removes every route.  Optional PODNET_A_FAMILY (NLA_U16,
@@ -131,7 +155,8 @@
  *    repeated at the top level of the message (not nested in a list: a
  *    nest is limited to 64 KiB).  Builds a new table from them and swaps
  *    it in atomically: the data path sees either the old table or the new
- *    one, never a mix.  Duplicate prefixes in the request are an error.
+ *    one, never a mix.  Duplicate prefixes in the request are an error,
+ *    as are more than IFLA_PODNET_MAX_ROUTES of them (-ENOSPC).
  *    Counters of prefixes present in both tables are kept.  A large table
  *    needs a large message: raise the socket's send buffer
  *    (SO_SNDBUFFORCE) accordingly, about 64 bytes per route.
@@ -159,6 +184,8 @@
 #define PODNET_DEFAULT_TTL	64
 #define PODNET_TOS_INHERIT	1
 #define PODNET_VNI_MAX		0xffffff
+#define PODNET_DEFAULT_MAX_ROUTES	16384
+#define PODNET_MAX_ROUTES_LIMIT		1048576
 
 enum podnet_df {
 	PODNET_DF_UNSET,	/* outer DF clear */
@@ -182,6 +209,7 @@ enum {
 	IFLA_PODNET_UDP_ZERO_CSUM6_TX,
 	IFLA_PODNET_UDP_ZERO_CSUM6_RX,
 	IFLA_PODNET_DF,
+	IFLA_PODNET_MAX_ROUTES,
 	__IFLA_PODNET_MAX
 };
 
@@ -221,6 +249,8 @@ enum podnet_attr {
 	PODNET_A_ROUTE_COUNT,		/* u32 */
 	PODNET_A_GENERATION,		/* u32 */
 	PODNET_A_DROPS,			/* nest: PODNET_DROP_A_* */
+	PODNET_A_MAX_ROUTES,		/* u32 */
+	PODNET_A_PEER_COUNT,		/* u32 */
 	__PODNET_A_MAX
 };
 
