@@ -41,7 +41,7 @@ sleep 1
 secs=15
 [ "${PODKIT_KERNEL:-}" = debug ] && secs=30
 N n1 $PY - $secs >/tmp/nlc.out 2>&1 <<'EOF'
-import ipaddress, json, subprocess, sys, threading, time
+import ipaddress, json, subprocess, sys, threading, time, traceback
 end = time.time() + int(sys.argv[1])
 hard = end + 300
 def tab(f):	# the prefixes as podnetctl prints them
@@ -58,7 +58,7 @@ def run(*args):
 def fail(what, msg):
     with lock:
         if len(bad) < 10:
-            bad.append('%s: %s' % (what, msg.strip()[:300]))
+            bad.append('%s: %s' % (what, msg.strip()[:600]))
 def count(k):
     with lock:
         st[k] += 1
@@ -134,7 +134,14 @@ def devs():
             if n != ['podnet0', 'podnet1']:
                 fail('show', repr(n))
             count('devs')
-th = [threading.Thread(target=f) for f in
+def guarded(f):	# a thread that dies counts as a failure, with its traceback
+    def g():
+        try:
+            f()
+        except Exception:
+            fail(f.__name__, traceback.format_exc().replace('\n', ' | '))
+    return g
+th = [threading.Thread(target=guarded(f)) for f in
       (swapper0, swapper1, adder, dumper0, dumperall, devs)]
 for x in th: x.start()
 for x in th: x.join()

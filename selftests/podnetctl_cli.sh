@@ -51,7 +51,7 @@ t "ip link add podnet0 type podnet vni 42 local 192.168.0.1" \
 t "ip link add podnet6 with an IPv6 local address and port 6082" \
 	ip link add podnet6 type podnet vni 43 local fd00::1 port 6082 ttl 32 noudpcsum
 has "ip -d link show prints the podnet attributes" \
-	"podnet vni 42 port 6081 local 192.168.0.1 ttl 64 tos inherit df unset udpcsum noudp6zerocsumtx noudp6zerocsumrx" \
+	"podnet vni 42 port 6081 local 192.168.0.1 ttl 64 tos inherit df unset maxroutes 16384 udpcsum noudp6zerocsumtx noudp6zerocsumrx" \
 	ip -d link show podnet0
 has "ip -d link show prints an IPv6 local address" "vni 43 port 6082 local fd00::1 ttl 32" \
 	ip -d link show podnet6

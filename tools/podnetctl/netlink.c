@@ -104,20 +104,29 @@ static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 	[NLMSG_DONE] = done_cb,
 };
 
-/* After an interrupted dump, read what is left of it so the next request starts clean. */
-static void drain(struct nl *nl, uint32_t seq)
+/* Whether the n bytes in nl->buf end the dump of request seq. */
+static bool dump_ends(struct nl *nl, uint32_t seq, int n)
 {
 	const struct nlmsghdr *nlh;
-	int n;
 
-	for (;;) {
+	for (nlh = (void *)nl->buf; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n))
+		if (nlh->nlmsg_seq == seq &&
+		    (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR))
+			return true;
+	return false;
+}
+
+/*
+ * After an interrupted dump, read what is left of it so the next request
+ * starts clean.  Its end may already be in the buffer at hand (n bytes):
+ * the kernel puts NLMSG_DONE after the last part when it fits.
+ */
+static void drain(struct nl *nl, uint32_t seq, int n)
+{
+	while (!dump_ends(nl, seq, n)) {
 		n = mnl_socket_recvfrom(nl->sk, nl->buf, nl->buflen);
 		if (n <= 0)
 			return;
-		for (nlh = (void *)nl->buf; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n))
-			if (nlh->nlmsg_seq == seq &&
-			    (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR))
-				return;
 	}
 }
 
@@ -162,7 +171,7 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	if (ret < 0) {
 		ret = -errno;
 		if (ret == -EINTR)
-			drain(nl, seq);
+			drain(nl, seq, n);
 		return ret;
 	}
 	return 0;
