@@ -66,11 +66,13 @@ echo "podvol_meta: assembly with a damaged copy" >/dev/kmsg
 check "assemble with one damaged newest copy" addall
 V2=$(voldev u/v2)
 check "newest state used (v2 present)" test -n "$V2"
-# shellcheck disable=SC2016 # $p is sed's, in the shell -c script
-check "repair logged" sh -c 'dmesg | sed -n "/podvol_meta: assembly with a damaged copy/,\$p" | grep -q "pool u: rewriting damaged metadata"'
-check "repair wrote generation $((g + 1)) to slot 0 of every member" \
-	test "$(slotgen "$L0" 0)/$(slotgen "$L1" 0)/$(slotgen "$L2" 0)" = "$((g + 1))/$((g + 1))/$((g + 1))"
-check "member 1's newest copy reads back valid" test "$(probegen "$L1")" = $((g + 1))
+check "repair logged" sh -c "dmesg | sed -n '/podvol_meta: assembly with a damaged copy/,\$p' | grep -q 'pool u: rewriting damaged copies of generation $g'"
+# The damaged copy is written again, as generation $g in its own slot (1);
+# member 1's other copy (slot 0), its only valid one until then, is left
+# as it was.
+check "repair wrote generation $g back into slot 1 of member 1" test "$(slotgen "$L1" 1)" = "$g"
+check "member 1's older copy untouched (generation $((g - 1)) in slot 0)" test "$(slotgen "$L1" 0)" = "$((g - 1))"
+check "member 1's newest copy reads back valid" test "$(probegen "$L1")" = "$g"
 check "v2 data" same $V2 2
 check "pool stop" $pv pool stop u
 check "corrupt both slots of member 2" corrupt_both $L2
