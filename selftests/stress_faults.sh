@@ -13,6 +13,7 @@
 #
 # usage: stress_faults.sh [SECONDS]: per phase (default 15; make stress
 # gives 300)
+# vm-manual: failslab on fio's threads can break the guest's overlay root for every later command of a shared guest (libraries fail to load with EINVAL); run by make stress in a guest of its own until that is fixed
 # vm-kernels: debug
 # vm-timeout: 900
 # vm-mem: 2G
