@@ -102,12 +102,12 @@ while read -r id nm kind expect repair; do
 done < $top/list
 
 report $f2 "finding 2's pair (newest copies disagree, older ones name a third member) is refused, not assembled" "${f2msg:-pool started or no message}"
-report $([ -z "$bad_add" ]; echo $?) "every pool add of $nsets sets succeeded or was refused with a message" "$bad_add"
-report $([ -z "$bad_run" ]; echo $?) "$nrun sets with a consistent generation assembled at it" "$bad_run"
-report $([ -z "$bad_refuse" ]; echo $?) "$nref sets without one were not started" "$bad_refuse"
-report $([ -z "$bad_repair" ]; echo $?) "$nrep damaged copies written back into their own slot, the member's other copy kept" "$bad_repair"
-report $([ -z "$bad_io" ]; echo $?) "$nio started pools read back what was written over every volume" "$bad_io"
-report $([ -z "$bad_stop" ]; echo $?) "every pool stopped" "$bad_stop"
+report "$([ -z "$bad_add" ]; echo $?)" "every pool add of $nsets sets succeeded or was refused with a message" "$bad_add"
+report "$([ -z "$bad_run" ]; echo $?)" "$nrun sets with a consistent generation assembled at it" "$bad_run"
+report "$([ -z "$bad_refuse" ]; echo $?)" "$nref sets without one were not started" "$bad_refuse"
+report "$([ -z "$bad_repair" ]; echo $?)" "$nrep damaged copies written back into their own slot, the member's other copy kept" "$bad_repair"
+report "$([ -z "$bad_io" ]; echo $?)" "$nio started pools read back what was written over every volume" "$bad_io"
+report "$([ -z "$bad_stop" ]; echo $?)" "every pool stopped" "$bad_stop"
 t "no pool left" test -z "$($pv -j pool show | jq -r '.[].name')"
 diag "$nsets sets, $nstarted started, in $(( $(date +%s) - started ))s"
 finish
