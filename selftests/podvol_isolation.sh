@@ -42,7 +42,7 @@ D=(/dev/mapper/iso0 /dev/mapper/iso1)
 
 voldev() {
 	for d in /sys/block/podvol*; do
-		[ "$(cat $d/podvol/pool)/$(cat $d/podvol/name)" = "$1" ] && echo /dev/$(basename $d)
+		[ "$(cat $d/podvol/pool)/$(cat $d/podvol/name)" = "$1" ] && echo "/dev/$(basename "$d")"
 	done
 }
 pattern() { # pattern VOL: fill VOL with a non-zero pattern, durably

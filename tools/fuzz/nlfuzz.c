@@ -42,6 +42,8 @@
 #include <linux/podnet.h>
 #include <linux/podvol.h>
 
+#include "rnd.h"
+
 #define BUFLEN 65536
 #define MAXDICT 16
 
@@ -188,23 +190,9 @@ static struct family fams[2] = {
 
 static const char *dict[R_VIA + 1][MAXDICT];
 static int ndict[R_VIA + 1];
-static uint64_t rs;
 static struct mnl_socket *nl;
 static unsigned int seq;
 static int verbose;
-
-static uint64_t rnd(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
-}
-
-static unsigned int rn(unsigned int n)
-{
-	return n ? rnd() % n : 0;
-}
 
 static bool chance(unsigned int pct)
 {

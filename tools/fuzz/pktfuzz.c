@@ -30,6 +30,8 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "rnd.h"
+
 enum fate { F_RX, F_SPOOFED, F_MALFORMED, F_VERSION, F_CRITICAL, F_OAM,
 	    F_VNI, F_PROTO, F_ECN, F_RANDOM, F_MAX };
 
@@ -38,24 +40,10 @@ static const char *const fate_name[F_MAX] = {
 	"oam", "unknown_vni", "unknown_proto", "ecn", "random",
 };
 
-static uint64_t rs;
 static unsigned long sent[F_MAX];
 static struct in_addr src4, dst4, other4;	/* inner: own pod, target pod, other node's pod */
 static struct in6_addr src6, dst6, other6;
 static uint32_t vni = 42;
-
-static uint64_t rnd(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
-}
-
-static unsigned int rn(unsigned int n)
-{
-	return n ? rnd() % n : 0;
-}
 
 static uint16_t csum(const uint8_t *b, size_t len)
 {
