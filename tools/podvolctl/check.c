@@ -180,6 +180,100 @@ static const struct pv_meta *copy_of(const struct member_read *mr, uint64_t gen)
 	return NULL;
 }
 
+/* Whether @seen has every member of @ref's pool. */
+static bool all_members(const struct pv_meta *ref, const bool *seen)
+{
+	uint32_t j;
+
+	for (j = 0; j < ref->geom.nr_members; j++)
+		if (!seen[j])
+			return false;
+	return true;
+}
+
+/*
+ * The generation the kernel's pool add would assemble from, through the
+ * kernel's own pv_meta_pick() over the copies as the kernel keeps them
+ * (a copy in the wrong slot is damaged; of two copies of different pools
+ * only the newer counts).  @owner[j] is the disk given for member j.
+ * Reports the refusal as a problem and returns 0 when there is none.
+ */
+static uint64_t kernel_pick(struct report *r, struct member_read *mr,
+			    const struct pv_meta *ref, const int *owner)
+{
+	struct pv_meta_copies c[PODVOL_MAX_MEMBERS] = {};
+	uint32_t nr = ref->geom.nr_members, j, repair = 0;
+	const struct pv_meta *best;
+	const char *why = "";
+	char pu[37];
+	int s;
+
+	for (j = 0; j < nr; j++) {
+		struct member_read *m = &mr[owner[j]];
+
+		for (s = 0; s < 2; s++) {
+			struct pv_meta *meta = m->slot[s].meta;
+
+			if (meta && meta->slot != (uint32_t)s) {
+				c[j].damaged[s] = true;
+				continue;
+			}
+			c[j].slot[s] = meta;
+			c[j].damaged[s] = m->slot[s].err &&
+					  m->slot[s].err != -ENODATA;
+		}
+		if (c[j].slot[0] && c[j].slot[1] &&
+		    memcmp(c[j].slot[0]->pool_uuid, c[j].slot[1]->pool_uuid,
+			   PODVOL_UUID_SIZE))
+			c[j].slot[c[j].slot[0]->generation <
+				  c[j].slot[1]->generation ? 0 : 1] = NULL;
+	}
+	best = pv_meta_pick(c, nr, ref, &repair, &why);
+	if (!best) {
+		uuid_to_str(ref->pool_uuid, pu);
+		problem(r, NULL, -1, "pool \"%s\" (%s): assembly refuses: %s",
+			ref->pool_name, pu, why);
+		return 0;
+	}
+	for (j = 0; j < nr; j++)
+		if ((repair & (1U << j)) && !opts.json)
+			printf("note: %s: slot %" PRIu32 " is damaged; assembly rewrites it with generation %" PRIu64 "\n",
+			       mr[owner[j]].path, best->slot,
+			       (uint64_t)best->generation);
+	return best->generation;
+}
+
+/*
+ * With members missing: the highest generation with a valid copy on every
+ * member given, all copies agreeing (0 if none).
+ */
+static uint64_t common_gen(const struct member_read *mr, int n)
+{
+	uint64_t gen = 0;
+	int i, j, k;
+
+	for (i = 0; i < n; i++) {
+		if (mr[i].best < 0)
+			continue;
+		for (j = 0; j < 2; j++) {
+			const struct pv_meta *cand = mr[i].slot[j].meta;
+			bool ok = cand != NULL && cand->generation > gen;
+
+			for (k = 0; ok && k < n; k++) {
+				const struct pv_meta *c;
+
+				if (mr[k].best < 0)
+					continue;
+				c = copy_of(&mr[k], cand->generation);
+				ok = c && pv_meta_consistent(cand, c);
+			}
+			if (ok)
+				gen = cand->generation;
+		}
+	}
+	return gen;
+}
+
 static uint64_t volume_bytes(const struct pv_meta *m)
 {
 	uint64_t s = 0;
@@ -232,7 +326,7 @@ int cmd_check(int argc, char **argv)
 	/* Cross-member checks, against the first valid member's pool. */
 	if (ref) {
 		const struct pv_meta *m;
-		bool seen[PODVOL_MAX_MEMBERS] = {};
+		bool seen[PODVOL_MAX_MEMBERS] = {}, all;
 		int owner[PODVOL_MAX_MEMBERS];
 
 		uuid_to_str(ref->pool_uuid, pu);
@@ -256,33 +350,18 @@ int cmd_check(int argc, char **argv)
 			owner[m->member_index] = i;
 		}
 		/*
-		 * What assembly would pick: the highest generation with a
-		 * valid copy on every member given, all copies agreeing.
+		 * What assembly would pick.  With every member given, the
+		 * kernel's own choice (pv_meta_pick()), which accepts a
+		 * generation whose copy is damaged on some member and
+		 * rewrites it; otherwise the highest generation with a valid
+		 * copy on every member given, all copies agreeing.
 		 */
-		for (i = 0; i < argc; i++) {
-			if (mr[i].best < 0)
-				continue;
-			for (j = 0; j < 2; j++) {
-				const struct pv_meta *cand = mr[i].slot[j].meta;
-				int k;
-				bool ok = cand != NULL && cand->generation > gen;
-
-				for (k = 0; ok && k < argc; k++) {
-					const struct pv_meta *c;
-
-					if (mr[k].best < 0)
-						continue;
-					c = copy_of(&mr[k], cand->generation);
-					ok = c && pv_meta_consistent(cand, c);
-				}
-				if (ok)
-					gen = cand->generation;
-			}
-		}
-		if (!gen) {
+		all = all_members(ref, seen);
+		gen = all ? kernel_pick(&r, mr, ref, owner) : common_gen(mr, argc);
+		if (!gen && !all) {
 			problem(&r, NULL, -1, "pool \"%s\" (%s): no generation is valid and consistent on every member given",
 				ref->pool_name, pu);
-		} else {
+		} else if (gen) {
 			for (i = 0; i < argc; i++) {
 				if (mr[i].best < 0)
 					continue;
