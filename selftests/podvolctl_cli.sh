@@ -254,8 +254,12 @@ has "destroy --force of a stopped pool with a volume" "destroyed pool other: met
 t "$A and $D are blank to blkid and podvolctl probe" sh -c "$(declare -f blank); blank $A && blank $D"
 fails "pool add of a destroyed pool's disk" "no podvol metadata" podvolctl pool add $A
 jqt "no pool was assembled" 'length == 0' podvolctl -j pool show
+podvolctl -j pool destroy --force fast >"$tmp/destroy.json" 2>"$tmp/destroy.err"
 jqt "-j destroy --force erases the members found" ".name == \"fast\" and .erased == [\"$B\", \"$C\"]" \
-	podvolctl -j pool destroy --force fast
+	cat "$tmp/destroy.json"
+t "... and warns that it erases 2 of 3 members and destroys a volume" sh -c \
+	"grep -qx 'podvolctl: warning: pool fast: erasing the 2 of its 3 members found' '$tmp/destroy.err' &&
+	 grep -qx 'podvolctl: warning: pool fast: destroying its 1 volume' '$tmp/destroy.err'"
 t "$B and $C are blank to blkid and podvolctl probe" sh -c "$(declare -f blank); blank $B && blank $C"
 has "the four disks make a new pool without --force" "created pool new: 4 members" \
 	podvolctl pool create new $A $B $C $D
