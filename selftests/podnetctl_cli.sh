@@ -111,7 +111,10 @@ t "route add IPv4 prefix" podnetctl route add 10.244.2.0/24 via 192.168.0.2 dev 
 t "route add IPv6 prefix via an IPv4 node" podnetctl route add fd00:244:3::/64 via 192.168.0.3 dev podnet0
 t "route add host route" podnetctl route add 10.244.9.9 via 192.168.0.9 dev podnet0
 t "route add /0" podnetctl route add 0.0.0.0/0 via 192.168.0.4 dev podnet0
-fails "route add of an existing prefix" "10.244.2.0/24" \
+fails "route add of an existing prefix: the kernel's message and the hint" \
+	"podnet0: route add 10.244.2.0/24: podnet: " \
+	podnetctl route add 10.244.2.0/24 via 192.168.0.5 dev podnet0
+fails "... the hint names route replace" "(File exists); use 'route replace' to change it" \
 	podnetctl route add 10.244.2.0/24 via 192.168.0.5 dev podnet0
 fails "IPv6 node on a device without an IPv6 underlay: kernel's message" \
 	"podnet: device has no IPv6 underlay for this via address" \
@@ -197,8 +200,11 @@ t "setconf - reads standard input" sh -c \
 	"printf 'route 10.244.8.0/24 via 192.168.0.8\n' | podnetctl setconf podnet0 -"
 t "... and replaced the whole table" sh -c \
 	"[ \"\$(podnetctl -j route show dev podnet0 | jq -r '.[].prefix')\" = 10.244.8.0/24 ]"
-t "setconf of an empty file empties the table" sh -c \
-	"podnetctl setconf podnet0 - </dev/null && [ \$(podnetctl -j route show dev podnet0 | jq length) = 0 ]"
+fails "setconf of an empty file is refused" "<stdin>: no routes: this would delete every route of podnet0" \
+	podnetctl setconf podnet0 - </dev/null
+t "... and left the table as it was" sh -c "[ \$(podnetctl -j route show dev podnet0 | jq length) = 1 ]"
+t "setconf --allow-empty of an empty file empties the table" sh -c \
+	"podnetctl setconf --allow-empty podnet0 - </dev/null && [ \$(podnetctl -j route show dev podnet0 | jq length) = 0 ]"
 
 # 10,000 routes: a setconf and dump round trip far larger than one message.
 echo "# 10,000 routes (at ${SECONDS}s)"

@@ -95,7 +95,9 @@ t "umount $D" umount "$tmp/mnt"
 
 # --- volumes ---------------------------------------------------------------------
 has "volume create" "created volume fast/a: /dev/podvol" podvolctl volume create fast/a 64M
-fails "duplicate volume name" "cannot create volume fast/a" podvolctl volume create fast/a 64M
+fails "duplicate volume name: the kernel's message and a hint" \
+	"cannot create volume fast/a: volume fast/a already exists (File exists); choose another name" \
+	podvolctl volume create fast/a 64M
 fails "volume too large for the pool" "cannot create volume fast/huge" podvolctl volume create fast/huge 10G
 fails "invalid volume name" 'invalid volume "fast/a b"' podvolctl volume create "fast/a b" 1M
 has "second volume" "created volume fast/b" podvolctl volume create fast/b 1.5M
@@ -121,7 +123,9 @@ fails "resize an unknown volume" "cannot resize volume fast/nope" podvolctl volu
 exec 3<>/dev/$disk
 fails "shrink an open volume" "cannot resize volume fast/a" podvolctl volume resize fast/a 64M
 fails "delete an open volume" "cannot delete volume fast/a" podvolctl volume delete fast/a
-fails "stop a pool with an open volume" 'cannot stop pool "fast"' podvolctl pool stop fast
+fails "stop a pool with an open volume: the kernel's message and a hint" \
+	'cannot stop pool "fast": pool fast: volume a is open (Device or resource busy); close its volumes first' \
+	podvolctl pool stop fast
 jqt "open count shows" '.[] | select(.name == "a") | .open_count >= 1' podvolctl -j volume list fast
 exec 3>&-
 has "shrink when closed" "resized volume fast/a: /dev/$disk, 64M" podvolctl volume resize fast/a 64M
@@ -161,7 +165,9 @@ has "pool add: last member starts the pool" "pool fast running, 3/3 members pres
 has "pool add of a running member changes nothing" "pool fast running, 3/3" podvolctl pool add $C
 disk=$(podvolctl -j volume list fast | jq -r '.[0].disk')
 t "volume a is back with its data" cmp -n 16777216 "$tmp/data" /dev/$disk
-fails "pool add of a non-member" "cannot add $D to its pool" podvolctl pool add $D
+fails "pool add of a non-member: the kernel's message and a hint" \
+	"cannot add $D to its pool: ${D#/dev/}: no podvol metadata (No data available); 'podvolctl probe DISK' tells" \
+	podvolctl pool add $D
 t "pool stop" podvolctl pool stop fast
 
 # --- check finds damage ------------------------------------------------------------
@@ -174,11 +180,92 @@ has "check names the generation assembly would use" "$A: has generation $gen, ne
 	sh -c "podvolctl check $A $B $C; true"
 podvolctl check $A $B $C | sed 's/^/#   /'
 
+# --- a create the kernel refuses erases nothing ----------------------------------
+# The tool's own checks pass ($small is blank, $D's ext4 may be erased with
+# --force); the kernel refuses $small as too small.  The tool asks the kernel
+# to check first (PODVOL_A_VALIDATE_ONLY) and erases only after that.
+modprobe loop
+truncate -s 1M "$tmp/small.img"
+small=$(losetup -f --show "$tmp/small.img")
+t "a 1M loop device ($small)" test -b "$small"
+sigs() { blkid -p -o export "$1"; wipefs "$1"; }
+before=$(sigs $D)
+fails "create refused by the kernel (a disk too small)" "$small is too small" \
+	podvolctl pool create other --force $D "$small"
+after=$(sigs $D)
+[ -n "$before" ] && [ "$before" = "$after" ]
+report $? "the refused create left $D's signatures as they were" "before:
+$before
+after:
+$after"
+fails "--dry-run is refused the same way" "$small is too small" \
+	podvolctl pool create other --force --dry-run $D "$small"
+has "--dry-run over ext4 and old metadata" "pool other can be created on 2 disks (dry run: nothing written)" \
+	podvolctl pool create other --force --dry-run $A $D
+jqt "-j --dry-run lists what a create would erase" \
+	".name == \"other\" and .dry_run == true and .erase == [\"$D\"]" \
+	sh -c "podvolctl -j pool create other --force --dry-run $A $D 2>/dev/null"
+after=$(sigs $D)
+[ "$before" = "$after" ]
+report $? "the dry runs left $D's signatures as they were" "after: $after"
+t "the dry runs left $A a member of pool fast" sh -c "podvolctl probe $A | grep -qx PODVOL_POOL=fast"
+jqt "the dry runs created no pool" 'length == 0' podvolctl -j pool show
+losetup -d "$small"
+
 # --- --force over a filesystem and over another pool ------------------------------
 fails "disk of a stopped pool refused" "carries podvol metadata of pool \"fast\"" podvolctl pool create other $A
 has "--force over ext4 and old metadata" "created pool other: 2 members" podvolctl pool create other --force $A $D
 t "the ext4 signature is gone (blkid -p: exit 2, nothing found)" sh -c "blkid -p $D; [ \$? = 2 ]"
 t "the old pool's members are not assembled any more" sh -c "! podvolctl probe $A | grep -q PODVOL_POOL=fast"
 t "pool stop" podvolctl pool stop other
+
+# --- pool destroy --------------------------------------------------------------
+blank() {	# blank DISK: neither blkid nor podvolctl finds anything on DISK
+	local out
+	blkid -p "$1" >/dev/null 2>&1
+	[ $? = 2 ] || return 1
+	out=$(podvolctl probe "$1" 2>&1)
+	[ $? = 1 ] && [ -z "$out" ]
+}
+fails "destroy of an unknown pool" 'cannot destroy pool "nope": no disk carries its metadata' \
+	podvolctl pool destroy nope
+t "assemble pool other again" sh -c "podvolctl pool add $A && podvolctl pool add $D"
+t "a volume in pool other" podvolctl volume create other/v 8M
+fails "destroy of a running pool is refused" 'cannot destroy pool "other": it is running; stop it first' \
+	podvolctl pool destroy other
+vdisk=$(podvolctl -j volume list other | jq -r '.[0].disk')
+exec 3<>"/dev/$vdisk"
+fails "destroy --force of a pool with an open volume is refused" \
+	'cannot destroy pool "other": cannot stop it: pool other: volume v is open' \
+	podvolctl pool destroy --force other
+exec 3>&-
+t "pool stop other" podvolctl pool stop other
+fails "destroy of a stopped pool with a volume is refused" \
+	'cannot destroy pool "other": it has 1 volume; delete it, or use --force' \
+	podvolctl pool destroy other
+fails "destroy of a pool with a member missing is refused" \
+	'cannot destroy pool "fast": 2 of its 3 members found; use --force' \
+	podvolctl pool destroy fast
+t "the refusals erased nothing" sh -c \
+	"podvolctl probe $A | grep -qx PODVOL_POOL=other && podvolctl probe $D | grep -qx PODVOL_POOL=other &&
+	 podvolctl probe $B | grep -qx PODVOL_POOL=fast"
+has "destroy --force of a stopped pool with a volume" "destroyed pool other: metadata erased on $A $D" \
+	podvolctl pool destroy --force other
+t "$A and $D are blank to blkid and podvolctl probe" sh -c "$(declare -f blank); blank $A && blank $D"
+fails "pool add of a destroyed pool's disk" "no podvol metadata" podvolctl pool add $A
+jqt "no pool was assembled" 'length == 0' podvolctl -j pool show
+podvolctl -j pool destroy --force fast >"$tmp/destroy.json" 2>"$tmp/destroy.err"
+jqt "-j destroy --force erases the members found" ".name == \"fast\" and .erased == [\"$B\", \"$C\"]" \
+	cat "$tmp/destroy.json"
+t "... and warns that it erases 2 of 3 members and destroys a volume" sh -c \
+	"grep -qx 'podvolctl: warning: pool fast: erasing the 2 of its 3 members found' '$tmp/destroy.err' &&
+	 grep -qx 'podvolctl: warning: pool fast: destroying its 1 volume' '$tmp/destroy.err'"
+t "$B and $C are blank to blkid and podvolctl probe" sh -c "$(declare -f blank); blank $B && blank $C"
+has "the four disks make a new pool without --force" "created pool new: 4 members" \
+	podvolctl pool create new $A $B $C $D
+has "destroy --force of a running pool stops and erases it" "destroyed pool new" \
+	podvolctl pool destroy --force new
+t "all four disks are blank" sh -c "$(declare -f blank); blank $A && blank $B && blank $C && blank $D"
+jqt "no pools left" 'length == 0' podvolctl -j pool show
 
 finish

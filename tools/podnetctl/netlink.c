@@ -364,8 +364,10 @@ int link_get(const char *name, unsigned int ifindex, struct link_info *li)
 	int ret;
 
 	memset(li, 0, sizeof(*li));
-	if (name && (!*name || strlen(name) >= IF_NAMESIZE))
-		return -ENODEV;
+	if (name && !*name)
+		return -EINVAL;
+	if (name && strlen(name) >= IF_NAMESIZE)
+		return -ENAMETOOLONG;
 	rt.buflen = 32768;
 	rt.buf = malloc(rt.buflen);
 	rt.sk = mnl_socket_open(NETLINK_ROUTE);

@@ -56,7 +56,8 @@ struct link_info {
 
 /*
  * Look a link up by name (if name is not NULL) or by ifindex over
- * rtnetlink.  Returns 0, -ENODEV, or another negative errno.
+ * rtnetlink.  Returns 0, -ENODEV (no such link), -EINVAL (empty name),
+ * -ENAMETOOLONG (longer than IF_NAMESIZE - 1), or another negative errno.
  */
 int link_get(const char *name, unsigned int ifindex, struct link_info *li);
 

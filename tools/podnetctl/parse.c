@@ -241,10 +241,19 @@ int conf_parse(FILE *f, const char *name, struct pn_routes *rs,
 	size_t cap = 0;
 	unsigned int lineno = 0;
 	struct pn_route r;
+	ssize_t len;
+	char *nul;
 	int ret = 0;
 
-	while (getline(&line, &cap, f) >= 0) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
+		/* getline() keeps a NUL; the parser would stop at it */
+		nul = memchr(line, '\0', len);
+		if (nul) {
+			ret = fail(err, errlen, "%s:%u: NUL byte at column %zu (not a text file?)",
+				   name, lineno, (size_t)(nul - line) + 1);
+			break;
+		}
 		memset(&r, 0, sizeof(r));
 		ret = conf_parse_line(line, &r, msg, sizeof(msg));
 		if (ret < 0) {

@@ -77,7 +77,9 @@ int conf_parse_line(const char *line, struct pn_route *r,
 
 /*
  * Parse a whole setconf file.  On error, err holds "NAME:LINE: problem"
- * and -1 is returned.  A prefix given twice is an error.
+ * and -1 is returned.  A prefix given twice is an error, and so is a NUL
+ * byte (a binary or corrupted file).  A file without routes is not: the
+ * caller decides whether emptying the table was meant.
  */
 int conf_parse(FILE *f, const char *name, struct pn_routes *rs,
 	       char *err, size_t errlen);

@@ -30,7 +30,7 @@ static const char usage_text[] =
 "  podnetctl route show [dev DEV]\n"
 "  podnetctl route flush dev DEV\n"
 "  podnetctl show [DEV]\n"
-"  podnetctl setconf DEV FILE      (FILE '-' reads standard input)\n"
+"  podnetctl setconf [--allow-empty] DEV FILE   (FILE '-' reads standard input)\n"
 "  podnetctl monitor\n"
 "\n"
 "Options:\n"
@@ -39,7 +39,8 @@ static const char usage_text[] =
 "  -h, --help    this help\n"
 "\n"
 "PREFIX := ADDR[/LEN] (IPv4 or IPv6)  NODEADDR := underlay IPv4 or IPv6 address\n"
-"A setconf FILE holds lines 'route PREFIX via NODEADDR'; '#' starts a comment.\n";
+"A setconf FILE holds lines 'route PREFIX via NODEADDR'; '#' starts a comment.\n"
+"A FILE without routes empties the table only with --allow-empty.\n";
 
 static int usage_error(const char *fmt, ...)
 {
@@ -65,8 +66,13 @@ static int error(const char *fmt, ...)
 	return 1;
 }
 
-/* Report a failed request: the kernel's own words if it gave any. */
-static int kernel_error(const struct nl *nl, int err, const char *fmt, ...)
+/*
+ * Report a failed request: the kernel's own words if it gave any, then
+ * @hint (what to do about it), if not NULL.
+ */
+static int __attribute__((format(printf, 4, 5)))
+kernel_error_hint(const struct nl *nl, int err, const char *hint,
+		  const char *fmt, ...)
 {
 	va_list ap;
 
@@ -80,9 +86,13 @@ static int kernel_error(const struct nl *nl, int err, const char *fmt, ...)
 		fprintf(stderr, ": %s", strerror(-err));
 	if (err == -EPERM)
 		fputs(" (changes need CAP_NET_ADMIN)", stderr);
+	if (hint)
+		fprintf(stderr, "; %s", hint);
 	fputc('\n', stderr);
 	return 1;
 }
+
+#define kernel_error(nl, err, ...) kernel_error_hint(nl, err, NULL, __VA_ARGS__)
 
 /* Resolve a device name and make sure it is a podnet device. */
 static int get_dev(const char *name, unsigned int *ifindex)
@@ -90,6 +100,11 @@ static int get_dev(const char *name, unsigned int *ifindex)
 	struct link_info li;
 	int ret = link_get(name, 0, &li);
 
+	if (ret == -ENAMETOOLONG)
+		return error("%s: invalid device name: longer than %d characters",
+			     name, IF_NAMESIZE - 1);
+	if (ret == -EINVAL)
+		return error("invalid device name '%s'", name);
 	if (ret == -ENODEV)
 		return error("%s: no such device", name);
 	if (ret)
@@ -415,9 +430,9 @@ static int route_change(struct nl *nl, const char *verb, int argc, char **argv)
 	put_route(nlh, &ra.prefix, ra.via_arg ? &ra.via : NULL, true);
 	ret = nl_talk(nl, nlh, NULL, NULL);
 	fmt_prefix(&ra.prefix, p, sizeof(p));
-	if (ret == -EEXIST && !nl->extack[0])
-		return error("%s: route %s exists (use 'route replace' to change it)",
-			     ra.dev, p);
+	if (ret == -EEXIST)
+		return kernel_error_hint(nl, ret, "use 'route replace' to change it",
+					 "%s: route %s %s", ra.dev, verb, p);
 	if (ret == -ENOENT && !nl->extack[0])
 		return error("%s: no route %s%s%s", ra.dev, p,
 			     ra.via_arg ? " via " : "", ra.via_arg ? ra.via_arg : "");
@@ -835,11 +850,16 @@ static int cmd_setconf(struct nl *nl, int argc, char **argv)
 	unsigned int ifindex;
 	size_t len, i;
 	void *buf = NULL;
+	bool allow_empty = false;
 	FILE *f;
 	int ret = 1;
 
+	if (argc && !strcmp(argv[0], "--allow-empty")) {
+		allow_empty = true;
+		argc--, argv++;
+	}
 	if (argc != 2)
-		return usage_error("setconf: expected DEV FILE");
+		return usage_error("setconf: expected [--allow-empty] DEV FILE");
 	if (!strcmp(argv[1], "-")) {
 		f = stdin;
 		name = "<stdin>";
@@ -852,6 +872,12 @@ static int cmd_setconf(struct nl *nl, int argc, char **argv)
 	/* The file first: its errors do not depend on the device. */
 	if (conf_parse(f, name, &rs, err, sizeof(err))) {
 		error("%s", err);
+		goto out;
+	}
+	/* An empty or cut-off file must not silently empty the table. */
+	if (!rs.n && !allow_empty) {
+		error("%s: no routes: this would delete every route of %s (use 'setconf --allow-empty' to mean that)",
+		      name, argv[0]);
 		goto out;
 	}
 	if (get_dev(argv[0], &ifindex) || nl_open(nl))

@@ -31,7 +31,7 @@ expect() {
 }
 
 P=./podnetctl
-expect "-h prints usage" 0 "podnetctl setconf DEV FILE" $P -h
+expect "-h prints usage" 0 "podnetctl setconf [--allow-empty] DEV FILE" $P -h
 expect "help prints usage" 0 "podnetctl route show [dev DEV]" $P help
 expect "no object" 1 "missing OBJECT" $P
 expect "unknown option" 1 "Try 'podnetctl -h'" $P -x route show
@@ -65,14 +65,17 @@ expect "options go before the object" 1 "route show: unexpected argument '-j'" \
 	$P route show dev lo -j
 expect "device that does not exist" 1 "podnetctl: nosuch0: no such device" \
 	$P route add 10.244.2.0/24 via 192.168.0.2 dev nosuch0
-expect "device name too long" 1 "no such device" \
+expect "device name too long: said so, not 'no such device'" 1 \
+	"podnetctl: abcdefghijklmnopq: invalid device name: longer than 15 characters" \
 	$P route del 10.244.2.0/24 dev abcdefghijklmnopq
+expect "empty device name" 1 "podnetctl: invalid device name ''" \
+	$P route del 10.244.2.0/24 dev ""
 expect "device that is not a podnet device" 1 "podnetctl: lo: not a podnet device" \
 	$P route add 10.244.2.0/24 via 192.168.0.2 dev lo
 expect "show of a non-podnet device" 1 "podnetctl: lo: not a podnet device" $P show lo
 expect "show takes one device" 1 "show: unexpected argument 'x'" $P show lo x
 expect "monitor takes no arguments" 1 "monitor: unexpected argument 'now'" $P monitor now
-expect "setconf needs DEV FILE" 1 "setconf: expected DEV FILE" $P setconf lo
+expect "setconf needs DEV FILE" 1 "setconf: expected [--allow-empty] DEV FILE" $P setconf lo
 expect "setconf of a missing file" 1 "podnetctl: /nonexistent.conf: No such file or directory" \
 	$P setconf lo /nonexistent.conf
 printf '# pods\nroute 10.244.2.0/24 via 192.168.0.2\n\nroute 10.244.3.0/33 via 192.168.0.3\n' >"$tmp/a.conf"
@@ -83,6 +86,19 @@ expect "setconf refuses a duplicate prefix" 1 "b.conf:2: duplicate route 10.244.
 	$P setconf lo "$tmp/b.conf"
 expect "setconf - names standard input" 1 "<stdin>:1: unknown keyword 'router' (expected 'route')" \
 	sh -c "echo 'router 10.0.0.0/8 via 1.2.3.4' | $P setconf lo -"
+: >"$tmp/empty.conf"
+expect "setconf refuses an empty file" 1 "$tmp/empty.conf: no routes: this would delete every route of lo (use 'setconf --allow-empty' to mean that)" \
+	$P setconf lo "$tmp/empty.conf"
+expect "setconf refuses empty standard input" 1 "<stdin>: no routes" \
+	sh -c "$P setconf lo - </dev/null"
+printf '# all nodes gone\n\n' >"$tmp/comments.conf"
+expect "setconf refuses a file of comments only" 1 "comments.conf: no routes" \
+	$P setconf lo "$tmp/comments.conf"
+expect "setconf --allow-empty takes an empty file (then needs a podnet device)" 1 "lo: not a podnet device" \
+	$P setconf --allow-empty lo "$tmp/empty.conf"
+printf 'route 10.244.2.0/24 via 192.168.0.2\nroute 10.244.3.0/24 via 192.168.0.3\000junk\n' >"$tmp/nul.conf"
+expect "setconf refuses a NUL byte, naming line and column" 1 "nul.conf:2: NUL byte at column 36" \
+	$P setconf lo "$tmp/nul.conf"
 printf 'route 10.244.2.0/24 via 192.168.0.2\n' >"$tmp/c.conf"
 expect "a good file still needs a podnet device" 1 "lo: not a podnet device" \
 	$P setconf lo "$tmp/c.conf"

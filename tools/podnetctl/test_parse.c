@@ -97,12 +97,12 @@ static void line_case(const char *in, int want_ret, const char *want)
 		printf("# got %d '%s', want %d '%s'\n", ret, got, want_ret, want);
 }
 
-static void file_case(const char *desc, const char *text, int want_ret,
-		      size_t want_n, const char *want_err)
+static void file_case_len(const char *desc, const char *text, size_t len,
+			  int want_ret, size_t want_n, const char *want_err)
 {
 	char err[ERRBUF_LEN] = "";
 	struct pn_routes rs = { 0 };
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	FILE *f = fmemopen((void *)text, len, "r");
 	int ret = conf_parse(f, "test.conf", &rs, err, sizeof(err));
 	bool ok = ret == want_ret && rs.n == want_n && !strcmp(err, want_err);
 
@@ -111,6 +111,12 @@ static void file_case(const char *desc, const char *text, int want_ret,
 		printf("# got %d n=%zu '%s'\n", ret, rs.n, err);
 	fclose(f);
 	routes_free(&rs);
+}
+
+static void file_case(const char *desc, const char *text, int want_ret,
+		      size_t want_n, const char *want_err)
+{
+	file_case_len(desc, text, strlen(text), want_ret, want_n, want_err);
 }
 
 int main(void)
@@ -200,6 +206,15 @@ int main(void)
 	file_case("same address, other length is no duplicate",
 		  "route 10.244.0.0/16 via 192.168.0.2\nroute 10.244.0.0/24 via 192.168.0.3\n",
 		  0, 2, "");
+	{
+		/* a NUL would have cut line 2 short to a valid "route ... 192.168.0.3" */
+		static const char nul[] = "route 10.244.2.0/24 via 192.168.0.2\n"
+					  "route 10.244.3.0/24 via 192.168.0.3\0garbage\n";
+
+		file_case_len("NUL byte refused with its line and column", nul,
+			      sizeof(nul) - 1, -1, 1,
+			      "test.conf:2: NUL byte at column 36 (not a text file?)");
+	}
 
 	printf("1..%d\n", tests);
 	printf("# %d tests, %d failed\n", tests, failures);

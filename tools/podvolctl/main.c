@@ -21,13 +21,15 @@ static void usage(FILE *f)
 		"Options (before OBJECT):\n"
 		"  -j, --json      JSON output for show and list\n"
 		"  -p, --pretty    indent JSON output\n"
+		"  -v, --verbose   say what pool create and pool destroy do, step by step\n"
 		"  -h, --help      this text\n"
 		"  -V, --version   print the version\n"
 		"\n"
 		"Objects and commands:\n"
-		"  pool create NAME [--chunk SIZE] [--force] DISK...\n"
+		"  pool create NAME [--chunk SIZE] [--force] [--dry-run] DISK...\n"
 		"  pool add DISK\n"
 		"  pool stop NAME\n"
+		"  pool destroy [--force] NAME\n"
 		"  pool show [NAME]\n"
 		"  volume create POOL/NAME SIZE\n"
 		"  volume delete POOL/NAME\n"
@@ -36,7 +38,7 @@ static void usage(FILE *f)
 		"  probe DISK\n"
 		"  check DISK...\n"
 		"\n"
-		"SIZE is a number of bytes with an optional K, M, G or T suffix\n"
+		"SIZE is a number of bytes with an optional K, M, G, T or P suffix\n"
 		"(powers of 1024).  See podvolctl(8).\n");
 }
 

@@ -254,11 +254,12 @@ void pv_nl_perror(struct pv_nl *nl, int err, const char *hint,
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	if (nl && nl->extack[0])
-		fprintf(stderr, ": %s (%s)\n", nl->extack, strerror(-err));
+		fprintf(stderr, ": %s (%s)", nl->extack, strerror(-err));
 	else if (err == -EPERM)
-		fprintf(stderr, ": %s (need CAP_SYS_ADMIN)\n", strerror(-err));
-	else if (hint)
-		fprintf(stderr, ": %s (%s)\n", hint, strerror(-err));
+		fprintf(stderr, ": %s (need CAP_SYS_ADMIN)", strerror(-err));
 	else
-		fprintf(stderr, ": %s\n", strerror(-err));
+		fprintf(stderr, ": %s", strerror(-err));
+	if (hint)
+		fprintf(stderr, "; %s", hint);
+	fputc('\n', stderr);
 }

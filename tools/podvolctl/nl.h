@@ -41,8 +41,9 @@ void *pv_genl_payload(const struct nlmsghdr *nlh);
 size_t pv_genl_payload_len(const struct nlmsghdr *nlh);
 
 /*
- * Print "podvolctl: WHAT: REASON (strerror)" to stderr, where REASON is the
- * kernel's extack message, else @hint, else nothing.
+ * Print "podvolctl: WHAT: REASON (strerror); HINT" to stderr: REASON is the
+ * kernel's extack message (without one, just the strerror), HINT is @hint,
+ * advice on what to do, left out when NULL.
  */
 void pv_nl_perror(struct pv_nl *nl, int err, const char *hint,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));

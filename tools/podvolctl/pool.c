@@ -1,26 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * podvolctl pool create|add|stop|show
+ * podvolctl pool create|add|stop|destroy|show
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <linux/fs.h>
 
 #include "disk.h"
+#include "member.h"
+#include "meta.h"
 #include "podvolctl.h"
 #include "pvnl.h"
 
 void usage_pool(FILE *f)
 {
 	fprintf(f,
-		"Usage: podvolctl pool create NAME [--chunk SIZE] [--force] DISK...\n"
+		"Usage: podvolctl pool create NAME [--chunk SIZE] [--force] [--dry-run] DISK...\n"
 		"       podvolctl pool add DISK\n"
 		"       podvolctl pool stop NAME\n"
+		"       podvolctl pool destroy [--force] NAME\n"
 		"       podvolctl [-j] pool show [NAME]\n");
+}
+
+/* -v: what pool create and pool destroy do, step by step, on stderr. */
+static void __attribute__((format(printf, 1, 2))) step(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!opts.verbose)
+		return;
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 static int bad_name(const char *what, const char *name)
@@ -187,7 +210,7 @@ static int pool_show(int argc, char **argv)
 		ret = pv_nl_talk(&nl, nlh, pv_pool_list_cb, &l);
 		if (ret) {
 			pv_nl_perror(&nl, ret,
-				     ret == -ENOENT ? "no such pool" : NULL,
+				     ret == -ENOENT ? "'podvolctl pool show' lists the pools" : NULL,
 				     "pool \"%s\"", argv[0]);
 			goto out;
 		}
@@ -232,7 +255,8 @@ struct create_disk {
  * number of problems found (each printed).
  */
 static int check_create_disk(struct create_disk *d,
-			     const struct pv_pool_list *pools, bool force)
+			     const struct pv_pool_list *pools, bool force,
+			     bool dry_run)
 {
 	const struct pv_pool_info *p;
 	uint8_t uuid[PODVOL_UUID_SIZE];
@@ -275,8 +299,9 @@ static int check_create_disk(struct create_disk *d,
 			       d->arg, pool, us);
 			return 1;
 		}
-		pv_warn("disk %s: overwriting podvol metadata of pool \"%s\" (uuid %s)",
-			d->arg, pool, us);
+		pv_warn("disk %s: %s podvol metadata of pool \"%s\" (uuid %s)",
+			d->arg, dry_run ? "would overwrite" : "overwriting",
+			pool, us);
 	}
 	ret = disk_foreign_signature(d->path, what, sizeof(what));
 	if (ret < 0)
@@ -287,10 +312,57 @@ static int check_create_disk(struct create_disk *d,
 			       d->arg, what);
 			return 1;
 		}
-		pv_warn("disk %s: erasing %s", d->arg, what);
+		pv_warn("disk %s: %s %s", d->arg,
+			dry_run ? "would erase" : "erasing", what);
 		d->wipe = true;
 	}
 	return 0;
+}
+
+/*
+ * The POOL_CREATE request.  With @validate, the kernel makes every check of
+ * a create and writes nothing; *@validate_off is where that attribute is in
+ * the message, to recognise a module that does not know it.
+ */
+static struct nlmsghdr *create_req(struct pv_nl *nl, const char *name,
+				   uint64_t chunk, bool force,
+				   const struct create_disk *disks, int ndisks,
+				   bool validate, uint32_t *validate_off)
+{
+	struct nlmsghdr *nlh = pv_nl_req(nl, PODVOL_CMD_POOL_CREATE, 0);
+	struct nlattr *nest, *m;
+	int i;
+
+	mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, name);
+	if (chunk)
+		mnl_attr_put_u32(nlh, PODVOL_A_CHUNK_SIZE, (uint32_t)chunk);
+	if (force)
+		mnl_attr_put(nlh, PODVOL_A_FORCE, 0, NULL);
+	if (validate) {
+		*validate_off = nlh->nlmsg_len;
+		mnl_attr_put(nlh, PODVOL_A_VALIDATE_ONLY, 0, NULL);
+	}
+	nest = mnl_attr_nest_start(nlh, PODVOL_A_MEMBERS);
+	for (i = 0; i < ndisks; i++) {
+		m = mnl_attr_nest_start(nlh, PODVOL_A_MEMBER);
+		mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH, disks[i].path);
+		mnl_attr_nest_end(nlh, m);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* What to do about a refusal; the kernel's message says what was wrong. */
+static const char *create_hint(int err)
+{
+	switch (err) {
+	case -EEXIST:
+		return "'podvolctl probe DISK' shows what a disk belongs to; --force overwrites old podvol metadata";
+	case -EBUSY:
+		return "is the disk mounted, or held by md, device-mapper or another pool?";
+	default:
+		return NULL;
+	}
 }
 
 static int pool_create(int argc, char **argv)
@@ -299,9 +371,9 @@ static int pool_create(int argc, char **argv)
 	struct pv_pool_list pools = {};
 	const char *name = NULL, *why;
 	struct nlmsghdr *nlh;
-	struct nlattr *nest, *m;
 	uint64_t chunk = 0;
-	bool force = false, have_chunk = false;
+	uint32_t voff = 0;
+	bool force = false, dry_run = false, wipe = false;
 	int ndisks = 0, problems = 0, i, j, ret;
 	struct pv_nl nl;
 
@@ -327,9 +399,10 @@ static int pool_create(int argc, char **argv)
 				       v);
 				return EXIT_USAGE;
 			}
-			have_chunk = true;
 		} else if (!strcmp(a, "--force") || !strcmp(a, "-f")) {
 			force = true;
+		} else if (!strcmp(a, "--dry-run") || !strcmp(a, "-n")) {
+			dry_run = true;
 		} else if (a[0] == '-' && a[1]) {
 			pv_err("pool create: unknown option \"%s\"", a);
 			usage_pool(stderr);
@@ -382,38 +455,80 @@ static int pool_create(int argc, char **argv)
 				continue;
 			}
 		}
-		problems += check_create_disk(&disks[i], &pools, force);
+		problems += check_create_disk(&disks[i], &pools, force,
+					      dry_run);
+		wipe |= disks[i].wipe;
 	}
 	if (problems) {
 		ret = -EINVAL;
 		goto out;
 	}
-	for (i = 0; i < ndisks; i++)
-		if (disks[i].wipe && disk_wipe_signatures(disks[i].path) < 0) {
+
+	/*
+	 * Nothing is written before the kernel has made every check of the
+	 * create (members opened exclusively, sizes, metadata): a refusal
+	 * leaves every disk as it was, signatures included.
+	 */
+	nlh = create_req(&nl, name, chunk, force, disks, ndisks, true, &voff);
+	ret = pv_nl_talk(&nl, nlh, NULL, NULL);
+	if (ret == -EINVAL && nl.extack_off == voff) {
+		/* a module older than PODVOL_A_VALIDATE_ONLY */
+		if (wipe || dry_run) {
+			pv_err("cannot create pool \"%s\": the podvol module is too old to check a create before anything is written%s",
+			       name, wipe ?
+			       "; nothing was erased (erase the signatures with wipefs -a DISK, or update the module)" :
+			       "");
+			goto out;
+		}
+		ret = 0;	/* no signature to erase: the create checks first */
+	} else if (ret) {
+		pv_nl_perror(&nl, ret, create_hint(ret),
+			     "cannot create pool \"%s\"%s", name,
+			     wipe ? " (nothing was erased)" : "");
+		goto out;
+	}
+	step("the kernel checked the create of pool %s: it would succeed", name);
+	if (dry_run) {
+		if (opts.json) {
+			struct json js;
+
+			json_init(&js, stdout, opts.pretty);
+			json_obj_open(&js, NULL);
+			json_str(&js, "name", name);
+			json_bool(&js, "dry_run", true);
+			json_arr_open(&js, "erase");
+			for (i = 0; i < ndisks; i++)
+				if (disks[i].wipe)
+					json_str(&js, NULL, disks[i].path);
+			json_arr_close(&js);
+			json_obj_close(&js);
+			json_end(&js);
+		} else {
+			printf("pool %s can be created on %d disk%s (dry run: nothing written)\n",
+			       name, ndisks, ndisks == 1 ? "" : "s");
+		}
+		goto out;
+	}
+	for (i = 0; i < ndisks; i++) {
+		int n;
+
+		if (!disks[i].wipe)
+			continue;
+		n = disk_wipe_signatures(disks[i].path);
+		if (n < 0) {
 			ret = -EIO;
 			goto out;
 		}
-
-	nlh = pv_nl_req(&nl, PODVOL_CMD_POOL_CREATE, 0);
-	mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, name);
-	if (have_chunk)
-		mnl_attr_put_u32(nlh, PODVOL_A_CHUNK_SIZE, (uint32_t)chunk);
-	if (force)
-		mnl_attr_put(nlh, PODVOL_A_FORCE, 0, NULL);
-	nest = mnl_attr_nest_start(nlh, PODVOL_A_MEMBERS);
-	for (i = 0; i < ndisks; i++) {
-		m = mnl_attr_nest_start(nlh, PODVOL_A_MEMBER);
-		mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH, disks[i].path);
-		mnl_attr_nest_end(nlh, m);
+		step("%s: %d signature%s erased", disks[i].path, n,
+		     n == 1 ? "" : "s");
 	}
-	mnl_attr_nest_end(nlh, nest);
+
+	nlh = create_req(&nl, name, chunk, force, disks, ndisks, false, NULL);
 	free(pools.v);
 	memset(&pools, 0, sizeof(pools));
 	ret = pv_nl_talk(&nl, nlh, pv_pool_list_cb, &pools);
 	if (ret) {
-		pv_nl_perror(&nl, ret,
-			     ret == -EEXIST ? "a pool with this name exists" :
-			     ret == -EBUSY ? "a disk is in use" : NULL,
+		pv_nl_perror(&nl, ret, create_hint(ret),
 			     "cannot create pool \"%s\"", name);
 		goto out;
 	}
@@ -467,19 +582,14 @@ static int pool_add(int argc, char **argv)
 	if (ret) {
 		switch (ret) {
 		case -ENODATA:
-			hint = "no podvol metadata: not a pool member";
+			hint = "'podvolctl probe DISK' tells whether a disk is a pool member";
 			break;
 		case -EBADMSG:
-			hint = "podvol metadata is corrupt in both slots";
+		case -EINVAL:
+			hint = "'podvolctl check MEMBER...' shows what is wrong with the metadata";
 			break;
 		case -EEXIST:
-			hint = "another pool with the same name is active";
-			break;
-		case -EINVAL:
-			hint = "metadata inconsistent with the pool's other members";
-			break;
-		case -EBUSY:
-			hint = "the disk is in use";
+			hint = "stop the other pool first";
 			break;
 		default:
 			hint = NULL;
@@ -525,9 +635,264 @@ static int pool_stop(int argc, char **argv)
 	ret = pv_nl_talk(&nl, nlh, NULL, NULL);
 	if (ret)
 		pv_nl_perror(&nl, ret,
-			     ret == -ENOENT ? "no such pool" :
-			     ret == -EBUSY ? "a volume of the pool is open" : NULL,
+			     ret == -ENOENT ? "'podvolctl pool show' lists the pools" :
+			     ret == -EBUSY ? "close its volumes first (unmount them, stop what uses them)" : NULL,
 			     "cannot stop pool \"%s\"", argv[0]);
+	pv_nl_close(&nl);
+	return ret ? 1 : 0;
+}
+
+/*
+ * pool destroy: erase the podvol metadata of a stopped pool's members.
+ *
+ * The tool does it, not the kernel: a stopped pool is unknown to the
+ * kernel, and a running one is first stopped (--force) through the
+ * kernel, which refuses while a volume is open.  The members are found by
+ * their metadata (every block device is looked at) and all opened
+ * O_EXCL before the first write, so that neither a mounted disk nor an
+ * assembly by udev can interleave; closing them makes udev probe them
+ * again, and they are blank then.
+ */
+struct destroy_member {
+	char path[PATH_MAX];
+	uint8_t uuid[PODVOL_UUID_SIZE];
+	int fd;
+};
+
+#define DESTROY_MAX 256
+
+static int cmp_member_path(const void *a, const void *b)
+{
+	return strcmp(((const struct destroy_member *)a)->path,
+		      ((const struct destroy_member *)b)->path);
+}
+
+/* Every block device with podvol metadata (valid or not) of pool @name. */
+static int find_members(const char *name, struct destroy_member *m, int max)
+{
+	char pool[PODVOL_NAME_MAX + 1];
+	uint8_t uuid[PODVOL_UUID_SIZE];
+	struct dirent *de;
+	struct stat st;
+	int n = 0;
+	DIR *d;
+
+	d = opendir("/sys/class/block");
+	if (!d) {
+		pv_err("/sys/class/block: %s", strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		char path[PATH_MAX];
+
+		if (de->d_name[0] == '.' || !strncmp(de->d_name, "podvol", 6))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", de->d_name);
+		if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
+			continue;
+		if (disk_podvol_signature(path, pool, sizeof(pool), uuid) != 1 ||
+		    strcmp(pool, name))
+			continue;
+		if (n == max) {
+			pv_err("pool destroy: more than %d disks carry pool \"%s\"",
+			       max, name);
+			n = -1;
+			break;
+		}
+		snprintf(m[n].path, sizeof(m[n].path), "%s", path);
+		memcpy(m[n].uuid, uuid, PODVOL_UUID_SIZE);
+		m[n].fd = -1;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(m, n, sizeof(*m), cmp_member_path);
+	return n;
+}
+
+/* Zero the reserved area and both metadata slots, and make it durable. */
+static int erase_member(struct destroy_member *m)
+{
+	uint64_t range[2] = { 0, PODVOL_SLOT1_OFFSET + PODVOL_SLOT_SIZE };
+
+	if (ioctl(m->fd, BLKZEROOUT, range) < 0 || fsync(m->fd) < 0) {
+		pv_err("%s: cannot erase the podvol metadata: %s", m->path,
+		       strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int pool_destroy(int argc, char **argv)
+{
+	static struct destroy_member m[DESTROY_MAX];
+	struct pv_pool_list pools = {};
+	uint32_t nr_members = 0, nr_volumes = 0;
+	const char *name = NULL;
+	bool force = false, known = false;
+	struct nlmsghdr *nlh;
+	struct pv_nl nl;
+	int n, i, ret;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--force") || !strcmp(argv[i], "-f")) {
+			force = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			pv_err("pool destroy: unknown option \"%s\"", argv[i]);
+			usage_pool(stderr);
+			return EXIT_USAGE;
+		} else if (!name) {
+			name = argv[i];
+		} else {
+			pv_err("pool destroy: expected exactly one pool NAME");
+			usage_pool(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!name) {
+		pv_err("pool destroy: expected exactly one pool NAME");
+		usage_pool(stderr);
+		return EXIT_USAGE;
+	}
+	if (bad_name("pool", name))
+		return EXIT_USAGE;
+	if (pv_open(&nl))
+		return 1;
+	ret = dump_pools(&nl, &pools);
+	if (ret) {
+		pv_nl_perror(&nl, ret, NULL, "cannot list pools");
+		goto out;
+	}
+	for (i = 0; i < (int)pools.n; i++) {
+		const struct pv_pool_info *p = &pools.v[i];
+
+		if (strcmp(p->name, name))
+			continue;
+		if (!force) {
+			pv_err("cannot destroy pool \"%s\": it is %s; stop it first (podvolctl pool stop %s), or use --force",
+			       name, pv_state_name(p->state), name);
+			ret = -EBUSY;
+			goto out;
+		}
+		nlh = pv_nl_req(&nl, PODVOL_CMD_POOL_STOP, 0);
+		mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, name);
+		ret = pv_nl_talk(&nl, nlh, NULL, NULL);
+		if (ret) {
+			pv_nl_perror(&nl, ret,
+				     ret == -EBUSY ? "close its volumes first (unmount them, stop what uses them)" : NULL,
+				     "cannot destroy pool \"%s\": cannot stop it", name);
+			goto out;
+		}
+		step("pool %s stopped", name);
+	}
+
+	ret = -EINVAL;
+	n = find_members(name, m, DESTROY_MAX);
+	if (n < 0)
+		goto out;
+	if (!n) {
+		pv_err("cannot destroy pool \"%s\": no disk carries its metadata", name);
+		ret = -ENOENT;
+		goto out;
+	}
+	for (i = 1; i < n; i++)
+		if (memcmp(m[i].uuid, m[0].uuid, PODVOL_UUID_SIZE)) {
+			char u0[37], u1[37];
+
+			uuid_to_str(m[0].uuid, u0);
+			uuid_to_str(m[i].uuid, u1);
+			pv_err("cannot destroy pool \"%s\": two pools of that name are on this node (%s on %s, %s on %s); nothing erased",
+			       name, u0, m[0].path, u1, m[i].path);
+			goto out;
+		}
+	/* What the newest valid copy says: how many members, how many volumes. */
+	for (i = 0; i < n; i++) {
+		struct member_read mr;
+
+		if (member_read(m[i].path, &mr))
+			continue;
+		if (mr.best >= 0) {
+			const struct pv_meta *meta = mr.slot[mr.best].meta;
+
+			known = true;
+			nr_members = meta->geom.nr_members;
+			nr_volumes = meta->nr_volumes;
+		}
+		member_release(&mr);
+		if (known)
+			break;
+	}
+	if (!force) {
+		if (!known) {
+			pv_err("cannot destroy pool \"%s\": no member has valid metadata to tell its members and volumes; use --force",
+			       name);
+			goto out;
+		}
+		if ((uint32_t)n != nr_members) {
+			pv_err("cannot destroy pool \"%s\": %d of its %" PRIu32 " members found; use --force to erase those found",
+			       name, n, nr_members);
+			goto out;
+		}
+		if (nr_volumes) {
+			pv_err("cannot destroy pool \"%s\": it has %" PRIu32 " volume%s; delete %s, or use --force",
+			       name, nr_volumes, nr_volumes == 1 ? "" : "s",
+			       nr_volumes == 1 ? "it" : "them");
+			goto out;
+		}
+	}
+	/* All held before the first write: nothing else may claim one. */
+	for (i = 0; i < n; i++) {
+		m[i].fd = open(m[i].path, O_RDWR | O_EXCL | O_CLOEXEC);
+		if (m[i].fd < 0) {
+			pv_err("cannot destroy pool \"%s\": %s: %s%s; nothing erased",
+			       name, m[i].path, strerror(errno),
+			       errno == EBUSY ? " (mounted, or held by md, device-mapper or a pool)" : "");
+			goto close;
+		}
+	}
+	/* only --force gets here with these */
+	if (known && (uint32_t)n != nr_members)
+		pv_warn("pool %s: erasing the %d of its %" PRIu32 " members found",
+			name, n, nr_members);
+	if (nr_volumes)
+		pv_warn("pool %s: destroying its %" PRIu32 " volume%s", name,
+			nr_volumes, nr_volumes == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		if (erase_member(&m[i]))
+			goto close;
+		step("%s: podvol metadata erased", m[i].path);
+	}
+	ret = 0;
+close:
+	for (i = 0; i < n; i++)
+		if (m[i].fd >= 0)
+			close(m[i].fd);
+	if (ret)
+		goto out;
+	/* anything else blkid would still find on them (wipefs -a) */
+	for (i = 0; i < n; i++)
+		if (disk_wipe_signatures(m[i].path) < 0)
+			ret = -EIO;
+	if (opts.json) {
+		struct json js;
+
+		json_init(&js, stdout, opts.pretty);
+		json_obj_open(&js, NULL);
+		json_str(&js, "name", name);
+		json_arr_open(&js, "erased");
+		for (i = 0; i < n; i++)
+			json_str(&js, NULL, m[i].path);
+		json_arr_close(&js);
+		json_obj_close(&js);
+		json_end(&js);
+	} else {
+		printf("destroyed pool %s: metadata erased on", name);
+		for (i = 0; i < n; i++)
+			printf(" %s", m[i].path);
+		putchar('\n');
+	}
+out:
+	free(pools.v);
 	pv_nl_close(&nl);
 	return ret ? 1 : 0;
 }
@@ -544,6 +909,8 @@ int cmd_pool(int argc, char **argv)
 		return pool_add(argc, argv);
 	if (!strcmp(verb, "stop"))
 		return pool_stop(argc, argv);
+	if (!strcmp(verb, "destroy"))
+		return pool_destroy(argc, argv);
 	if (!strcmp(verb, "show") || !strcmp(verb, "list") ||
 	    !strcmp(verb, "ls"))
 		return pool_show(argc, argv);

@@ -92,7 +92,7 @@ int parse_size(const char *s, uint64_t *bytes, const char **why)
 	case '\0':
 		break;
 	default:
-		*why = "unknown size suffix (use K, M, G or T)";
+		*why = "unknown size suffix (use K, M, G, T or P)";
 		return -1;
 	}
 	if (shift) {

@@ -130,20 +130,19 @@ static void print_volumes(struct pv_volume_info *v, size_t n)
 	table_free(&t);
 }
 
+/* What to do about a refusal; the kernel's message says what was wrong. */
 static const char *volume_hint(int err, bool create)
 {
 	switch (err) {
 	case -ENOENT:
-		return create ? "no such running pool" : "no such volume";
+		return create ? "'podvolctl pool show' lists the pools" :
+			"'podvolctl volume list POOL' lists its volumes";
 	case -EEXIST:
-		return "a volume with this name exists in the pool";
+		return "choose another name, or delete the old volume first";
 	case -ENOSPC:
-		return "not enough free space in the pool";
+		return "'podvolctl pool show POOL' says how much space is free";
 	case -EBUSY:
-		return "the volume is open";
-	case -EFBIG:
-	case -ERANGE:
-		return "size too large";
+		return "close the volume first (unmount it, stop what uses it)";
 	}
 	return NULL;
 }
@@ -229,7 +228,7 @@ static int volume_list(int argc, char **argv)
 		ret = pv_nl_talk(&nl, nlh, NULL, NULL);
 		if (ret) {
 			pv_nl_perror(&nl, ret,
-				     ret == -ENOENT ? "no such pool" : NULL,
+				     ret == -ENOENT ? "'podvolctl pool show' lists the pools" : NULL,
 				     "pool \"%s\"", argv[0]);
 			goto out;
 		}

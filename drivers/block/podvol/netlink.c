@@ -70,6 +70,7 @@ static const struct nla_policy pv_policy[PODVOL_A_MAX + 1] = {
 	[PODVOL_A_MEMBERS] = NLA_POLICY_NESTED_ARRAY(pv_member_policy),
 	[PODVOL_A_MEMBER] = NLA_POLICY_NESTED(pv_member_policy),
 	[PODVOL_A_FORCE] = { .type = NLA_FLAG },
+	[PODVOL_A_VALIDATE_ONLY] = { .type = NLA_FLAG },
 	[PODVOL_A_VOLUME_NAME] = { .type = NLA_NUL_STRING,
 				   .len = PODVOL_NAME_MAX },
 	[PODVOL_A_VOLUME_SIZE] = { .type = NLA_U64 },
@@ -364,7 +365,8 @@ static int pv_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *paths[PODVOL_MAX_MEMBERS];
 	u32 chunk = PODVOL_CHUNK_DEFAULT, nr = 0;
-	struct sk_buff *reply;
+	bool validate = nla_get_flag(info->attrs[PODVOL_A_VALIDATE_ONLY]);
+	struct sk_buff *reply = NULL;
 	struct pv_pool *pool;
 	struct nlattr *a;
 	int rem, ret;
@@ -391,17 +393,20 @@ static int pv_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 			return -EINVAL;
 		nr++;
 	}
-	reply = genlmsg_new(PV_MSG_SIZE, GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
+	if (!validate) {
+		reply = genlmsg_new(PV_MSG_SIZE, GFP_KERNEL);
+		if (!reply)
+			return -ENOMEM;
+	}
 	mutex_lock(&pv_lock);
 	ret = pv_pool_create(nla_data(info->attrs[PODVOL_A_POOL_NAME]), chunk,
 			     paths, nr, nla_get_flag(info->attrs[PODVOL_A_FORCE]),
-			     &pool, info->extack);
-	if (!ret) {
+			     validate ? NULL : &pool, info->extack);
+	if (!ret && !validate) {
 		pv_notify_pool(pool, PODVOL_CMD_POOL_NEW_NTF);
 		pv_reply_pool_done(reply, pool, info);
 	} else {
+		/* a validation that passed answers with the ack alone */
 		nlmsg_free(reply);
 	}
 	mutex_unlock(&pv_lock);

@@ -517,6 +517,12 @@ static bool pv_dev_in_use(dev_t dev, struct pv_pool **owner)
 	return false;
 }
 
+/*
+ * Create pool @name on @paths.  Every check comes before the first write,
+ * so that a refusal leaves the members as they were.  With @out NULL, only
+ * check (PODVOL_A_VALIDATE_ONLY): open the members as a create would, and
+ * close them again.
+ */
 int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 		   u32 nr, bool force, struct pv_pool **out,
 		   struct netlink_ext_ack *extack)
@@ -606,6 +612,11 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 			goto fail;
 		}
 		generate_random_uuid(pool->member_uuid[i]);
+	}
+	if (!out) {
+		/* Validate only: every check passed; nothing was written. */
+		pv_pool_free(pool);
+		return 0;
 	}
 	pool->nr_present = nr;
 	pool->state = PODVOL_POOL_RUNNING;

@@ -41,6 +41,15 @@
  *                 PODVOL_A_MEMBER nests, each with PODVOL_MEMBER_A_PATH;
  *                 member i of the pool is the i-th nest
  *             PODVOL_A_FORCE (optional flag)
+ *             PODVOL_A_VALIDATE_ONLY (optional flag): make every check a
+ *                 real create makes (name, chunk, members opened
+ *                 exclusively, their sizes, zoned, podvol metadata without
+ *                 PODVOL_A_FORCE), then close the members again having
+ *                 written nothing; no pool, no reply message, no
+ *                 notification, just the ack.  Lets a tool erase foreign
+ *                 signatures only once it knows the create will not be
+ *                 refused.  Modules older than this attribute refuse it
+ *                 (strict policy: EINVAL, "Unknown attribute type").
  *        out: a pool message (as PODVOL_CMD_POOL_GET)
  *
  *  PODVOL_CMD_POOL_ADD_MEMBER (admin): incremental assembly.  The kernel
@@ -191,6 +200,7 @@ enum podvol_attr {
 	PODVOL_A_POOL_DIRTY,	/* NLA_U64, bytes free but not yet zeroed
 				 * (output)
 				 */
+	PODVOL_A_VALIDATE_ONLY,	/* NLA_FLAG, POOL_CREATE: check, write nothing */
 
 	__PODVOL_A_MAX
 };
