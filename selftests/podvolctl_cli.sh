@@ -176,7 +176,7 @@ slot_off=$(( (gen & 1) ? 1024 * 1024 : 512 * 1024 ))
 t "damage the newest volume table on $C" dd if=/dev/urandom of=$C bs=4096 seek=$((slot_off / 4096 + 1)) count=1 conv=notrunc oflag=direct status=none
 failsout "check reports the checksum" "$C: slot $((gen & 1)): generation $gen: volume table checksum mismatch" \
 	podvolctl check $A $B $C
-has "check names the generation assembly would use" "$A: has generation $gen, newer than the $((gen - 1)) every member agrees on" \
+has "check says assembly repairs the torn copy (as the kernel picks)" "$C: slot $((gen & 1)) is damaged; assembly rewrites it with generation $gen" \
 	sh -c "podvolctl check $A $B $C; true"
 podvolctl check $A $B $C | sed 's/^/#   /'
 
