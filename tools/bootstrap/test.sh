@@ -252,8 +252,8 @@ st=$PODVOL_TEST_STATE
 echo "podvolctl $*" >> "$st/calls"
 case "$1 $2" in
 "probe "*) [ -f "$2.member" ] && cat "$2.member" && exit 0; exit 1 ;;
-"pool show") [ -f "$st/pool-$3" ] || exit 1
-	echo "pool $3  state $(cat "$st/pool-$3")  uuid u"; exit 0 ;;
+"-j pool") [ "$3" = show ] && [ -f "$st/pool-$4" ] || exit 1
+	echo "[{\"name\":\"$4\",\"uuid\":\"u\",\"state\":\"$(cat "$st/pool-$4")\"}]"; exit 0 ;;
 "pool add") pool=$(sed -n 's/^PODVOL_POOL=//p' "$3.member")
 	n=$(sed -n 's/^PODVOL_MEMBERS=//p' "$3.member")
 	echo "$3" >> "$st/added-$pool"
@@ -353,6 +353,13 @@ reset; disks a b c; conf fast a b c
 member a fast U1 0 2; member b fast U1 1 2
 expect "a blank disk next to a complete pool is reported, pool assembled" 0 \
 	"disks/c is blank but the pool exists without it" pv
+
+# A pool whose name is a word of podvolctl's table (its state is read
+# from -j output).
+reset; disks a b; conf state a b
+expect "a pool named 'state': created" 0 "state: created on 2 blank disks" pv
+expect "a pool named 'state': second run finds it running" 0 "state: running \(0 of \? members listed\), nothing to do" pv
+expect "a pool named 'state': --stop stops it" 0 "state: stopped" pv --stop
 
 reset; disks a b; conf fast a b
 expect "dry run prints the create and changes nothing" 0 "\+ podvolctl pool create fast" pv -n
