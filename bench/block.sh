@@ -187,6 +187,7 @@ fio_jobfile() {
 	norandommap=1
 	EOF2
 	for j in $BENCH_BLK_JOBS; do
+		# shellcheck disable=SC2046 # job_spec prints the job's words
 		set -- $(job_spec "$j")
 		rw=$1 bs=$2 qd=$3 nj=$4
 		shift 4
@@ -251,6 +252,7 @@ perf_profile() {
 	kind=$1 c=$2
 	command -v perf >/dev/null || return
 	f="$BENCH_WORK/perf-blk-$kind-$c.data"
+	# shellcheck disable=SC2046 # job_spec prints the job's words
 	set -- $(job_spec rr4k_qd32)
 	perf record -q -a -g -o "$f" -- fio --name=prof --filename="${DEVS[0]}" --size="${SIZE_MB}M" \
 		--rw=randread --bs=4k --iodepth=32 --numjobs="$NJ" --direct=1 --ioengine=libaio \

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers of the guest-side benchmark scripts (sourced, POSIX sh + bash).
 #
 # Every measurement is printed as one line "@@BENCH <json>" on stdout; the

@@ -223,6 +223,31 @@ for d in tools/*/; do
 	fi
 done
 
+# Shell scripts: shellcheck over every one the repository tracks (*.sh and
+# files starting with a shell #!), at severity warning, in one call and as
+# one result (about 10 s of CPU).
+shell_scripts() {
+	local f
+	git ls-files -z | while IFS= read -r -d '' f; do
+		case "$f" in
+		*.sh) echo "$f" ;;
+		*) [ -f "$f" ] && head -n1 "$f" | grep -qE '^#!.*[/ ](ba|da)?sh( |$)' && echo "$f" ;;
+		esac
+	done
+}
+if [ -z "$recount" ]; then
+	log="$logs/shellcheck.log"
+	mapfile -t files < <(shell_scripts)
+	if ! command -v shellcheck >/dev/null; then
+		uresult host shellcheck fail "shellcheck on ${#files[@]} shell scripts" "shellcheck not installed (make deps)"
+	elif shellcheck -S warning "${files[@]}" >"$log" 2>&1; then
+		uresult host shellcheck ok "shellcheck -S warning on ${#files[@]} shell scripts"
+	else
+		grep '^In ' "$log" | head -20
+		uresult host shellcheck fail "shellcheck -S warning on ${#files[@]} shell scripts" "log in $log"
+	fi
+fi
+
 # Stage the project (make install) once per kernel for the guests.
 stage() {	# stage KERNEL
 	if ! selftests/vm/run-test --kernel "$1" --build-only >"$logs/stage-$1.out" 2>&1; then

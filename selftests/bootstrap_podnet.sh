@@ -6,8 +6,10 @@
 # from the file, idempotence (a second run changes nothing, not even the
 # route table generation), an atomic route table replace while traffic
 # flows (one table swap, no packet lost, counters kept), in-place and
-# recreating parameter changes, removal of what left the file, refusal of a
-# broken file, and --down.
+# recreating parameter changes, removal of what left the file, IPv6 and
+# other spellings of the same values (a second and third run change
+# nothing), refusal of broken files before anything is changed (the node's
+# device, addresses and routes compared before and after), and --down.
 # A node-packaging test: it runs on the kernels Debian's node images boot
 # (Debian 12's and 13's), not on the debug kernel.
 # vm-timeout: 1800
@@ -72,6 +74,7 @@ for i in 1 2 3; do
 	N n$i ip link set lo up
 	N n$i ip link set eth0 up
 	N n$i ip addr add 192.168.0.$i/24 dev eth0
+	N n$i ip addr add fd00::$i/64 dev eth0 nodad
 	N n$i sysctl -qw net.ipv4.ip_forward=1
 	ip netns add p$i
 	N n$i ip link add vp type veth peer name eth0 netns p$i
@@ -211,14 +214,70 @@ t "n1: a route added by hand (not proto 149) is left alone" \
 	       ip netns exec n1 podnet-up -q podnet0 &&
 	       ip netns exec n1 ip route show | grep -q 10.251.0.0'
 
+# --- IPv6, and other spellings of the same values --------------------------
+# The kernel prints fd00::1, fd44::/16, 10.250.0.0/16, tos inherit: a file
+# that spells them otherwise must still compare equal on the next runs
+# (before, these made every run recreate the device, fail on ip addr add,
+# or remove and re-add the IPv6 kernel route every other run).
+# state NODE: podnet0 as the kernel has it, spelling-independent (JSON)
+state() {
+	N "n$1" sh -c 'cat /sys/class/net/podnet0/ifindex
+		ip -j -d link show podnet0 | jq -c ".[0].linkinfo.info_data"
+		ip -j addr show dev podnet0 | jq -c "[.[].addr_info[] | {local, prefixlen}] | sort_by(.local)"
+		ip -j route show dev podnet0 | jq -c "[.[] | {dst, protocol}]"
+		ip -j -6 route show dev podnet0 | jq -c "[.[] | {dst, protocol}]"
+		podnetctl -j route show dev podnet0 | jq -c "[.[] | {prefix, via}]"
+		podnetctl -j show podnet0 | jq -c ".[0] | {generation, routes}"' 2>&1
+}
+conf 1 "local FD00:0::1" "tos 1" "ttl 064" "address FD44:1:0::1/64" "address 10.244.1.2/024" \
+	"cluster-cidr fd44:0::/16" "cluster-cidr 10.250.0.0/016" "route FD44:2::/64 via FD00::02" \
+	"route fd44:3:0:0::/64 via 192.168.0.3"
+up 1
+report $? "n1: IPv6 underlay and pod addresses, written in other spellings, applied" "$out"
+t "n1: local6 fd00::1, fd44:1::1/64 and 10.244.1.2/24 on the device, fd44::/16 routed into it, 4 routes" \
+	sh -c 'test "$(ip netns exec n1 podnetctl -j show podnet0 | jq -r ".[0] | \"\(.local6) \(.tos) \(.routes)\"")" = "fd00::1 inherit 4" &&
+	       ip netns exec n1 ip -o addr show dev podnet0 | grep -q "fd44:1::1/64" &&
+	       ip netns exec n1 ip -o addr show dev podnet0 | grep -q "10.244.1.2/24" &&
+	       ip netns exec n1 ip -6 route show fd44::/16 | grep -q "dev podnet0 proto 149"'
+before=$(state 1)
+for run in 2 3; do
+	up 1
+	t "n1: run $run of the same file says up to date and runs no command" \
+		test "$out" = "podnet-up: podnet0: up to date"
+done
+after=$(state 1)
+report "$([ "$after" = "$before" ] && echo 0 || echo 1)" \
+	"n1: runs 2 and 3: same device (ifindex), parameters, addresses, kernel routes, route table and generation" \
+	"before:"$'\n'"$before"$'\n'"after:"$'\n'"$after"
+
+# --- broken files change nothing ---------------------------------------------
+# Each file also changes the port, which would recreate the device: the
+# whole file must be refused before anything is done, by --check and by a
+# run alike.  (Before, each of these passed --check; a run then deleted and
+# recreated the device, and changed addresses and routes, before failing.)
+before=$(state 1)
+for bad in "local 1:2" "address 1:2" "cluster-cidr 10.244.0.1/16" \
+	   "route 10.244.9.1/24 via 192.168.0.9" "route 10.244.9.0/24 via 1:2" \
+	   "route 10.244.9.0/24 192.168.0.9"; do
+	conf 1 "port 6099" "address 10.244.1.3/32" "cluster-cidr 10.252.0.0/16" "$bad"
+	up 1 --check >/dev/null
+	crc=$rc cout=$out
+	up 1 >/dev/null
+	after=$(state 1)
+	[ "$crc" = 1 ] && [ "$rc" = 1 ] && grep -q "podnet0.conf:11: " <<<"$out" &&
+		grep -q "configuration has errors; nothing changed" <<<"$out" && [ "$after" = "$before" ]
+	report $? "n1: '$bad' refused by --check and by a run, naming its line; device, addresses and routes untouched" \
+		"--check: $crc: $cout"$'\n'"run: $rc: $out"$'\n'"before:"$'\n'"$before"$'\n'"after:"$'\n'"$after"
+done
+
 # --- a broken file changes nothing -----------------------------------------
-g=$(show 1 generation)
+g=$(show 1 generation) r=$(show 1 routes)
 conf 1 "route 10.244.9.0/24 via 192.168.0.9" "route 10.244.8.0/33 via 192.168.0.3"
 up 1
 [ $rc = 1 ] && grep -q "podnet0.conf:9: invalid prefix '10.244.8.0/33'" <<<"$out" &&
 	grep -q "configuration has errors; nothing changed" <<<"$out"
 report $? "n1: a broken file is refused, naming FILE:LINE" "$out"
-t "n1: ... and nothing changed" test "$(show 1 generation) $(show 1 routes)" = "$g 2"
+t "n1: ... and nothing changed" test "$(show 1 generation) $(show 1 routes)" = "$g $r"
 conf 1
 
 # --- a device of that name that is not podnet -------------------------------

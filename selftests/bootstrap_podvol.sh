@@ -5,7 +5,9 @@
 # disks, idempotence, reassembly after a "reboot" (volumes unmounted, pool
 # stopped, module unloaded) with the data intact, both by podvol-up alone
 # and by udev, and disks with foreign data (a filesystem, a partition
-# table, another pool's metadata) left alone with a clear message.
+# table, another pool's metadata, swap in use without a signature) left
+# alone with a clear message, and a pool whose name is a word of
+# podvolctl's tables ("state").
 # vm-disks: 4x256M
 # vm-timeout: 900
 # vm-kernels: stock
@@ -138,6 +140,45 @@ up "a member of pool b-else listed for b-new is left alone" 1 \
 	"b-new: ${id}3 \(/dev/vdd\) has a member of podvol pool 'b-else' \(.*\): foreign data, left alone"
 tf "b-new not created" podvolctl pool show b-new
 t "disk3 still belongs to b-else" sh -c "podvolctl probe ${id}3 | grep -qx PODVOL_POOL=b-else"
+
+# --- a disk in use as swap, its signature gone -----------------------------
+# blkid then sees a blank disk; only /proc/swaps tells (before, podvol-up
+# looked there for the device's bare name, which never matched the
+# /dev/... path: it took the disk for blank and tried to make a pool on
+# it).  The kernel refuses writes to a swap device: a loop device's
+# backing file loses the signature instead, and its cache is dropped.
+# (wipefs leaves podvol's metadata, and udev would assemble b-else again
+# on the change event: disk2 gets its first 2 MiB zeroed.)
+t "stop b-else, zero disk2" \
+	sh -c "udevadm settle; podvolctl pool stop b-else >/dev/null 2>&1; udevadm settle
+	       podvolctl pool stop b-else >/dev/null 2>&1
+	       dd if=/dev/zero of=${id}2 bs=1M count=2 oflag=direct status=none &&
+	       udevadm settle && ! podvolctl pool show b-else >/dev/null 2>&1 &&
+	       ! podvolctl probe ${id}2 >/dev/null 2>&1"
+truncate -s 64M "$tmp/swap.img"
+modprobe loop 2>/dev/null
+loop=$(losetup -f --show "$tmp/swap.img")
+t "$loop is swap in use, its signature then gone" \
+	sh -c "mkswap $loop >/dev/null && swapon $loop &&
+	       dd if=/dev/zero of=$tmp/swap.img bs=4096 count=1 conv=notrunc,fsync status=none &&
+	       echo 3 > /proc/sys/vm/drop_caches && { blkid -p $loop; [ \$? = 2 ]; }"
+cat > "$conf" <<EOF
+pool b-swap
+	disk $loop
+EOF
+up "a disk used as swap is left alone, saying so" 1 \
+	"b-swap: $loop \($loop\) has no signature but is in use \(used as swap\): foreign data, left alone"
+tf "b-swap not created" podvolctl pool show b-swap
+t "swapoff" sh -c "swapoff $loop && losetup -d $loop"
+
+# --- a pool named "state" ----------------------------------------------------
+cat > "$conf" <<EOF
+pool state
+	disk ${id}2
+EOF
+up "pool 'state' created" 0 "state: created on 1 blank disks"
+up "pool 'state': a second run finds it running" 0 "state: running \(1 of 1 members listed\), nothing to do"
+up "pool 'state': --stop stops it" 0 "state: stopped" --stop
 
 # --- a listed disk that does not exist -------------------------------------
 cat > "$conf" <<EOF

@@ -60,7 +60,7 @@ kmemleak=/sys/kernel/debug/kmemleak
 [ -w $kmemleak ] && echo clear > $kmemleak
 
 mark "running the command"
-cd "${PODKIT_SRC:-/}"
+cd "${PODKIT_SRC:-/}" || echo "guest-init: cannot cd to ${PODKIT_SRC:-/}" >&2
 if [ "$PODKIT_SHELL" = 1 ]; then
 	setsid -c /bin/bash -i </dev/hvc0 >/dev/hvc0 2>&1
 	rc=$?

@@ -6,6 +6,8 @@
 # KTAP-style output; non-zero exit on failure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+# podnet-up validates with podnetctl's parser: the one built next door.
+PATH=$here/../podnetctl:$PATH
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0 failed=0
@@ -75,7 +77,9 @@ bad() {		# bad DESC PATTERN LINES...: a file with LINES is refused
 	printf '%s\n' "vni 1" "$@" > net/bad.conf
 	expect "podnet-up refuses $desc" 1 "$pat" "$here/podnet-up" -c net --check bad
 }
-bad "a VNI out of range" 'bad.conf:2: vni must be' "vni 16777216"
+printf 'vni 16777216\n' > net/bad.conf
+expect "podnet-up refuses a VNI out of range" 1 'bad.conf:1: vni must be' "$here/podnet-up" -c net --check bad
+bad "a VNI given twice" "bad.conf:2: vni given twice \(first on line 1\)" "vni 2"
 bad "a bad port" 'bad.conf:2: port must be 1-65535' "port 0"
 bad "a bad underlay address" "bad.conf:2: local must be" "local 192.168.0.300"
 bad "a bad TTL" "bad.conf:2: ttl must be" "ttl 256"
@@ -83,14 +87,45 @@ bad "a bad df" "bad.conf:2: df must be" "df maybe"
 bad "a bad on/off value" "bad.conf:2: udpcsum must be on or off" "udpcsum maybe"
 bad "a bad MTU" "bad.conf:2: mtu must be" "mtu 20"
 bad "an unknown setting" "bad.conf:2: unknown setting 'vnid'" "vnid 4"
-bad "a route without via" "bad.conf:3: expected 'route PREFIX via NODEADDR'" \
+bad "a route without via" "bad.conf:3: expected 'via NODEADDR' after '10.0.0.0/8'" \
 	"" "route 10.0.0.0/8 192.168.0.1"
 bad "a route with a bad prefix" "bad.conf:2: invalid prefix '10.0.0.0/33'" \
 	"route 10.0.0.0/33 via 192.168.0.1"
-bad "a route with a bad node address" "bad.conf:2: invalid node address" \
+bad "a route with a bad node address" "bad.conf:2: invalid address 'node2'" \
 	"route 10.0.0.0/8 via node2"
-bad "a prefix given twice" "bad.conf:3: prefix 10.1.0.0/32 given twice \(first on line 2\)" \
+bad "a prefix given twice" "bad.conf:3: duplicate route 10.1.0.0/32 \(first on line 2\)" \
 	"route 10.1.0.0 via 192.168.0.1" "route 10.1.0.0/32 via 192.168.0.2"
+# What only podnetctl's parser caught before: podnet-up now uses it.
+bad "an IPv6 address such as 1:2 (local)" "bad.conf:2: local must be .*invalid address '1:2'" "local 1:2"
+bad "an IPv6 address such as 1:2 (address)" "bad.conf:2: invalid address '1:2' \(ADDR\[/LEN\]\)" "address 1:2"
+bad "an IPv6 address such as 1:2 (route)" "bad.conf:3: invalid prefix '1:2'" "" "route 1:2 via 192.168.0.1"
+bad "a route prefix with host bits" "bad.conf:2: invalid prefix '10.244.2.1/24': host bits set \(did you mean 10.244.2.0/24\?\)" \
+	"route 10.244.2.1/24 via 192.168.0.2"
+bad "a cluster-cidr with host bits" "bad.conf:2: cluster-cidr: invalid prefix 'fd44::1/16': host bits set" \
+	"cluster-cidr fd44::1/16"
+bad "an address given twice, spelled differently" "bad.conf:3: address fd44:1::/128 given twice" \
+	"address fd44:1::" "address FD44:1:0::/128"
+bad "a cluster-cidr given twice" "bad.conf:3: cluster-cidr 10.244.0.0/16 given twice" \
+	"cluster-cidr 10.244.0.0/16" "cluster-cidr 10.244.0.0/016"
+bad "two IPv4 underlay addresses" "bad.conf:3: local given twice \(first on line 2\)" \
+	"local 192.168.0.1" "local 192.168.0.2"
+out=$(printf '%s\n' "vni 1" "ttl 0" "route 10.0.0.0/8 via 192.168.0.1" "route 10.0.0.0/33 via 192.168.0.1" > net/bad.conf
+	"$here/podnet-up" -c net --check bad 2>&1)
+grep -q "bad.conf:2: ttl must be" <<<"$out" && grep -q "bad.conf:4: invalid prefix '10.0.0.0/33'" <<<"$out"
+ok $? "podnet-up names every error, its own and podnetctl's, with its line" "$out"
+
+# Other spellings of the same values are normalized as the kernel prints
+# them, so that a later run compares values and finds nothing to change.
+printf '%s\n' "vni 0x2a" "local FD00::1" "local 192.168.0.1" "tos 1" "ttl 064" \
+	"address FD44:1:0:0::1/64" "address 10.244.1.1/024" "cluster-cidr fd44:0::/16" \
+	"cluster-cidr 10.244.0.0/016" "route FD44:2:0::/64 via FD00::02" \
+	"route 10.244.2.0/24 via 192.168.0.2" > net/spell.conf
+out=$("$here/podnet-up" -c net --check spell 2>&1)
+rc=$?
+[ $rc = 0 ] &&
+	[ "$(printf '%s\n' "$out" | tr '\n' '|')" = "device spell|link vni 42 local 192.168.0.1 local fd00::1 ttl 64 tos inherit|address fd44:1::1/64|address 10.244.1.1/24|cluster-cidr fd44::/16|cluster-cidr 10.244.0.0/16|route fd44:2::/64 via fd00::2|route 10.244.2.0/24 via 192.168.0.2|" ]
+ok $? "podnet-up --check normalizes IPv6 case and zeros, /016, tos 1 (inherit), hex and padded numbers" "$out"
+
 bad "a setting with two values" "bad.conf:2: expected 'ttl VALUE'" "ttl 1 2"
 printf 'local 192.168.0.1\n' > net/novni.conf
 expect "podnet-up refuses a file without vni" 1 "novni.conf: missing 'vni VNI'" \
@@ -109,9 +144,12 @@ case "$*" in
 esac
 exit 0
 EOF
-cat > bin/podnetctl <<'EOF'
+cat > bin/podnetctl <<EOF
 #!/bin/sh
-echo "podnetctl: unexpected call: $*" >&2; exit 1
+case "\$1 \${2:-}" in
+"parse "*|"setconf --check") exec "$here/../podnetctl/podnetctl" "\$@" ;;
+esac
+echo "podnetctl: unexpected call: \$*" >&2; exit 1
 EOF
 chmod +x bin/*
 out=$(PATH="$tmp/bin:$PATH" "$here/podnet-up" -n -c net podnet0 2>&1)
@@ -122,6 +160,55 @@ rc=$?
 	grep -qx '+ podnetctl setconf podnet0 - <<EOF' <<<"$out" &&
 	grep -qx 'route 10.99.0.7/32 via fd00::3' <<<"$out"
 ok $? "podnet-up -n prints the device, address, kernel route and setconf commands" "$out"
+
+# A running device, as ip -j and podnetctl -j report it (canonical
+# spellings), against a file that spells the same values differently: a
+# run must find nothing to change.  Stubs record any other call.
+mkdir -p run/bin run/st
+cat > run/bin/ip <<EOF
+#!/bin/sh
+st=$tmp/run/st
+case "\$*" in
+"link show dev podnet0") exit 0 ;;
+"-j addr show dev podnet0") cat "\$st/addr.json" ;;
+"-j -4 route show dev podnet0 proto 149") cat "\$st/route4.json" ;;
+"-j -6 route show dev podnet0 proto 149") cat "\$st/route6.json" ;;
+"-j link show dev podnet0") echo '[{"ifname":"podnet0","flags":["POINTOPOINT","NOARP","UP","LOWER_UP"]}]' ;;
+*) echo "ip \$*" >> "\$st/calls" ;;
+esac
+EOF
+cat > run/bin/podnetctl <<EOF
+#!/bin/sh
+st=$tmp/run/st
+case "\$*" in
+"parse "*|"setconf --check "*) exec "$here/../podnetctl/podnetctl" "\$@" ;;
+"-j show podnet0") cat "\$st/show.json" ;;
+"-j route show dev podnet0") cat "\$st/routes.json" ;;
+*) echo "podnetctl \$*" >> "\$st/calls"; cat > /dev/null ;;
+esac
+EOF
+chmod +x run/bin/*
+echo '[{"ifname":"podnet0","ifindex":7,"vni":42,"port":6081,"local":"192.168.0.1","local6":"fd00::1","ttl":64,"tos":"inherit","df":"unset","udp_csum":true,"udp_zero_csum6_tx":false,"udp_zero_csum6_rx":false,"routes":2,"generation":3}]' > run/st/show.json
+echo '[{"ifindex":7,"ifname":"podnet0","addr_info":[{"family":"inet","local":"10.244.1.1","prefixlen":24,"scope":"global"},{"family":"inet6","local":"fd44:1::1","prefixlen":64,"scope":"global"},{"family":"inet6","local":"fe80::1","prefixlen":64,"scope":"link"}]}]' > run/st/addr.json
+echo '[{"dst":"10.244.0.0/16","dev":"podnet0","protocol":"149","scope":"link","flags":[]}]' > run/st/route4.json
+echo '[{"dst":"fd44::/16","dev":"podnet0","protocol":"149","metric":1024,"flags":[],"pref":"medium"}]' > run/st/route6.json
+echo '[{"dev":"podnet0","ifindex":7,"prefix":"10.244.2.0/24","via":"192.168.0.2","tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0},{"dev":"podnet0","ifindex":7,"prefix":"fd44:2::/64","via":"fd00::2","tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0}]' > run/st/routes.json
+mkdir -p run/conf && cp net/spell.conf run/conf/podnet0.conf
+prun() { : > run/st/calls; PATH="$tmp/run/bin:$PATH" "$here/podnet-up" -c run/conf podnet0 2>&1; }
+out=$(prun)
+rc=$?
+[ $rc = 0 ] && [ "$out" = "podnet-up: podnet0: up to date" ] && [ ! -s run/st/calls ]
+ok $? "a running device matching a differently spelled file: up to date, no command" "$out"$'\n'"$(cat run/st/calls)"
+sed -i 's/^tos 1$/tos 0x10/' run/conf/podnet0.conf
+out=$(prun)
+rc=$?
+[ $rc = 0 ] && [ "$(cat run/st/calls)" = "ip link set podnet0 type podnet ttl 64 tos 0x10 df unset udpcsum noudp6zerocsumtx" ]
+ok $? "a changed tos: one ip link set, nothing else" "$out"$'\n'"$(cat run/st/calls)"
+sed -i 's/^tos 0x10$/tos 1/; s/^route FD44:2:0::\/64 via FD00::02$/route FD44:2:0::\/64 via FD00::03/' run/conf/podnet0.conf
+out=$(prun)
+rc=$?
+[ $rc = 0 ] && [ "$(cat run/st/calls)" = "podnetctl setconf podnet0 -" ]
+ok $? "a changed route: one setconf, nothing else" "$out"$'\n'"$(cat run/st/calls)"
 
 # ------------------------------------------------------------- podvol-up --
 cat > pools.conf <<'EOF'
@@ -165,8 +252,8 @@ st=$PODVOL_TEST_STATE
 echo "podvolctl $*" >> "$st/calls"
 case "$1 $2" in
 "probe "*) [ -f "$2.member" ] && cat "$2.member" && exit 0; exit 1 ;;
-"pool show") [ -f "$st/pool-$3" ] || exit 1
-	echo "pool $3  state $(cat "$st/pool-$3")  uuid u"; exit 0 ;;
+"-j pool") [ "$3" = show ] && [ -f "$st/pool-$4" ] || exit 1
+	echo "[{\"name\":\"$4\",\"uuid\":\"u\",\"state\":\"$(cat "$st/pool-$4")\"}]"; exit 0 ;;
 "pool add") pool=$(sed -n 's/^PODVOL_POOL=//p' "$3.member")
 	n=$(sed -n 's/^PODVOL_MEMBERS=//p' "$3.member")
 	echo "$3" >> "$st/added-$pool"
@@ -266,6 +353,13 @@ reset; disks a b c; conf fast a b c
 member a fast U1 0 2; member b fast U1 1 2
 expect "a blank disk next to a complete pool is reported, pool assembled" 0 \
 	"disks/c is blank but the pool exists without it" pv
+
+# A pool whose name is a word of podvolctl's table (its state is read
+# from -j output).
+reset; disks a b; conf state a b
+expect "a pool named 'state': created" 0 "state: created on 2 blank disks" pv
+expect "a pool named 'state': second run finds it running" 0 "state: running \(0 of \? members listed\), nothing to do" pv
+expect "a pool named 'state': --stop stops it" 0 "state: stopped" pv --stop
 
 reset; disks a b; conf fast a b
 expect "dry run prints the create and changes nothing" 0 "\+ podvolctl pool create fast" pv -n

@@ -56,7 +56,9 @@ int parse_addr(const char *s, struct pn_addr *a, char *err, size_t errlen)
 	return 0;
 }
 
-int parse_prefix(const char *s, struct pn_prefix *p, char *err, size_t errlen)
+/* ADDR[/LEN]; with host_bits, bits beyond LEN are part of the address. */
+static int parse_addr_len(const char *s, struct pn_prefix *p, bool host_bits,
+			  char *err, size_t errlen)
 {
 	char buf[64], canon[PN_PREFIX_STRLEN];
 	const char *slash = strchr(s, '/');
@@ -78,6 +80,8 @@ int parse_prefix(const char *s, struct pn_prefix *p, char *err, size_t errlen)
 	else if (parse_uint(slash + 1, max, &len))
 		return fail(err, errlen, "invalid prefix '%s'", s);
 	p->len = len;
+	if (host_bits)
+		return 0;
 
 	for (i = p->len; i < max; i++) {
 		if (p->addr.b[i / 8] & (0x80 >> (i % 8))) {
@@ -88,6 +92,18 @@ int parse_prefix(const char *s, struct pn_prefix *p, char *err, size_t errlen)
 				    s, fmt_prefix(p, canon, sizeof(canon)));
 		}
 	}
+	return 0;
+}
+
+int parse_prefix(const char *s, struct pn_prefix *p, char *err, size_t errlen)
+{
+	return parse_addr_len(s, p, false, err, errlen);
+}
+
+int parse_ifaddr(const char *s, struct pn_prefix *p, char *err, size_t errlen)
+{
+	if (parse_addr_len(s, p, true, err, errlen))
+		return fail(err, errlen, "invalid address '%s' (ADDR[/LEN])", s);
 	return 0;
 }
 

@@ -54,6 +54,12 @@ int parse_addr(const char *s, struct pn_addr *a, char *err, size_t errlen);
  */
 int parse_prefix(const char *s, struct pn_prefix *p, char *err, size_t errlen);
 
+/*
+ * Parse an interface address ADDR[/LEN] as `ip addr add` takes it: like a
+ * prefix, but the bits beyond LEN are the host's and are kept.
+ */
+int parse_ifaddr(const char *s, struct pn_prefix *p, char *err, size_t errlen);
+
 /* Parse a decimal unsigned number no larger than max. */
 int parse_uint(const char *s, unsigned long long max, unsigned long long *v);
 

@@ -31,6 +31,8 @@ static const char usage_text[] =
 "  podnetctl route flush dev DEV\n"
 "  podnetctl show [DEV]\n"
 "  podnetctl setconf [--allow-empty] DEV FILE   (FILE '-' reads standard input)\n"
+"  podnetctl setconf --check FILE  validate FILE, print its routes normalized\n"
+"  podnetctl parse addr|prefix|ifaddr VALUE...  print VALUEs normalized\n"
 "  podnetctl monitor\n"
 "\n"
 "Options:\n"
@@ -838,6 +840,52 @@ out:
 	return ret;
 }
 
+/*
+ * setconf --check FILE: parse and validate FILE exactly as setconf does,
+ * send nothing, print its routes in canonical form (the form show prints),
+ * in file order.  No device and no privilege needed.
+ */
+static int setconf_check(int argc, char **argv)
+{
+	char err[ERRBUF_LEN], p[PN_PREFIX_STRLEN], v[PN_PREFIX_STRLEN];
+	struct pn_routes rs = { 0 };
+	const char *name;
+	FILE *f = stdin;
+	size_t i;
+	int ret = 0;
+
+	if (argc != 1)
+		return usage_error("setconf --check: expected FILE");
+	name = strcmp(argv[0], "-") ? argv[0] : "<stdin>";
+	if (strcmp(argv[0], "-")) {
+		f = fopen(argv[0], "r");
+		if (!f)
+			return error("%s: %s", argv[0], strerror(errno));
+	}
+	if (conf_parse(f, name, &rs, err, sizeof(err))) {
+		ret = error("%s", err);
+		goto out;
+	}
+	if (json)
+		putchar('[');
+	for (i = 0; i < rs.n; i++) {
+		fmt_prefix(&rs.v[i].prefix, p, sizeof(p));
+		fmt_addr(&rs.v[i].via, v, sizeof(v));
+		if (json)
+			printf("%s{\"line\":%u,\"prefix\":\"%s\",\"via\":\"%s\"}",
+			       i ? "," : "", rs.v[i].line, p, v);
+		else
+			printf("route %s via %s\n", p, v);
+	}
+	if (json)
+		puts("]");
+out:
+	if (f != stdin)
+		fclose(f);
+	routes_free(&rs);
+	return ret;
+}
+
 /* setconf DEV FILE */
 
 static int cmd_setconf(struct nl *nl, int argc, char **argv)
@@ -854,6 +902,8 @@ static int cmd_setconf(struct nl *nl, int argc, char **argv)
 	FILE *f;
 	int ret = 1;
 
+	if (argc && !strcmp(argv[0], "--check"))
+		return setconf_check(argc - 1, argv + 1);
 	if (argc && !strcmp(argv[0], "--allow-empty")) {
 		allow_empty = true;
 		argc--, argv++;
@@ -918,6 +968,45 @@ out:
 	free(offs);
 	free(buf);
 	return ret;
+}
+
+/*
+ * parse addr|prefix|ifaddr VALUE...: each VALUE checked as podnetctl reads
+ * it and printed in canonical form, one a line, so that scripts validate
+ * and compare values with the same parser (podnet-up(8)).  -j prints a
+ * JSON array of strings.  The first invalid VALUE stops it with status 1.
+ */
+static int cmd_parse(int argc, char **argv)
+{
+	char err[ERRBUF_LEN], buf[PN_PREFIX_STRLEN];
+	struct pn_prefix p;
+	int i;
+
+	if (argc < 1 || (strcmp(argv[0], "addr") && strcmp(argv[0], "prefix") &&
+			 strcmp(argv[0], "ifaddr")))
+		return usage_error("parse: expected addr, prefix or ifaddr");
+	if (json)
+		putchar('[');
+	for (i = 1; i < argc; i++) {
+		memset(&p, 0, sizeof(p));
+		if (argv[0][0] == 'a') {
+			if (parse_addr(argv[i], &p.addr, err, sizeof(err)))
+				return error("%s", err);
+			fmt_addr(&p.addr, buf, sizeof(buf));
+		} else {
+			if (argv[0][0] == 'p' ? parse_prefix(argv[i], &p, err, sizeof(err)) :
+			    parse_ifaddr(argv[i], &p, err, sizeof(err)))
+				return error("%s", err);
+			fmt_prefix(&p, buf, sizeof(buf));
+		}
+		if (json)
+			printf("%s\"%s\"", i > 1 ? "," : "", buf);
+		else
+			puts(buf);
+	}
+	if (json)
+		puts("]");
+	return 0;
 }
 
 /* monitor */
@@ -1013,7 +1102,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (!argc)
-		return usage_error("missing OBJECT (route, show, setconf or monitor)");
+		return usage_error("missing OBJECT (route, show, setconf, parse or monitor)");
 	obj = argv[0];
 	argc--;
 	argv++;
@@ -1021,8 +1110,8 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
-	if (strcmp(obj, "route") && strcmp(obj, "show") &&
-	    strcmp(obj, "setconf") && strcmp(obj, "monitor"))
+	if (strcmp(obj, "route") && strcmp(obj, "show") && strcmp(obj, "setconf") &&
+	    strcmp(obj, "parse") && strcmp(obj, "monitor"))
 		return usage_error("unknown object '%s'", obj);
 
 	memset(&nl, 0, sizeof(nl));
@@ -1032,6 +1121,8 @@ int main(int argc, char **argv)
 		ret = cmd_show(&nl, argc, argv);
 	else if (!strcmp(obj, "setconf"))
 		ret = cmd_setconf(&nl, argc, argv);
+	else if (!strcmp(obj, "parse"))
+		ret = cmd_parse(argc, argv);
 	else
 		ret = cmd_monitor(&nl, argc, argv);
 	nl_close(&nl);

@@ -103,6 +103,31 @@ printf 'route 10.244.2.0/24 via 192.168.0.2\n' >"$tmp/c.conf"
 expect "a good file still needs a podnet device" 1 "lo: not a podnet device" \
 	$P setconf lo "$tmp/c.conf"
 
+# setconf --check: the same parser, no device, nothing sent
+printf '# pods\nroute FD44:2:0::/64 via FD00::02 # n2\n\nroute 10.244.0.0/016 via 192.168.0.3\n' >"$tmp/d.conf"
+expect "setconf --check prints the routes normalized" 0 "route fd44:2::/64 via fd00::2
+route 10.244.0.0/16 via 192.168.0.3" $P setconf --check "$tmp/d.conf"
+expect "setconf --check -j: line, prefix, via" 0 \
+	'[{"line":2,"prefix":"fd44:2::/64","via":"fd00::2"},{"line":4,"prefix":"10.244.0.0/16","via":"192.168.0.3"}]' \
+	$P -j setconf --check "$tmp/d.conf"
+expect "setconf --check refuses what setconf refuses" 1 "$tmp/a.conf:4: invalid prefix '10.244.3.0/33'" \
+	$P setconf --check "$tmp/a.conf"
+expect "setconf --check refuses a duplicate prefix" 1 "b.conf:2: duplicate route 10.244.2.0/24" \
+	$P setconf --check "$tmp/b.conf"
+expect "setconf --check reads standard input" 1 "<stdin>:1: invalid address '1:2'" \
+	sh -c "echo 'route fd00::/8 via 1:2' | $P setconf --check -"
+expect "setconf --check takes one FILE" 1 "setconf --check: expected FILE" $P setconf --check lo "$tmp/d.conf"
+
+# parse: single values, as podnet-up validates and compares them
+expect "parse addr normalizes" 0 "fd00::1" $P parse addr FD00:0::1
+expect "parse prefix normalizes" 0 "fd44::/16" $P parse prefix fd44:0::/16
+expect "parse prefix refuses host bits" 1 "host bits set (did you mean 10.244.0.0/16?)" \
+	$P parse prefix 10.244.0.1/16
+expect "parse ifaddr keeps host bits" 0 '["10.244.1.1/24","fd44:1::/128"]' \
+	$P -j parse ifaddr 10.244.1.1/24 FD44:1::
+expect "parse addr refuses 1:2" 1 "invalid address '1:2'" $P parse addr 1:2
+expect "parse needs a known kind" 1 "parse: expected addr, prefix or ifaddr" $P parse route 1.2.3.4
+
 echo "1..$n"
 echo "# $n tests, $failed failed"
 [ "$failed" = 0 ]

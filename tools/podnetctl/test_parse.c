@@ -51,6 +51,21 @@ static void prefix_bad(const char *in, const char *want_err)
 		printf("# got '%s', want '%s'\n", err, want_err);
 }
 
+/* An interface address: host bits kept; want NULL means refused. */
+static void ifaddr_case(const char *in, const char *want)
+{
+	char err[ERRBUF_LEN] = "", out[PN_PREFIX_STRLEN] = "";
+	struct pn_prefix p;
+	int ret = parse_ifaddr(in, &p, err, sizeof(err));
+
+	if (want)
+		check(!ret && !strcmp(fmt_prefix(&p, out, sizeof(out)), want),
+		      "interface address '%s' parses", in);
+	else
+		check(ret && strstr(err, "invalid address"),
+		      "interface address '%s' is refused", in);
+}
+
 static void addr_case(const char *in, int family)
 {
 	char err[ERRBUF_LEN] = "";
@@ -148,6 +163,20 @@ int main(void)
 		   "invalid prefix 'fd00::1/64': host bits set (did you mean fd00::/64?)");
 	prefix_bad("fd00:ffff::/17",
 		   "invalid prefix 'fd00:ffff::/17': host bits set (did you mean fd00:8000::/17?)");
+
+	/* Spellings other than the canonical one (podnet-up compares these). */
+	prefix_ok("FD44:0::/16", "fd44::/16");
+	prefix_ok("fd00:0:0:0:0:0:0:1", "fd00::1/128");
+	prefix_ok("10.244.0.0/016", "10.244.0.0/16");
+	prefix_bad("1:2", "invalid prefix '1:2'");
+
+	ifaddr_case("10.244.1.1/24", "10.244.1.1/24");
+	ifaddr_case("FD44:1::1/64", "fd44:1::1/64");
+	ifaddr_case("fd44:1::", "fd44:1::/128");
+	ifaddr_case("10.244.1.1", "10.244.1.1/32");
+	ifaddr_case("1:2", NULL);
+	ifaddr_case("10.244.1.1/33", NULL);
+	ifaddr_case("10.244.1.1/", NULL);
 
 	addr_case("192.168.0.2", AF_INET);
 	addr_case("fd00::2", AF_INET6);
