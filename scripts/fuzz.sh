@@ -53,7 +53,7 @@ guest() {
 	rc=$?
 	v=$(verdict "$name")
 	figs=$(grep -E '^# (podnet|podvol): [0-9]+ messages|^# [0-9]+ datagrams' "$logs/fuzz-$part.out" |
-		sed 's/^# //; s/, [0-9]* replies.*//; s/, [0-9]* send retries//' | paste -sd';' -)
+		sed 's/^# //; s/, [0-9]* replies.*//; s/, [0-9]* sendmmsg calls//; s/, [0-9]* send retries//' | paste -sd';' -)
 	grep -E '^(not ok|# nlfuzz|# node|# churn)' "$logs/fuzz-$part.out" | head -40
 	if [ $rc = 0 ] && [ "$v" = "kernel log: clean" ]; then r=PASS; else r=FAIL; failed=1; fi
 	echo "fuzz: $part: $r, $figs; $(( $(date +%s) - t0 )) s, $v (log: $logs/fuzz-$part.out)"
@@ -80,7 +80,7 @@ for part in $parts; do
 		per=$(( (mruns + mjobs - 1) / mjobs ))
 		for j in $(seq "$mjobs"); do
 			tools/fuzz/meta_fuzz -runs=$per -max_total_time="$msecs" -print_final_stats=1 \
-				-artifact_prefix="$w/crashes/" -seed=$j "$w/corpus" tools/fuzz/corpus/meta \
+				-artifact_prefix="$w/crashes/" -seed="$j" "$w/corpus" tools/fuzz/corpus/meta \
 				>"$logs/fuzz-meta.$j.out" 2>&1 &
 		done
 		rc=0
@@ -88,9 +88,12 @@ for part in $parts; do
 		runs=$(cat "$logs"/fuzz-meta.*.out | sed -n 's/^stat::number_of_executed_units: *//p' |
 			awk '{ s += $1 } END { print s + 0 }')
 		secs=$(( $(date +%s) - t0 ))
-		if [ $rc = 0 ] && [ -z "$(ls "$w/crashes")" ]; then r=PASS; else r=FAIL; failed=1; fi
+		# libFuzzer also keeps slow-unit-* there (over 10 s, which a
+		# nice'd run on a loaded host reaches): listed, not failures
+		crashes=$(find "$w/crashes" -type f ! -name 'slow-unit-*' | wc -l)
+		if [ $rc = 0 ] && [ "$crashes" = 0 ]; then r=PASS; else r=FAIL; failed=1; fi
 		grep -h 'DONE\|ERROR\|SUMMARY' "$logs"/fuzz-meta.*.out | head -10
-		echo "fuzz: meta: $r, $runs executions in $secs s ($(( runs / (secs ? secs : 1) ))/s), $(ls "$w/corpus" | wc -l) corpus entries, crashes in $w/crashes: $(ls "$w/crashes" | wc -l)"
+		echo "fuzz: meta: $r, $runs executions in $secs s ($(( runs / (secs ? secs : 1) ))/s), $(find "$w/corpus" -type f | wc -l) corpus entries, crashes in $w/crashes: $crashes, slow units: $(find "$w/crashes" -type f -name 'slow-unit-*' | wc -l)"
 		;;
 	*)
 		echo "fuzz: unknown part $part"; failed=1 ;;

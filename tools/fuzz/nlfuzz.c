@@ -177,6 +177,7 @@ struct family {
 	unsigned long err[256];	/* by errno; [0] = ok */
 	unsigned long cmd_n[256];	/* messages and seconds by command */
 	double cmd_secs[256];
+	int last_err;		/* of the last reply */
 };
 
 static struct family fams[2] = {
@@ -193,6 +194,7 @@ static int ndict[R_VIA + 1];
 static struct mnl_socket *nl;
 static unsigned int seq;
 static int verbose;
+static double slow_ms;	/* -t: report messages slower than this */
 
 static bool chance(unsigned int pct)
 {
@@ -216,6 +218,36 @@ static const char *pick(enum role r)
 	if (ndict[r] && !chance(10))
 		return dict[r][rn(ndict[r])];
 	return junk[rn(sizeof(junk) / sizeof(junk[0]))];
+}
+
+/*
+ * The ifindex of a device named on the command line (0 for the junk names,
+ * which name no device), from a table refreshed over rtnetlink every 16
+ * uses (if_nameindex()).  Not if_nametoindex(): its SIOCGIFINDEX makes the
+ * kernel of a caller with CAP_NET_ADMIN run modprobe for a name that does
+ * not exist (dev_load(): "netdev-NAME", and NAME with CAP_SYS_MODULE),
+ * which took most of the root pass's time under TCG.
+ */
+static unsigned int pick_ifindex(void)
+{
+	static unsigned int idx[MAXDICT], uses;
+	int i;
+
+	if (!(uses++ % 16)) {
+		struct if_nameindex *ni = if_nameindex(), *p;
+
+		for (i = 0; i < ndict[R_IFNAME]; i++) {
+			idx[i] = 0;
+			for (p = ni; p && p->if_index; p++)
+				if (!strcmp(p->if_name, dict[R_IFNAME][i]))
+					idx[i] = p->if_index;
+		}
+		if (ni)
+			if_freenameindex(ni);
+	}
+	if (ndict[R_IFNAME] && !chance(10))
+		return idx[rn(ndict[R_IFNAME])];
+	return 0;
 }
 
 static uint64_t interesting(void)
@@ -354,7 +386,7 @@ static void put_value(struct nlmsghdr *nlh, int type, const struct aspec *s,
 		break;
 	case K_U32:
 		if (s->role == R_IFINDEX) {
-			v = chance(80) ? if_nametoindex(pick(R_IFNAME)) : interesting();
+			v = chance(80) ? pick_ifindex() : interesting();
 		} else if (s->role == R_CHUNK) {
 			v = chance(70) ? 4096U << rn(19) : interesting();
 		} else {
@@ -512,6 +544,7 @@ static void count(struct family *f, int err)
 {
 	if (err < 0)
 		err = -err;
+	f->last_err = err;
 	f->err[err < 256 ? err : 255]++;
 }
 
@@ -611,9 +644,10 @@ static void summary(struct family *f, double secs)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: nlfuzz [-n MESSAGES] [-s SEED] [-f podnet|podvol] [-v]\n"
+		"usage: nlfuzz [-n MESSAGES] [-s SEED] [-f podnet|podvol] [-t MS] [-v]\n"
 		"              [-d IFNAME]... [-p POOL]... [-V VOLUME]... [-m PATH]...\n"
-		"MESSAGES per family (default 10000); the names are the targets.\n");
+		"MESSAGES per family (default 10000); the names are the targets;\n"
+		"-t: print each message that takes MS milliseconds or longer.\n");
 	exit(2);
 }
 
@@ -626,7 +660,7 @@ int main(int argc, char **argv)
 	int o, k;
 
 	rs = time(NULL) ^ getpid();
-	while ((o = getopt(argc, argv, "n:s:f:d:p:V:m:v")) != -1) {
+	while ((o = getopt(argc, argv, "n:s:f:d:p:V:m:t:v")) != -1) {
 		switch (o) {
 		case 'n': n = strtoul(optarg, NULL, 0); break;
 		case 's': rs = strtoull(optarg, NULL, 0); break;
@@ -635,6 +669,7 @@ int main(int argc, char **argv)
 		case 'p': add_dict(R_POOL, optarg); break;
 		case 'V': add_dict(R_VOLUME, optarg); break;
 		case 'm': add_dict(R_PATH, optarg); break;
+		case 't': slow_ms = strtod(optarg, NULL); break;
 		case 'v': verbose = 1; break;
 		default: usage();
 		}
@@ -664,13 +699,17 @@ int main(int argc, char **argv)
 			bool dump, abandon;
 			size_t len = build(f, buf, &dump);
 			uint8_t cmd = ((struct genlmsghdr *)(buf + sizeof(struct nlmsghdr)))->cmd;
+			uint16_t flags = ((struct nlmsghdr *)buf)->nlmsg_flags;
 			struct timespec m0, m1;
+			double secs;
 
 			abandon = dump && chance(25);
 			if (verbose)
 				fprintf(stderr, "%s cmd %u len %zu%s\n", f->name,
 					((struct genlmsghdr *)(buf + sizeof(struct nlmsghdr)))->cmd,
 					len, dump ? " dump" : "");
+			/* the kernel handles a request inside sendmsg */
+			clock_gettime(CLOCK_MONOTONIC, &m0);
 			if (mnl_socket_sendto(nl, buf, len) < 0) {
 				count(f, errno);	/* refused at send (e.g. a bad length) */
 				if (open_sock())
@@ -680,12 +719,17 @@ int main(int argc, char **argv)
 			}
 			f->sent++;
 			f->dumps += dump;
-			clock_gettime(CLOCK_MONOTONIC, &m0);
 			if (receive(f, dump, abandon))
 				return 1;
 			clock_gettime(CLOCK_MONOTONIC, &m1);
+			secs = (m1.tv_sec - m0.tv_sec) + (m1.tv_nsec - m0.tv_nsec) / 1e9;
 			f->cmd_n[cmd]++;
-			f->cmd_secs[cmd] += (m1.tv_sec - m0.tv_sec) + (m1.tv_nsec - m0.tv_nsec) / 1e9;
+			f->cmd_secs[cmd] += secs;
+			if (slow_ms && secs * 1000 >= slow_ms)
+				printf("# slow: %s cmd %u flags 0x%x len %zu%s: %.0f ms, %s\n",
+				       f->name, cmd, flags, len,
+				       abandon ? " (dump abandoned)" : "", secs * 1000,
+				       f->last_err ? strerrorname_np(f->last_err) ?: "?" : "ok");
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		summary(f, (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);

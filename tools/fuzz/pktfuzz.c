@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "rnd.h"
 
@@ -41,6 +42,19 @@ static const char *const fate_name[F_MAX] = {
 };
 
 static unsigned long sent[F_MAX];
+
+/*
+ * Datagrams go out in batches of up to BATCH per sendmmsg(), one queue per
+ * socket (outer ECN), in the order they were made within each queue.
+ */
+#define BATCH 32
+#define MAXLEN 8192
+struct batch {
+	unsigned int n;
+	struct iovec iov[BATCH];
+	enum fate fate[BATCH];
+	uint8_t buf[BATCH][MAXLEN];
+};
 static struct in_addr src4, dst4, other4;	/* inner: own pod, target pod, other node's pod */
 static struct in6_addr src6, dst6, other6;
 static uint32_t vni = 42;
@@ -309,11 +323,12 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	const char *dst = NULL, *local = NULL;
-	unsigned long n = 10000, i, errs = 0;
+	unsigned long n = 10000, i, errs = 0, calls = 0;
+	static struct batch q[2];	/* by outer ECN: not-ECT, CE */
 	struct sockaddr_storage to = { 0 }, me = { 0 };
 	socklen_t tolen;
 	struct timespec t0, t1;
-	static uint8_t pkt[8192];
+	static uint8_t pkt[MAXLEN];
 	int port = 6081, fam, s[2], o, k;
 	double secs;
 
@@ -381,30 +396,61 @@ int main(int argc, char **argv)
 	}
 	printf("# pktfuzz seed %llu\n", (unsigned long long)rs);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < n; i++) {
-		enum fate f;
-		int ecn;
-		size_t len = make(pkt, &f, &ecn);
+	for (i = 0; i < n || q[0].n || q[1].n; ) {
+		int ecn = 0;
 
-		if (sendto(s[ecn ? 1 : 0], pkt, len, 0, (struct sockaddr *)&to, tolen) < 0) {
-			/* ECONNREFUSED from an earlier ICMP error, ENOBUFS: again */
-			if (errno == ECONNREFUSED || errno == ENOBUFS || errno == EAGAIN) {
-				i--;
-				if (++errs > n + 1000) {
-					perror("pktfuzz: sendto");
+		if (i < n) {
+			struct batch *b;
+			enum fate f;
+			size_t len;
+
+			len = make(pkt, &f, &ecn);
+			b = &q[ecn ? 1 : 0];
+			memcpy(b->buf[b->n], pkt, len);
+			b->iov[b->n].iov_base = b->buf[b->n];
+			b->iov[b->n].iov_len = len;
+			b->fate[b->n++] = f;
+			i++;
+			if (b->n < BATCH && i < n)
+				continue;
+		}
+		/* a full queue, or the end: send what is queued */
+		for (k = 0; k < 2; k++) {
+			struct batch *b = &q[k];
+			unsigned int j, done = 0;
+
+			while (done < b->n) {
+				struct mmsghdr mm[BATCH];
+				int r;
+
+				for (j = done; j < b->n; j++) {
+					memset(&mm[j - done], 0, sizeof(mm[0]));
+					mm[j - done].msg_hdr.msg_name = &to;
+					mm[j - done].msg_hdr.msg_namelen = tolen;
+					mm[j - done].msg_hdr.msg_iov = &b->iov[j];
+					mm[j - done].msg_hdr.msg_iovlen = 1;
+				}
+				r = sendmmsg(s[k], mm, b->n - done, 0);
+				if (r < 0) {
+					/* ECONNREFUSED from an earlier ICMP error, ENOBUFS: again */
+					if ((errno == ECONNREFUSED || errno == ENOBUFS || errno == EAGAIN) &&
+					    ++errs <= n + 1000)
+						continue;
+					perror("pktfuzz: sendmmsg");
 					return 1;
 				}
-				continue;
+				for (j = done; j < done + r; j++)
+					sent[b->fate[j]]++;
+				done += r;
+				calls++;
 			}
-			perror("pktfuzz: sendto");
-			return 1;
+			b->n = 0;
 		}
-		sent[f]++;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("# %lu datagrams in %.1f s (%.0f/s), %lu send retries\n", n, secs,
-	       secs > 0 ? n / secs : 0.0, errs);
+	printf("# %lu datagrams in %.1f s (%.0f/s), %lu sendmmsg calls, %lu send retries\n",
+	       n, secs, secs > 0 ? n / secs : 0.0, calls, errs);
 	printf("pktfuzz sent=%lu", n);
 	for (k = 0; k < F_MAX; k++)
 		printf(" %s=%lu", fate_name[k], sent[k]);
