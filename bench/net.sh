@@ -9,8 +9,10 @@
 # The nodes route the pod prefixes to each other through one candidate at a
 # time: noencap (plain routing over the underlay, the limit of the machine),
 # geneve (Linux geneve, L3 mode: innerprotoinherit), vxlan (Linux vxlan, L2,
-# routed through a /24 on the vxlan devices) and podnet.  Every overlay device
-# gets the same MTU (BENCH_OVERLAY_MTU, default 1450) and so do the pods'
+# routed through a /24 on the vxlan devices) and podnet; also podnetfib,
+# podnet routed by a kernel route with a gateway instead of its own table
+# (not in the default set: BENCH_NET_CANDS="podnet podnetfib" compares the
+# two).  Every overlay device gets the same MTU (BENCH_OVERLAY_MTU, default 1450) and so do the pods'
 # veths while it is in use; with noencap the pods use the underlay's 1500.
 #
 # Tests: tcp1/tcp4 (iperf3, 1 and 4 streams), rr (sockperf TCP ping-pong,
@@ -93,6 +95,14 @@ cand_up() {
 			nsx node$n ip link set pn0 mtu "$BENCH_OVERLAY_MTU" up || return 1
 			nsx node$n ip route replace 10.244.$m.0/24 dev pn0 || return 1
 			nsx node$n podnetctl route add 10.244.$m.0/24 via 192.168.0.$m dev pn0 || return 1
+			;;
+		podnetfib)
+			# The same device, routed by a kernel route with a
+			# gateway, as a routing daemon installs it: no podnetctl.
+			nsx node$n ip link add pn0 type podnet vni 42 local 192.168.0.$n || return 1
+			nsx node$n ip addr add 10.244.$n.0/32 dev pn0 || return 1
+			nsx node$n ip link set pn0 mtu "$BENCH_OVERLAY_MTU" up || return 1
+			nsx node$n ip route replace 10.244.$m.0/24 via 192.168.0.$m dev pn0 onlink || return 1
 			;;
 		esac
 	done
