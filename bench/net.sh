@@ -214,17 +214,17 @@ for c in $BENCH_NET_CANDS; do
 	case $c in
 	noencap) ok=1 ;;
 	geneve|vxlan) modprobe $c 2>/dev/null && ok=1 || ok=0 ;;
-	podnet)
+	podnet|podnetfib)
 		if [ -n "${BENCH_PROJECT_MISSING:-}" ]; then
-			unavailable net podnet "$BENCH_PROJECT_MISSING"
+			unavailable net "$c" "$BENCH_PROJECT_MISSING"
 			continue
 		fi
 		if ! modprobe podnet 2>"$BENCH_WORK/podnet.err"; then
-			unavailable net podnet "modprobe podnet failed: $(cat "$BENCH_WORK/podnet.err")"
+			unavailable net "$c" "modprobe podnet failed: $(cat "$BENCH_WORK/podnet.err")"
 			continue
 		fi
 		if ! command -v podnetctl >/dev/null; then
-			unavailable net podnet "podnetctl is not installed"
+			unavailable net "$c" "podnetctl is not installed"
 			continue
 		fi
 		ok=1
