@@ -9,8 +9,10 @@
 # The nodes route the pod prefixes to each other through one candidate at a
 # time: noencap (plain routing over the underlay, the limit of the machine),
 # geneve (Linux geneve, L3 mode: innerprotoinherit), vxlan (Linux vxlan, L2,
-# routed through a /24 on the vxlan devices) and podnet.  Every overlay device
-# gets the same MTU (BENCH_OVERLAY_MTU, default 1450) and so do the pods'
+# routed through a /24 on the vxlan devices) and podnet; also podnetfib,
+# podnet routed by a kernel route with a gateway instead of its own table
+# (not in the default set: BENCH_NET_CANDS="podnet podnetfib" compares the
+# two).  Every overlay device gets the same MTU (BENCH_OVERLAY_MTU, default 1450) and so do the pods'
 # veths while it is in use; with noencap the pods use the underlay's 1500.
 #
 # Tests: tcp1/tcp4 (iperf3, 1 and 4 streams), rr (sockperf TCP ping-pong,
@@ -93,6 +95,14 @@ cand_up() {
 			nsx node$n ip link set pn0 mtu "$BENCH_OVERLAY_MTU" up || return 1
 			nsx node$n ip route replace 10.244.$m.0/24 dev pn0 || return 1
 			nsx node$n podnetctl route add 10.244.$m.0/24 via 192.168.0.$m dev pn0 || return 1
+			;;
+		podnetfib)
+			# The same device, routed by a kernel route with a
+			# gateway, as a routing daemon installs it: no podnetctl.
+			nsx node$n ip link add pn0 type podnet vni 42 local 192.168.0.$n || return 1
+			nsx node$n ip addr add 10.244.$n.0/32 dev pn0 || return 1
+			nsx node$n ip link set pn0 mtu "$BENCH_OVERLAY_MTU" up || return 1
+			nsx node$n ip route replace 10.244.$m.0/24 via 192.168.0.$m dev pn0 onlink || return 1
 			;;
 		esac
 	done
@@ -204,17 +214,17 @@ for c in $BENCH_NET_CANDS; do
 	case $c in
 	noencap) ok=1 ;;
 	geneve|vxlan) modprobe $c 2>/dev/null && ok=1 || ok=0 ;;
-	podnet)
+	podnet|podnetfib)
 		if [ -n "${BENCH_PROJECT_MISSING:-}" ]; then
-			unavailable net podnet "$BENCH_PROJECT_MISSING"
+			unavailable net "$c" "$BENCH_PROJECT_MISSING"
 			continue
 		fi
 		if ! modprobe podnet 2>"$BENCH_WORK/podnet.err"; then
-			unavailable net podnet "modprobe podnet failed: $(cat "$BENCH_WORK/podnet.err")"
+			unavailable net "$c" "modprobe podnet failed: $(cat "$BENCH_WORK/podnet.err")"
 			continue
 		fi
 		if ! command -v podnetctl >/dev/null; then
-			unavailable net podnet "podnetctl is not installed"
+			unavailable net "$c" "podnetctl is not installed"
 			continue
 		fi
 		ok=1

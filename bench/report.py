@@ -24,6 +24,7 @@ BLK_CAND = "podvol"
 
 CAND_LABEL = {
     "noencap": "no encap", "geneve": "geneve L3", "vxlan": "vxlan", "podnet": "podnet",
+    "podnetfib": "podnet, kernel route",
     "raw1": "raw 1 member", "raw4": "raw aggregate", "dmstripe": "dm-stripe",
     "md0": "md raid0", "podvol": "podvol",
 }

@@ -11,6 +11,7 @@
 #define _PODNET_COMPAT_H
 
 #include <linux/netdevice.h>
+#include <linux/slab.h>
 #include <net/flow.h>
 #include <net/genetlink.h>
 #include <net/inet_dscp.h>
@@ -140,6 +141,13 @@ static inline void pn_compat_set_flowi4_dscp(struct flowi4 *fl4, dscp_t dscp)
 	((void)(ip6cb_flags),						\
 	 udp_tunnel6_xmit_skb(dst, sk, skb, dev, saddr, daddr, prio, ttl,	\
 			      label, sport, dport, nocheck))
+#endif
+
+/* 7.0 added allocators that take the object rather than its size; this is
+ * the form podnet uses, with its gfp flags.
+ */
+#ifndef kzalloc_obj
+#define kzalloc_obj(P, gfp)	kzalloc(sizeof(P), gfp)
 #endif
 
 #endif /* _PODNET_COMPAT_H */

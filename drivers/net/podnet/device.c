@@ -145,6 +145,7 @@ static void pn_destruct(struct net_device *dev)
 {
 	struct pn_dev *pn = netdev_priv(dev);
 
+	pn_fib_destroy(&pn->fib);
 	pn_routes_destroy(&pn->routes);
 	free_percpu(pn->drops);
 }
@@ -430,6 +431,7 @@ static int pn_newlink(PN_NEWLINK_ARGS)
 	err = pn_routes_init(&pn->routes);
 	if (err)
 		goto err_drops;
+	pn_fib_init(&pn->fib);
 	pn_apply_changeable(pn, attrs);
 
 	err = register_netdevice(dev);

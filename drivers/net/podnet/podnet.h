@@ -186,6 +186,29 @@ static inline void pn_peer_count(struct pn_peer *p, bool tx,
 	put_cpu_ptr(p->stats);
 }
 
+/* ---- routes from the kernel routing table (fib.c) ---- */
+
+/* Most gateways of kernel routes a device keeps a peer for at a time. */
+#define PN_FIB_MAX_PEERS	1024
+#define PN_FIB_HASH_BITS	6
+
+struct pn_fib {
+	/* Serialises writers; readers only take rcu_read_lock(). */
+	spinlock_t lock;
+	unsigned int npeers;
+	DECLARE_HASHTABLE(peers, PN_FIB_HASH_BITS);
+	struct delayed_work gc;
+};
+
+struct pn_dev;
+
+void pn_fib_init(struct pn_fib *f);
+void pn_fib_destroy(struct pn_fib *f);
+unsigned int pn_fib_peers(struct pn_fib *f);
+struct pn_peer *pn_fib_tx_peer(struct pn_dev *pn, struct sk_buff *skb);
+struct pn_peer *pn_fib_rx_peer(struct pn_dev *pn, struct sk_buff *skb,
+			       const struct pn_addr *from);
+
 /* ---- device (device.c) ---- */
 
 struct pn_config {
@@ -214,6 +237,7 @@ struct pn_dev {
 	struct list_head device_list;
 	struct pn_config cfg;
 	struct pn_routes routes;
+	struct pn_fib fib;
 	struct sock __rcu *sk4;
 	struct sock __rcu *sk6;
 	struct gro_cells gro_cells;

@@ -140,7 +140,14 @@ int pn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		}
 		e = pn_routes_lookup6(&pn->routes, &ipv6_hdr(skb)->saddr);
 	}
-	if (unlikely(!e || !pn_addr_equal(&e->via, &from))) {
+	if (!e) {
+		/* Not in our table: the kernel route to the source decides. */
+		e = pn_fib_rx_peer(pn, skb, &from);
+		if (IS_ERR(e)) {
+			reason = PODNET_DROP_A_SPOOFED_SOURCE;
+			goto drop;
+		}
+	} else if (unlikely(!pn_addr_equal(&e->via, &from))) {
 		reason = PODNET_DROP_A_SPOOFED_SOURCE;
 		goto drop;
 	}
@@ -157,7 +164,8 @@ int pn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 
 	len = skb->len;
 	packets = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
-	pn_peer_count(e, false, packets, len);
+	if (likely(e))
+		pn_peer_count(e, false, packets, len);
 	if (likely(gro_cells_receive(&pn->gro_cells, skb) == NET_RX_SUCCESS))
 		dev_sw_netstats_rx_add(pn->dev, len);
 	return 0;

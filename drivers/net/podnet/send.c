@@ -295,6 +295,14 @@ netdev_tx_t pn_xmit(struct sk_buff *skb, struct net_device *dev)
 		pn_drop(pn, PODNET_DROP_A_TX_INVALID);
 		goto drop;
 	}
+	if (!e) {
+		/* No entry of ours: the kernel route's gateway, if any. */
+		e = pn_fib_tx_peer(pn, skb);
+		if (IS_ERR(e)) {
+			pn_drop(pn, PODNET_DROP_A_UNDERLAY);
+			goto drop;
+		}
+	}
 	if (unlikely(!e)) {
 		pn_drop(pn, PODNET_DROP_A_NO_ROUTE);
 		pn_unreachable(skb);
