@@ -93,7 +93,7 @@ def swapper1():
     while more('setconf1'):
         i += 1
         f = '/tmp/nlc.c' if i % 2 else '/dev/null'
-        rc, out, err = run('setconf', 'podnet1', f)
+        rc, out, err = run('setconf', '--allow-empty', 'podnet1', f)
         if rc:
             fail('setconf podnet1', err)
         count('setconf1')
