@@ -193,6 +193,14 @@ static bool pn_fib_gateway(struct pn_dev *pn, struct sk_buff *skb,
 		if (dst->ops->family != AF_INET)
 			return false;
 		rt = container_of(dst, struct rtable, dst);
+		/*
+		 * A route without a gateway can still carry one: a route
+		 * bound to a nexthop exception (a learned path MTU) or not
+		 * cached names its destination as gateway.  Only
+		 * rt_uses_gateway says the route has one.
+		 */
+		if (!rt->rt_uses_gateway)
+			return false;
 		if (rt->rt_gw_family == AF_INET) {
 			gw->family = AF_INET;
 			gw->v4 = rt->rt_gw4;
