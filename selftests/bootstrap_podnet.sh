@@ -15,7 +15,7 @@
 # whole run there, some 30 podnet-up runs of about a minute each in a TCG
 # guest next to three others, does not fit make check's time; making
 # podnet-up itself cheaper is the way back to both.)
-# vm-timeout: 1800
+# vm-timeout: 3000
 # vm-kernels: stock
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
