@@ -21,7 +21,6 @@
 
 #include <linux/ip.h>
 #include <linux/ipv6.h>
-#include <linux/jhash.h>
 #include <net/ip6_route.h>
 #include <net/ip_fib.h>
 #include <net/ipv6.h>
@@ -38,17 +37,11 @@ struct pn_fib_peer {
 	bool used;	/* since the last GC pass */
 };
 
-static u32 pn_fib_hash(const struct pn_addr *gw)
-{
-	return jhash(gw->bytes, gw->family == AF_INET ? 4 : 16, gw->family);
-}
-
 static void pn_fib_peer_free_rcu(struct rcu_head *rcu)
 {
 	struct pn_peer *p = container_of(rcu, struct pn_peer, rcu);
 
-	dst_cache_destroy(&p->dst_cache);
-	free_percpu(p->stats);
+	pn_peer_release(p);
 	kfree(container_of(p, struct pn_fib_peer, peer));
 }
 
@@ -65,7 +58,6 @@ static struct pn_peer *pn_fib_peer_new(struct pn_fib *f,
 {
 	struct pn_fib_peer *fp;
 	struct pn_peer *p;
-	int cpu;
 
 	spin_lock_bh(&f->lock);
 	/* Another CPU may have made it since our lookup. */
@@ -78,14 +70,10 @@ static struct pn_peer *pn_fib_peer_new(struct pn_fib *f,
 	fp = kzalloc_obj(*fp, GFP_ATOMIC);
 	if (!fp)
 		goto out;
-	if (dst_cache_init(&fp->peer.dst_cache, GFP_ATOMIC))
-		goto err_peer;
-	fp->peer.stats = alloc_percpu_gfp(struct pn_peer_pcpu, GFP_ATOMIC);
-	if (!fp->peer.stats)
-		goto err_cache;
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(fp->peer.stats, cpu)->syncp);
-	fp->peer.via = *gw;
+	if (pn_peer_init(&fp->peer, gw, GFP_ATOMIC)) {
+		kfree(fp);
+		goto out;
+	}
 	fp->used = true;
 	p = &fp->peer;
 	hash_add_rcu(f->peers, &p->hnode, hash);
@@ -95,12 +83,6 @@ static struct pn_peer *pn_fib_peer_new(struct pn_fib *f,
 out:
 	spin_unlock_bh(&f->lock);
 	return p;
-
-err_cache:
-	dst_cache_destroy(&fp->peer.dst_cache);
-err_peer:
-	kfree(fp);
-	goto out;
 }
 
 /*
@@ -110,7 +92,7 @@ err_peer:
 static struct pn_peer *pn_fib_peer(struct pn_dev *pn, const struct pn_addr *gw)
 {
 	struct pn_fib *f = &pn->fib;
-	u32 hash = pn_fib_hash(gw);
+	u32 hash = pn_peer_hash(gw);
 	struct pn_peer *p;
 
 	hash_for_each_possible_rcu(f->peers, p, hnode, hash) {

@@ -186,6 +186,10 @@ static inline void pn_peer_count(struct pn_peer *p, bool tx,
 	put_cpu_ptr(p->stats);
 }
 
+u32 pn_peer_hash(const struct pn_addr *via);
+int pn_peer_init(struct pn_peer *p, const struct pn_addr *via, gfp_t gfp);
+void pn_peer_release(struct pn_peer *p);
+
 /* ---- routes from the kernel routing table (fib.c) ---- */
 
 /* Most gateways of kernel routes a device keeps a peer for at a time. */

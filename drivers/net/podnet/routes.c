@@ -147,26 +147,49 @@ bool pn_prefix_valid(const struct pn_addr *dst, u8 cidr)
  * are programmed from any user namespace with CAP_NET_ADMIN.
  */
 
-static u32 peer_hash(const struct pn_addr *via)
+u32 pn_peer_hash(const struct pn_addr *via)
 {
 	return jhash(via->bytes, via->family == AF_INET ? 4 : 16, via->family);
+}
+
+/* The route cache and counters of a new peer for @via: 0 or -ENOMEM. */
+int pn_peer_init(struct pn_peer *p, const struct pn_addr *via, gfp_t gfp)
+{
+	int cpu;
+
+	if (dst_cache_init(&p->dst_cache, gfp))
+		return -ENOMEM;
+	p->stats = alloc_percpu_gfp(struct pn_peer_pcpu, gfp);
+	if (!p->stats) {
+		dst_cache_destroy(&p->dst_cache);
+		return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(p->stats, cpu)->syncp);
+	p->via = *via;
+	return 0;
+}
+
+/* Undo pn_peer_init(), once no reader can see @p any more. */
+void pn_peer_release(struct pn_peer *p)
+{
+	dst_cache_destroy(&p->dst_cache);
+	free_percpu(p->stats);
 }
 
 static void peer_free_rcu(struct rcu_head *rcu)
 {
 	struct pn_peer *p = container_of(rcu, struct pn_peer, rcu);
 
-	dst_cache_destroy(&p->dst_cache);
-	free_percpu(p->stats);
+	pn_peer_release(p);
 	kfree(p);
 }
 
 /* The peer for @via, taking a reference; created on first use. */
 static struct pn_peer *peer_get(struct pn_routes *r, const struct pn_addr *via)
 {
-	u32 hash = peer_hash(via);
+	u32 hash = pn_peer_hash(via);
 	struct pn_peer *p;
-	int cpu;
 
 	lockdep_assert_held(&r->lock);
 	hash_for_each_possible(r->peers, p, hnode, hash) {
@@ -178,24 +201,14 @@ static struct pn_peer *peer_get(struct pn_routes *r, const struct pn_addr *via)
 	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return NULL;
-	if (dst_cache_init(&p->dst_cache, GFP_KERNEL_ACCOUNT))
-		goto err_peer;
-	p->stats = alloc_percpu_gfp(struct pn_peer_pcpu, GFP_KERNEL_ACCOUNT);
-	if (!p->stats)
-		goto err_cache;
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(p->stats, cpu)->syncp);
-	p->via = *via;
+	if (pn_peer_init(p, via, GFP_KERNEL_ACCOUNT)) {
+		kfree(p);
+		return NULL;
+	}
 	p->refs = 1;
 	hash_add(r->peers, &p->hnode, hash);
 	WRITE_ONCE(r->npeers, r->npeers + 1);
 	return p;
-
-err_cache:
-	dst_cache_destroy(&p->dst_cache);
-err_peer:
-	kfree(p);
-	return NULL;
 }
 
 /* Readers may still use @p until a grace period has passed. */
