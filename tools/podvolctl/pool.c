@@ -89,6 +89,24 @@ static int dump_pools(struct pv_nl *nl, struct pv_pool_list *l)
 	return ret;
 }
 
+/* The pools (listed into @l, an error reported) and the one named @name. */
+static int find_pool(struct pv_nl *nl, struct pv_pool_list *l, const char *name,
+		     const struct pv_pool_info **found)
+{
+	int ret = dump_pools(nl, l);
+	uint32_t i;
+
+	*found = NULL;
+	if (ret) {
+		pv_nl_perror(nl, ret, NULL, "cannot list pools");
+		return ret;
+	}
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].name, name))
+			*found = &l->v[i];
+	return 0;
+}
+
 static void print_pool_json(struct json *j, const struct pv_pool_info *p)
 {
 	char uuid[37];
@@ -369,6 +387,7 @@ static int pool_create(int argc, char **argv)
 {
 	struct create_disk disks[PODVOL_MAX_MEMBERS];
 	struct pv_pool_list pools = {};
+	const struct pv_pool_info *exists;
 	const char *name = NULL, *why;
 	struct nlmsghdr *nlh;
 	uint64_t chunk = 0;
@@ -428,18 +447,15 @@ static int pool_create(int argc, char **argv)
 		return EXIT_USAGE;
 	if (pv_open(&nl))
 		return 1;
-	ret = dump_pools(&nl, &pools);
-	if (ret) {
-		pv_nl_perror(&nl, ret, NULL, "cannot list pools");
+	ret = find_pool(&nl, &pools, name, &exists);
+	if (ret)
+		goto out;
+	if (exists) {
+		pv_err("pool \"%s\" already exists (%s)", name,
+		       pv_state_name(exists->state));
+		ret = -EEXIST;
 		goto out;
 	}
-	for (i = 0; i < (int)pools.n; i++)
-		if (!strcmp(pools.v[i].name, name)) {
-			pv_err("pool \"%s\" already exists (%s)", name,
-			       pv_state_name(pools.v[i].state));
-			ret = -EEXIST;
-			goto out;
-		}
 	for (i = 0; i < ndisks; i++) {
 		struct stat st;
 
@@ -727,6 +743,7 @@ static int pool_destroy(int argc, char **argv)
 {
 	static struct destroy_member m[DESTROY_MAX];
 	struct pv_pool_list pools = {};
+	const struct pv_pool_info *p;
 	uint32_t nr_members = 0, nr_volumes = 0;
 	const char *name = NULL;
 	bool force = false, known = false;
@@ -758,16 +775,10 @@ static int pool_destroy(int argc, char **argv)
 		return EXIT_USAGE;
 	if (pv_open(&nl))
 		return 1;
-	ret = dump_pools(&nl, &pools);
-	if (ret) {
-		pv_nl_perror(&nl, ret, NULL, "cannot list pools");
+	ret = find_pool(&nl, &pools, name, &p);
+	if (ret)
 		goto out;
-	}
-	for (i = 0; i < (int)pools.n; i++) {
-		const struct pv_pool_info *p = &pools.v[i];
-
-		if (strcmp(p->name, name))
-			continue;
+	if (p) {
 		if (!force) {
 			pv_err("cannot destroy pool \"%s\": it is %s; stop it first (podvolctl pool stop %s), or use --force",
 			       name, pv_state_name(p->state), name);
