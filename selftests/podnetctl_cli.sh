@@ -206,6 +206,43 @@ t "... and left the table as it was" sh -c "[ \$(podnetctl -j route show dev pod
 t "setconf --allow-empty of an empty file empties the table" sh -c \
 	"podnetctl setconf --allow-empty podnet0 - </dev/null && [ \$(podnetctl -j route show dev podnet0 | jq length) = 0 ]"
 
+# --- route save, -4/-6, -p, -h, -n -------------------------------------------
+echo "# route save and the ip-style options (at ${SECONDS}s)"
+podnetctl setconf podnet0 "$tmp/ok.conf"
+t "route save prints the table as a setconf file" sh -c \
+	"podnetctl route save dev podnet0 >'$tmp/saved.conf' && grep -v '^#' '$tmp/saved.conf' | sort >'$tmp/saved.routes' &&
+	 grep '^route' '$tmp/ok.conf' | sed 's/ *#.*//' | sort | diff - '$tmp/saved.routes'"
+indent "#   " "$(<"$tmp/saved.conf")"
+podnetctl route flush dev podnet0
+t "setconf of the saved file restores the table exactly" sh -c \
+	"podnetctl setconf podnet0 '$tmp/saved.conf' && podnetctl route save dev podnet0 | diff '$tmp/saved.conf' -"
+t "-4 route show: the IPv4 routes only" sh -c \
+	"[ \"\$(podnetctl -4 -j route show dev podnet0 | jq -c '[.[].prefix]')\" = '[\"10.244.2.0/24\",\"10.244.3.0/24\"]' ]"
+t "-6 route save: the IPv6 route only" sh -c \
+	"[ \"\$(podnetctl -6 route save dev podnet0 | grep -v '^#')\" = 'route fd00:244:2::/64 via 192.168.0.2' ]"
+t "-6 route flush deletes the IPv6 routes, keeps the IPv4 ones" sh -c \
+	"podnetctl -6 route flush dev podnet0 && [ \"\$(podnetctl -j route show dev podnet0 | jq -c '[.[].prefix]')\" = '[\"10.244.2.0/24\",\"10.244.3.0/24\"]' ]"
+t "-p indents the JSON; the same document as without" sh -c \
+	"podnetctl -j -p show podnet0 >'$tmp/p.json' && [ \$(wc -l <'$tmp/p.json') -gt 10 ] &&
+	 grep -q '^    \"vni\": 42,\$' '$tmp/p.json' &&
+	 [ \"\$(jq -cS 'del(.[0].stats)' '$tmp/p.json')\" = \"\$(podnetctl -j show podnet0 | jq -cS 'del(.[0].stats)')\" ]"
+ip netns add pcli
+ip -n pcli link add podnet7 type podnet vni 7 local 192.168.0.1
+t "-n NETNS: commands run in that namespace" sh -c \
+	"podnetctl -n pcli route add 10.244.7.0/24 via 192.168.0.7 dev podnet7 &&
+	 [ \"\$(podnetctl -n pcli -j show | jq -r '.[].ifname')\" = podnet7 ] &&
+	 [ \"\$(ip netns exec pcli podnetctl -j route show | jq -r '.[].prefix')\" = 10.244.7.0/24 ]"
+fails "-n NETNS: this namespace's devices are not there" "podnet0: no such device" \
+	podnetctl -n pcli show podnet0
+ip netns del pcli
+t "-h means human-readable byte counts (as ip -h), not help" sh -c \
+	"podnetctl -h route show dev podnet0 >'$tmp/h.out' && grep -q '^10\.244\.2\.0/24 ' '$tmp/h.out' && ! grep -q Usage '$tmp/h.out'"
+indent "#   " "$(podnetctl -h route show dev podnet0)"
+t "usage errors exit 2, failed requests 1" sh -c \
+	"podnetctl route add 10.244.2.0/24 dev podnet0 2>/dev/null; [ \$? = 2 ] &&
+	 { podnetctl route del 10.244.99.0/24 dev podnet0 2>/dev/null; [ \$? = 1 ]; }"
+podnetctl route flush dev podnet0
+
 # 10,000 routes: a setconf and dump round trip far larger than one message.
 echo "# 10,000 routes (at ${SECONDS}s)"
 awk 'BEGIN { for (i = 0; i < 10000; i++)

@@ -1,52 +1,228 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Output helpers shared by the tools: JSON string literals and
- * column-aligned tables.
+ * Output helpers shared by the tools: JSON documents built with libjansson
+ * and column-aligned tables.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
 
-void json_string(FILE *f, const char *s)
+/* Length of the valid UTF-8 sequence at s, or 0 if there is none. */
+static size_t utf8_len(const unsigned char *s)
 {
-	const unsigned char *c;
+	size_t n, i;
+	uint32_t cp;
 
-	fputc('"', f);
-	for (c = (const unsigned char *)s; *c; c++) {
-		switch (*c) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*c < 0x20)
-				fprintf(f, "\\u%04x", *c);
-			else
-				fputc(*c, f);
-		}
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
 	}
-	fputc('"', f);
+	/* overlong forms, UTF-16 surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
 }
 
-void json_key(FILE *f, bool *first, const char *key)
+json_t *json_text(const char *s)
 {
-	if (!*first)
-		fputc(',', f);
-	*first = false;
-	json_string(f, key);
-	fputc(':', f);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, o = 0, n;
+	json_t *v;
+	char *buf;
+
+	/* Each bad byte grows from 1 to 3 bytes (EF BF BD). */
+	buf = malloc(3 * len + 1);
+	if (!buf)
+		return NULL;
+	while (i < len) {
+		n = utf8_len(p + i);
+		if (n) {
+			memcpy(buf + o, p + i, n);
+			i += n;
+			o += n;
+		} else {
+			memcpy(buf + o, "\xef\xbf\xbd", 3);
+			i++;
+			o += 3;
+		}
+	}
+	v = json_stringn_nocheck(buf, o);
+	free(buf);
+	return v;
+}
+
+void json_init(struct json *j, FILE *f, bool pretty)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+	j->pretty = pretty;
+}
+
+/* Add v (a new reference, may be NULL) at the current place. */
+static void json_add(struct json *j, const char *key, json_t *v)
+{
+	json_t *top = j->depth ? j->stack[j->depth - 1] : NULL;
+	int err;
+
+	if (!v) {
+		j->failed = true;
+		return;
+	}
+	if (!top) {
+		if (j->root) {		/* a second document: a caller's bug */
+			json_decref(v);
+			j->failed = true;
+			return;
+		}
+		j->root = v;
+		return;
+	}
+	if (json_is_array(top))
+		err = json_array_append_new(top, v);
+	else
+		err = json_object_set_new_nocheck(top, key ? key : "", v);
+	if (err)
+		j->failed = true;
+}
+
+static void json_open(struct json *j, const char *key, json_t *v)
+{
+	if (v && j->depth == JSON_MAX_DEPTH) {
+		json_decref(v);
+		v = NULL;
+	}
+	if (v)
+		json_incref(v);		/* the stack's reference */
+	json_add(j, key, v);
+	if (!v)
+		return;
+	j->stack[j->depth++] = v;
+}
+
+static void json_close(struct json *j)
+{
+	if (j->depth)
+		json_decref(j->stack[--j->depth]);
+}
+
+void json_obj_open(struct json *j, const char *key)
+{
+	json_open(j, key, json_object());
+}
+
+void json_obj_close(struct json *j)
+{
+	json_close(j);
+}
+
+void json_arr_open(struct json *j, const char *key)
+{
+	json_open(j, key, json_array());
+}
+
+void json_arr_close(struct json *j)
+{
+	json_close(j);
+}
+
+void json_str(struct json *j, const char *key, const char *val)
+{
+	json_add(j, key, json_text(val));
+}
+
+void json_u64(struct json *j, const char *key, uint64_t val)
+{
+	/* jansson's integers are signed 64 bits; no counter gets near 2^63. */
+	json_add(j, key, json_integer((json_int_t)val));
+}
+
+void json_bool(struct json *j, const char *key, bool val)
+{
+	json_add(j, key, json_boolean(val));
+}
+
+void json_discard(struct json *j)
+{
+	while (j->depth)
+		json_close(j);
+	json_decref(j->root);
+	j->root = NULL;
+}
+
+int json_end(struct json *j)
+{
+	size_t flags = JSON_ENCODE_ANY | (j->pretty ? JSON_INDENT(2) : JSON_COMPACT);
+	int ret = -1;
+
+	while (j->depth)
+		json_close(j);
+	if (!j->root && !j->failed)	/* nothing to print */
+		return 0;
+	if (j->root && !j->failed && !json_dumpf(j->root, j->f, flags)) {
+		fputc('\n', j->f);
+		ret = fflush(j->f) ? -1 : 0;
+	}
+	json_decref(j->root);
+	j->root = NULL;
+	return ret;
+}
+
+void prom_family(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/*
+ * A label value: backslash, double quote and newline escaped, bytes that
+ * are not UTF-8 replaced by U+FFFD (as json_text() does).
+ */
+static void prom_value(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	while (*p) {
+		n = utf8_len(p);
+		if (!n) {
+			fputs("\xef\xbf\xbd", f);
+			n = 1;
+		} else if (*p == '\\' || *p == '"') {
+			fprintf(f, "\\%c", *p);
+		} else if (*p == '\n') {
+			fputs("\\n", f);
+		} else {
+			fwrite(p, 1, n, f);
+		}
+		p += n;
+	}
+}
+
+void prom_sample(FILE *f, const char *name, const char *const *labels,
+		 uint64_t value)
+{
+	const char *const *l;
+
+	fputs(name, f);
+	for (l = labels; l && l[0]; l += 2) {
+		fprintf(f, "%s%s=\"", l == labels ? "{" : ",", l[0]);
+		prom_value(f, l[1] ? l[1] : "");
+		fputc('"', f);
+	}
+	fprintf(f, "%s %llu\n", labels && labels[0] ? "}" : "",
+		(unsigned long long)value);
 }
 
 void table_init(struct table *t, unsigned int ncols, const char *const *head)

@@ -1,24 +1,66 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Output helpers shared by the tools: JSON string literals and
- * column-aligned tables.  Compiled into each tool from tools/lib/output.c.
+ * Output helpers shared by the tools: JSON documents (built with libjansson)
+ * and column-aligned tables.  Compiled into each tool from tools/lib/output.c.
  */
 #ifndef TOOLS_LIB_OUTPUT_H
 #define TOOLS_LIB_OUTPUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <jansson.h>
 
 /*
- * Print s as a JSON string literal, quotes included.  '"', '\\', '\n',
- * '\r' and '\t' get their short escapes, other control characters \u00XX;
- * everything else (UTF-8 included) is copied as is.
+ * A JSON string holding s.  Bytes of s that are not valid UTF-8 (an
+ * interface name may hold any byte) become U+FFFD, so the document stays
+ * valid JSON.  NULL only when out of memory.
  */
-void json_string(FILE *f, const char *s);
+json_t *json_text(const char *s);
 
-/* Print "key": (escaped as above), preceded by a comma unless *first. */
-void json_key(FILE *f, bool *first, const char *key);
+/*
+ * A JSON document built in memory, one value after another, and printed
+ * by json_end(): compact on one line, or indented by two blanks per level
+ * with pretty.  Members of an object are given with their key, elements of
+ * an array (and the document itself) with key NULL.  An allocation failure
+ * is remembered and reported by json_end(), so callers need not check each
+ * call.
+ */
+#define JSON_MAX_DEPTH 16
+
+struct json {
+	FILE *f;
+	bool pretty, failed;
+	int depth;
+	json_t *root, *stack[JSON_MAX_DEPTH];
+};
+
+void json_init(struct json *j, FILE *f, bool pretty);
+void json_obj_open(struct json *j, const char *key);
+void json_obj_close(struct json *j);
+void json_arr_open(struct json *j, const char *key);
+void json_arr_close(struct json *j);
+void json_str(struct json *j, const char *key, const char *val);
+void json_u64(struct json *j, const char *key, uint64_t val);
+void json_bool(struct json *j, const char *key, bool val);
+/*
+ * Print the document and a newline (nothing if it is empty) and free it;
+ * 0, or -1 if memory ran out or the write failed.
+ */
+int json_end(struct json *j);
+/* Free the document without printing it. */
+void json_discard(struct json *j);
+
+/*
+ * Prometheus text exposition format (what node_exporter's textfile
+ * collector reads): prom_family() starts a metric family with its HELP and
+ * TYPE lines; prom_sample() prints one sample of it, labels given as
+ * name, value pairs ending with NULL (values escaped as the format says).
+ */
+void prom_family(FILE *f, const char *name, const char *type, const char *help);
+void prom_sample(FILE *f, const char *name, const char *const *labels,
+		 uint64_t value);
 
 #define TABLE_MAX_COLS 12
 

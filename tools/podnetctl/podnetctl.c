@@ -4,11 +4,15 @@
  * "podnet" generic netlink family.  See podnetctl(8).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/podnet.h>
@@ -17,8 +21,11 @@
 #include "output.h"
 #include "parse.h"
 
-static bool json;
-static bool human;
+static bool json, pretty, human;
+static int family;		/* -4, -6: AF_INET, AF_INET6; 0: both */
+
+/* Exit statuses, the same for podvolctl and the bootstrap scripts. */
+#define EXIT_USAGE	2	/* the command line is wrong; 1: the request failed */
 
 static const char usage_text[] =
 "Usage: podnetctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
@@ -28,21 +35,29 @@ static const char usage_text[] =
 "  podnetctl route del PREFIX [via NODEADDR] dev DEV\n"
 "  podnetctl route get ADDR[/LEN] dev DEV\n"
 "  podnetctl route show [dev DEV]\n"
+"  podnetctl route save dev DEV       print the table as a setconf FILE\n"
 "  podnetctl route flush dev DEV\n"
 "  podnetctl show [DEV]\n"
 "  podnetctl setconf [--allow-empty] DEV FILE   (FILE '-' reads standard input)\n"
 "  podnetctl setconf --check FILE  validate FILE, print its routes normalized\n"
 "  podnetctl parse addr|prefix|ifaddr VALUE...  print VALUEs normalized\n"
 "  podnetctl monitor\n"
+"  podnetctl metrics [DEV]    counters in the Prometheus text format\n"
 "\n"
 "Options:\n"
-"  -j, --json    JSON output\n"
-"  -H, --human   byte counts in human-readable units (KiB, MiB, ...)\n"
-"  -h, --help    this help\n"
+"  -j, --json         JSON output\n"
+"  -p, --pretty       indented JSON output\n"
+"  -h, --human        byte counts in human-readable units (KiB, MiB, ...)\n"
+"  -4, -6             IPv4 or IPv6 prefixes only (route show, save, flush;\n"
+"                     monitor)\n"
+"  -n, --netns NAME   run in network namespace NAME (as ip -n)\n"
+"  -V, --version      print the version\n"
+"      --help         this help\n"
 "\n"
 "PREFIX := ADDR[/LEN] (IPv4 or IPv6)  NODEADDR := underlay IPv4 or IPv6 address\n"
 "A setconf FILE holds lines 'route PREFIX via NODEADDR'; '#' starts a comment.\n"
-"A FILE without routes empties the table only with --allow-empty.\n";
+"A FILE without routes empties the table only with --allow-empty.\n"
+"Exit status: 0 success, 1 the request failed, 2 usage error.\n";
 
 static int usage_error(const char *fmt, ...)
 {
@@ -52,8 +67,8 @@ static int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'podnetctl -h' for more information.\n", stderr);
-	return 1;
+	fputs("\nTry 'podnetctl --help' for more information.\n", stderr);
+	return EXIT_USAGE;
 }
 
 static int error(const char *fmt, ...)
@@ -279,21 +294,40 @@ static const char *fmt_count(uint64_t v, bool bytes, char *buf, size_t len)
 	return buf;
 }
 
-static void print_route_json(const struct route *r)
+/* Print a finished JSON document; 0, or 1 after saying why not. */
+static int json_done(struct json *j)
+{
+	return json_end(j) ? error("cannot print JSON: out of memory or write error") : 0;
+}
+
+static void print_route_json(struct json *j, const struct route *r)
 {
 	char p[PN_PREFIX_STRLEN], v[PN_PREFIX_STRLEN];
 
-	printf("{\"dev\":");
-	json_string(stdout, r->ifname);
-	printf(",\"ifindex\":%u,\"prefix\":\"%s\",\"via\":\"%s\","
-	       "\"tx_packets\":%" PRIu64 ",\"tx_bytes\":%" PRIu64 ","
-	       "\"rx_packets\":%" PRIu64 ",\"rx_bytes\":%" PRIu64 "}",
-	       r->ifindex, fmt_prefix(&r->prefix, p, sizeof(p)),
-	       fmt_addr(&r->via, v, sizeof(v)),
-	       r->tx_packets, r->tx_bytes, r->rx_packets, r->rx_bytes);
+	json_obj_open(j, NULL);
+	json_str(j, "dev", r->ifname);
+	json_u64(j, "ifindex", r->ifindex);
+	json_str(j, "prefix", fmt_prefix(&r->prefix, p, sizeof(p)));
+	json_str(j, "via", fmt_addr(&r->via, v, sizeof(v)));
+	json_u64(j, "tx_packets", r->tx_packets);
+	json_u64(j, "tx_bytes", r->tx_bytes);
+	json_u64(j, "rx_packets", r->rx_packets);
+	json_u64(j, "rx_bytes", r->rx_bytes);
+	json_obj_close(j);
 }
 
-static void print_routes(struct route *v, size_t n, bool with_dev)
+/* Drop the routes -4/-6 exclude. */
+static size_t filter_family(struct route *v, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (!family || v[i].prefix.addr.family == family)
+			v[k++] = v[i];
+	return k;
+}
+
+static int print_routes(struct route *v, size_t n, bool with_dev)
 {
 	static const char *const head[] = {
 		"DEV", "PREFIX", "VIA", ">TX_PACKETS", ">TX_BYTES",
@@ -303,22 +337,22 @@ static void print_routes(struct route *v, size_t n, bool with_dev)
 	const char *row[7];
 	struct table t;
 	unsigned int off = with_dev ? 0 : 1, i;
+	struct json j;
 	size_t k;
+	int ret = 0;
 
+	n = filter_family(v, n);
 	if (n > 1)
 		qsort(v, n, sizeof(*v), route_cmp);
 	if (json) {
-		putchar('[');
-		for (k = 0; k < n; k++) {
-			if (k)
-				putchar(',');
-			print_route_json(&v[k]);
-		}
-		puts("]");
-		return;
+		json_init(&j, stdout, pretty);
+		json_arr_open(&j, NULL);
+		for (k = 0; k < n; k++)
+			print_route_json(&j, &v[k]);
+		return json_done(&j);
 	}
 	if (!n)
-		return;
+		return 0;
 	table_init(&t, 7 - off, head + off);
 	for (k = 0; k < n; k++) {
 		snprintf(c[0], sizeof(c[0]), "%s", v[k].ifname);
@@ -331,12 +365,13 @@ static void print_routes(struct route *v, size_t n, bool with_dev)
 		for (i = 0; i < 7; i++)
 			row[i] = c[i];
 		if (table_add(&t, row + off)) {
-			error("out of memory");
+			ret = error("out of memory");
 			break;
 		}
 	}
 	table_print(&t, stdout);
 	table_free(&t);
+	return ret;
 }
 
 static void put_route(struct nlmsghdr *nlh, const struct pn_prefix *p,
@@ -400,13 +435,15 @@ static int parse_route_args(struct nl *nl, const char *verb, int argc, char **ar
 		return usage_error("route %s: missing 'via NODEADDR'", verb);
 	if ((need & NEED_DEV) && !ra->dev)
 		return usage_error("route %s: missing 'dev DEV'", verb);
-	if (ra->prefix_arg && parse_prefix(ra->prefix_arg, &ra->prefix, err, sizeof(err)))
-		return error("%s", err);
-	if (ra->via_arg && parse_addr(ra->via_arg, &ra->via, err, sizeof(err)))
-		return error("%s", err);
+	/* A value on the command line that does not parse is a usage error. */
+	if ((ra->prefix_arg && parse_prefix(ra->prefix_arg, &ra->prefix, err, sizeof(err))) ||
+	    (ra->via_arg && parse_addr(ra->via_arg, &ra->via, err, sizeof(err)))) {
+		error("%s", err);
+		return EXIT_USAGE;
+	}
 	if (ra->dev && get_dev(ra->dev, &ra->ifindex))
 		return 1;
-	return nl_open(ra->nl);
+	return nl_open(ra->nl) ? 1 : 0;
 }
 
 static int route_change(struct nl *nl, const char *verb, int argc, char **argv)
@@ -418,9 +455,10 @@ static int route_change(struct nl *nl, const char *verb, int argc, char **argv)
 	uint16_t flags;
 	int ret;
 
-	if (parse_route_args(nl, verb, argc, argv,
-			     NEED_PREFIX | NEED_DEV | (del ? ALLOW_VIA : NEED_VIA), &ra))
-		return 1;
+	ret = parse_route_args(nl, verb, argc, argv,
+			     NEED_PREFIX | NEED_DEV | (del ? ALLOW_VIA : NEED_VIA), &ra);
+	if (ret)
+		return ret;
 	if (del)
 		flags = 0;
 	else if (!strcmp(verb, "add"))
@@ -451,8 +489,9 @@ static int route_get(struct nl *nl, int argc, char **argv)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	if (parse_route_args(nl, "get", argc, argv, NEED_PREFIX | NEED_DEV, &ra))
-		return 1;
+	ret = parse_route_args(nl, "get", argc, argv, NEED_PREFIX | NEED_DEV, &ra);
+	if (ret)
+		return ret;
 	nlh = nl_msg(nl, buf, PODNET_CMD_ROUTE_GET, 0);
 	mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ra.ifindex);
 	/* A bare address asks what the data path would do with it. */
@@ -463,21 +502,29 @@ static int route_get(struct nl *nl, int argc, char **argv)
 	else if (ret)
 		ret = kernel_error(nl, ret, "%s: route get %s", ra.dev, ra.prefix_arg);
 	else
-		print_routes(l.v, l.n, false);
+		ret = print_routes(l.v, l.n, false);
 	free(l.v);
 	return ret;
 }
 
-static int route_show(struct nl *nl, int argc, char **argv)
+/*
+ * route show [dev DEV], route save dev DEV: the whole table, as a table or
+ * JSON, or (save) as the lines of a setconf FILE, so that
+ * "podnetctl route save dev D > F; podnetctl setconf D F" restores it.
+ */
+static int route_show(struct nl *nl, const char *verb, int argc, char **argv)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MNL_SOCKET_BUFFER_SIZE], p[PN_PREFIX_STRLEN], v[PN_PREFIX_STRLEN];
+	bool save = !strcmp(verb, "save");
 	struct route_list l = { 0 };
 	struct route_args ra;
 	struct nlmsghdr *nlh;
 	int ret, tries = 0;
+	size_t i;
 
-	if (parse_route_args(nl, "show", argc, argv, 0, &ra))
-		return 1;
+	ret = parse_route_args(nl, verb, argc, argv, save ? NEED_DEV : 0, &ra);
+	if (ret)
+		return ret;
 	/* A dump that saw the table change is worthless: start it over. */
 	do {
 		l.n = 0;
@@ -486,11 +533,22 @@ static int route_show(struct nl *nl, int argc, char **argv)
 			mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ra.ifindex);
 		ret = nl_talk(nl, nlh, route_list_cb, &l);
 	} while (ret == -EINTR && ++tries < 10);
-	if (ret)
-		ret = kernel_error(nl, ret, "route show%s%s",
+	if (ret) {
+		ret = kernel_error(nl, ret, "route %s%s%s", verb,
 				   ra.dev ? " dev " : "", ra.dev ? ra.dev : "");
-	else
-		print_routes(l.v, l.n, !ra.dev);
+	} else if (save && !json) {
+		l.n = filter_family(l.v, l.n);
+		if (l.n > 1)
+			qsort(l.v, l.n, sizeof(*l.v), route_cmp);
+		printf("# podnetctl route save dev %s: %zu route%s\n", ra.dev,
+		       l.n, l.n == 1 ? "" : "s");
+		for (i = 0; i < l.n; i++)
+			printf("route %s via %s\n",
+			       fmt_prefix(&l.v[i].prefix, p, sizeof(p)),
+			       fmt_addr(&l.v[i].via, v, sizeof(v)));
+	} else {
+		ret = print_routes(l.v, l.n, !ra.dev);
+	}
 	free(l.v);
 	return ret;
 }
@@ -502,10 +560,13 @@ static int route_flush(struct nl *nl, int argc, char **argv)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	if (parse_route_args(nl, "flush", argc, argv, NEED_DEV, &ra))
-		return 1;
+	ret = parse_route_args(nl, "flush", argc, argv, NEED_DEV, &ra);
+	if (ret)
+		return ret;
 	nlh = nl_msg(nl, buf, PODNET_CMD_ROUTE_FLUSH, 0);
 	mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ra.ifindex);
+	if (family)
+		mnl_attr_put_u16(nlh, PODNET_A_FAMILY, family);
 	ret = nl_talk(nl, nlh, NULL, NULL);
 	if (ret)
 		return kernel_error(nl, ret, "%s: route flush", ra.dev);
@@ -527,7 +588,9 @@ static int cmd_route(struct nl *nl, int argc, char **argv)
 	if (!strcmp(verb, "get"))
 		return route_get(nl, argc, argv);
 	if (!strcmp(verb, "show") || !strcmp(verb, "list") || !strcmp(verb, "ls"))
-		return route_show(nl, argc, argv);
+		return route_show(nl, "show", argc, argv);
+	if (!strcmp(verb, "save"))
+		return route_show(nl, "save", argc, argv);
 	if (!strcmp(verb, "flush"))
 		return route_flush(nl, argc, argv);
 	return usage_error("route: unknown command '%s'", verb);
@@ -701,42 +764,49 @@ static const char *df_str(uint8_t df)
 	return df < 3 ? s[df] : "?";
 }
 
-static void print_device_json(const struct device *d, const struct link_info *li)
+static void print_device_json(struct json *j, const struct device *d,
+			      const struct link_info *li)
 {
 	char a[PN_PREFIX_STRLEN], b[16];
-	bool first = true;
 	unsigned int i;
 
-	printf("{\"ifname\":");
-	json_string(stdout, d->ifname);
-	printf(",\"ifindex\":%u,\"vni\":%u,\"port\":%u", d->ifindex, d->vni, d->port);
+	json_obj_open(j, NULL);
+	json_str(j, "ifname", d->ifname);
+	json_u64(j, "ifindex", d->ifindex);
+	json_u64(j, "vni", d->vni);
+	json_u64(j, "port", d->port);
 	if (d->have_local)
-		printf(",\"local\":\"%s\"", fmt_addr(&d->local, a, sizeof(a)));
+		json_str(j, "local", fmt_addr(&d->local, a, sizeof(a)));
 	if (d->have_local6)
-		printf(",\"local6\":\"%s\"", fmt_addr(&d->local6, a, sizeof(a)));
-	printf(",\"ttl\":%u,\"tos\":\"%s\",\"df\":\"%s\",\"udp_csum\":%s,"
-	       "\"udp_zero_csum6_tx\":%s,\"udp_zero_csum6_rx\":%s,"
-	       "\"routes\":%u,\"generation\":%u",
-	       d->ttl, tos_str(d->tos, b, sizeof(b)), df_str(d->df),
-	       d->udp_csum ? "true" : "false", d->zcsum6_tx ? "true" : "false",
-	       d->zcsum6_rx ? "true" : "false", d->route_count, d->generation);
-	if (d->max_routes)	/* not from kernels before the limit */
-		printf(",\"max_routes\":%u,\"peers\":%u", d->max_routes,
-		       d->peer_count);
-	if (li->have_stats)
-		printf(",\"stats\":{\"rx_packets\":%llu,\"rx_bytes\":%llu,"
-		       "\"rx_dropped\":%llu,\"tx_packets\":%llu,\"tx_bytes\":%llu,"
-		       "\"tx_dropped\":%llu}",
-		       li->stats.rx_packets, li->stats.rx_bytes, li->stats.rx_dropped,
-		       li->stats.tx_packets, li->stats.tx_bytes, li->stats.tx_dropped);
-	printf(",\"drops\":{");
-	for (i = 0; i < MAX_DROPS; i++) {
-		if (!d->have_drop[i])
-			continue;
-		json_key(stdout, &first, drop_label(i, a, sizeof(a)));
-		printf("%" PRIu64, d->drop[i]);
+		json_str(j, "local6", fmt_addr(&d->local6, a, sizeof(a)));
+	json_u64(j, "ttl", d->ttl);
+	json_str(j, "tos", tos_str(d->tos, b, sizeof(b)));
+	json_str(j, "df", df_str(d->df));
+	json_bool(j, "udp_csum", d->udp_csum);
+	json_bool(j, "udp_zero_csum6_tx", d->zcsum6_tx);
+	json_bool(j, "udp_zero_csum6_rx", d->zcsum6_rx);
+	json_u64(j, "routes", d->route_count);
+	json_u64(j, "generation", d->generation);
+	if (d->max_routes) {	/* not from kernels before the limit */
+		json_u64(j, "max_routes", d->max_routes);
+		json_u64(j, "peers", d->peer_count);
 	}
-	printf("}}");
+	if (li->have_stats) {
+		json_obj_open(j, "stats");
+		json_u64(j, "rx_packets", li->stats.rx_packets);
+		json_u64(j, "rx_bytes", li->stats.rx_bytes);
+		json_u64(j, "rx_dropped", li->stats.rx_dropped);
+		json_u64(j, "tx_packets", li->stats.tx_packets);
+		json_u64(j, "tx_bytes", li->stats.tx_bytes);
+		json_u64(j, "tx_dropped", li->stats.tx_dropped);
+		json_obj_close(j);
+	}
+	json_obj_open(j, "drops");
+	for (i = 0; i < MAX_DROPS; i++)
+		if (d->have_drop[i])
+			json_u64(j, drop_label(i, a, sizeof(a)), d->drop[i]);
+	json_obj_close(j);
+	json_obj_close(j);
 }
 
 #define KV "  %-18s "
@@ -800,6 +870,7 @@ static int cmd_show(struct nl *nl, int argc, char **argv)
 	struct nlmsghdr *nlh;
 	unsigned int ifindex = 0;
 	struct link_info li;
+	struct json j;
 	size_t i;
 	int ret;
 
@@ -817,16 +888,16 @@ static int cmd_show(struct nl *nl, int argc, char **argv)
 	}
 	if (l.n > 1)
 		qsort(l.v, l.n, sizeof(*l.v), dev_cmp);
-	if (json)
-		putchar('[');
+	if (json) {
+		json_init(&j, stdout, pretty);
+		json_arr_open(&j, NULL);
+	}
 	for (i = 0; i < l.n; i++) {
 		/* Interface counters live in rtnetlink, not in the family. */
 		if (link_get(NULL, l.v[i].ifindex, &li))
 			memset(&li, 0, sizeof(li));
 		if (json) {
-			if (i)
-				putchar(',');
-			print_device_json(&l.v[i], &li);
+			print_device_json(&j, &l.v[i], &li);
 		} else {
 			if (i)
 				putchar('\n');
@@ -834,9 +905,144 @@ static int cmd_show(struct nl *nl, int argc, char **argv)
 		}
 	}
 	if (json)
-		puts("]");
+		ret = json_done(&j);
 out:
 	free(l.v);
+	return ret;
+}
+
+/*
+ * metrics [DEV]: the devices' state and counters in the Prometheus text
+ * format, for node_exporter's textfile collector (podnetctl(8)).  The
+ * interface counters are left to node_exporter's own netdev collector.
+ */
+static int via_cmp(const void *a, const void *b)
+{
+	const struct route *x = a, *y = b;
+	int c = strcmp(x->ifname, y->ifname);
+
+	if (c)
+		return c;
+	if (x->via.family != y->via.family)
+		return x->via.family - y->via.family;
+	return memcmp(x->via.b, y->via.b, 16);
+}
+
+static void metrics_dev(const struct device_list *l, const char *name,
+			const char *type, const char *help, int what)
+{
+	char v[32];
+	size_t i;
+
+	prom_family(stdout, name, type, help);
+	for (i = 0; i < l->n; i++) {
+		const struct device *d = &l->v[i];
+		const char *lab[] = { "dev", d->ifname, NULL, NULL, NULL };
+		unsigned int k;
+
+		switch (what) {
+		case 0:
+			prom_sample(stdout, name, lab, d->route_count);
+			break;
+		case 1:
+			if (d->max_routes)
+				prom_sample(stdout, name, lab, d->max_routes);
+			break;
+		case 2:
+			if (d->max_routes)
+				prom_sample(stdout, name, lab, d->peer_count);
+			break;
+		case 3:
+			prom_sample(stdout, name, lab, d->generation);
+			break;
+		case 4:
+			lab[2] = "reason";
+			for (k = 0; k < MAX_DROPS; k++) {
+				if (!d->have_drop[k])
+					continue;
+				lab[3] = drop_label(k, v, sizeof(v));
+				prom_sample(stdout, name, lab, d->drop[k]);
+			}
+			break;
+		}
+	}
+}
+
+static void metrics_node(const struct route_list *r, const char *name,
+			 const char *help, int what)
+{
+	char a[PN_PREFIX_STRLEN];
+	size_t i;
+
+	prom_family(stdout, name, "counter", help);
+	for (i = 0; i < r->n; i++) {
+		const struct route *x = &r->v[i];
+		const char *lab[] = { "dev", x->ifname,
+				      "node", fmt_addr(&x->via, a, sizeof(a)), NULL };
+		const uint64_t val[] = { x->tx_packets, x->tx_bytes,
+					 x->rx_packets, x->rx_bytes };
+
+		/* Counters are per node: one sample per (device, node). */
+		if (i && !via_cmp(x, x - 1))
+			continue;
+		prom_sample(stdout, name, lab, val[what]);
+	}
+}
+
+static int cmd_metrics(struct nl *nl, int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct device_list l = { 0 };
+	struct route_list r = { 0 };
+	struct nlmsghdr *nlh;
+	unsigned int ifindex = 0;
+	int ret, tries = 0;
+
+	if (argc > 1)
+		return usage_error("metrics: unexpected argument '%s'", argv[1]);
+	if ((argc && get_dev(argv[0], &ifindex)) || nl_open(nl))
+		return 1;
+	nlh = nl_msg(nl, buf, PODNET_CMD_GET_DEVICE, argc ? 0 : NLM_F_DUMP);
+	if (argc)
+		mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ifindex);
+	ret = nl_talk(nl, nlh, device_list_cb, &l);
+	if (ret) {
+		ret = kernel_error(nl, ret, "metrics");
+		goto out;
+	}
+	do {
+		r.n = 0;
+		nlh = nl_msg(nl, buf, PODNET_CMD_ROUTE_GET, NLM_F_DUMP);
+		if (argc)
+			mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ifindex);
+		ret = nl_talk(nl, nlh, route_list_cb, &r);
+	} while (ret == -EINTR && ++tries < 10);
+	if (ret) {
+		ret = kernel_error(nl, ret, "metrics");
+		goto out;
+	}
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), dev_cmp);
+	if (r.n > 1)
+		qsort(r.v, r.n, sizeof(*r.v), via_cmp);
+	metrics_dev(&l, "podnet_routes", "gauge", "Routes in the podnet table of the device.", 0);
+	metrics_dev(&l, "podnet_max_routes", "gauge", "Route limit of the device.", 1);
+	metrics_dev(&l, "podnet_nodes", "gauge",
+		    "Distinct nodes (via addresses) the device's routes lead to.", 2);
+	metrics_dev(&l, "podnet_table_generation", "gauge",
+		    "Generation of the route table; changes with every change.", 3);
+	metrics_dev(&l, "podnet_drops_total", "counter", "Packets dropped, by reason.", 4);
+	metrics_node(&r, "podnet_node_transmit_packets_total",
+		     "Packets sent to the node.", 0);
+	metrics_node(&r, "podnet_node_transmit_bytes_total",
+		     "Bytes sent to the node.", 1);
+	metrics_node(&r, "podnet_node_receive_packets_total",
+		     "Packets received from the node.", 2);
+	metrics_node(&r, "podnet_node_receive_bytes_total",
+		     "Bytes received from the node.", 3);
+out:
+	free(l.v);
+	free(r.v);
 	return ret;
 }
 
@@ -851,6 +1057,7 @@ static int setconf_check(int argc, char **argv)
 	struct pn_routes rs = { 0 };
 	const char *name;
 	FILE *f = stdin;
+	struct json j;
 	size_t i;
 	int ret = 0;
 
@@ -866,19 +1073,25 @@ static int setconf_check(int argc, char **argv)
 		ret = error("%s", err);
 		goto out;
 	}
-	if (json)
-		putchar('[');
+	if (json) {
+		json_init(&j, stdout, pretty);
+		json_arr_open(&j, NULL);
+	}
 	for (i = 0; i < rs.n; i++) {
 		fmt_prefix(&rs.v[i].prefix, p, sizeof(p));
 		fmt_addr(&rs.v[i].via, v, sizeof(v));
-		if (json)
-			printf("%s{\"line\":%u,\"prefix\":\"%s\",\"via\":\"%s\"}",
-			       i ? "," : "", rs.v[i].line, p, v);
-		else
+		if (json) {
+			json_obj_open(&j, NULL);
+			json_u64(&j, "line", rs.v[i].line);
+			json_str(&j, "prefix", p);
+			json_str(&j, "via", v);
+			json_obj_close(&j);
+		} else {
 			printf("route %s via %s\n", p, v);
+		}
 	}
 	if (json)
-		puts("]");
+		ret = json_done(&j);
 out:
 	if (f != stdin)
 		fclose(f);
@@ -980,33 +1193,38 @@ static int cmd_parse(int argc, char **argv)
 {
 	char err[ERRBUF_LEN], buf[PN_PREFIX_STRLEN];
 	struct pn_prefix p;
+	struct json j;
 	int i;
 
 	if (argc < 1 || (strcmp(argv[0], "addr") && strcmp(argv[0], "prefix") &&
 			 strcmp(argv[0], "ifaddr")))
 		return usage_error("parse: expected addr, prefix or ifaddr");
-	if (json)
-		putchar('[');
+	if (json) {
+		json_init(&j, stdout, pretty);
+		json_arr_open(&j, NULL);
+	}
 	for (i = 1; i < argc; i++) {
 		memset(&p, 0, sizeof(p));
 		if (argv[0][0] == 'a') {
 			if (parse_addr(argv[i], &p.addr, err, sizeof(err)))
-				return error("%s", err);
+				goto bad;
 			fmt_addr(&p.addr, buf, sizeof(buf));
 		} else {
 			if (argv[0][0] == 'p' ? parse_prefix(argv[i], &p, err, sizeof(err)) :
 			    parse_ifaddr(argv[i], &p, err, sizeof(err)))
-				return error("%s", err);
+				goto bad;
 			fmt_prefix(&p, buf, sizeof(buf));
 		}
 		if (json)
-			printf("%s\"%s\"", i > 1 ? "," : "", buf);
+			json_str(&j, NULL, buf);
 		else
 			puts(buf);
 	}
+	return json ? json_done(&j) : 0;
+bad:
 	if (json)
-		puts("]");
-	return 0;
+		json_discard(&j);
+	return error("%s", err);
 }
 
 /* monitor */
@@ -1021,6 +1239,7 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 	};
 	char p[PN_PREFIX_STRLEN], v[PN_PREFIX_STRLEN];
 	const char *ev;
+	struct json j;
 	struct msg m;
 
 	(void)data;
@@ -1028,22 +1247,28 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	if (m.cmd >= sizeof(event) / sizeof(event[0]) || !event[m.cmd])
 		return MNL_CB_OK;
+	if (family && m.have_route && m.route.prefix.addr.family != family)
+		return MNL_CB_OK;
 	ev = event[m.cmd];
 	fmt_prefix(&m.route.prefix, p, sizeof(p));
 	fmt_addr(&m.route.via, v, sizeof(v));
 
 	if (json) {
-		printf("{\"event\":\"%s\",\"dev\":", ev);
-		json_string(stdout, m.ifname);
-		printf(",\"ifindex\":%u", m.ifindex);
+		json_init(&j, stdout, pretty);
+		json_obj_open(&j, NULL);
+		json_str(&j, "event", ev);
+		json_str(&j, "dev", m.ifname);
+		json_u64(&j, "ifindex", m.ifindex);
 		if (m.have_route)
-			printf(",\"prefix\":\"%s\"", p);
+			json_str(&j, "prefix", p);
 		if (m.have_via)
-			printf(",\"via\":\"%s\"", v);
-		if (!m.have_route)
-			printf(",\"routes\":%u,\"generation\":%u",
-			       m.route_count, m.generation);
-		puts("}");
+			json_str(&j, "via", v);
+		if (!m.have_route) {
+			json_u64(&j, "routes", m.route_count);
+			json_u64(&j, "generation", m.generation);
+		}
+		if (json_done(&j))
+			return MNL_CB_ERROR;
 	} else if (m.have_route) {
 		printf("%s route %s%s%s dev %s\n", ev, p,
 		       m.have_via ? " via " : "", m.have_via ? v : "", m.ifname);
@@ -1070,39 +1295,80 @@ static int cmd_monitor(struct nl *nl, int argc, char **argv)
 	return error("monitor: %s", strerror(-ret));
 }
 
+/* -n NAME: enter the network namespace "ip netns add NAME" made. */
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return usage_error("invalid network namespace name '%s'", name);
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error("network namespace '%s': %s", name, strerror(errno));
+	if (setns(fd, CLONE_NEWNET)) {
+		error("network namespace '%s': %s", name, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	enum { OPT_HELP = 256 };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "human", no_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "human", no_argument, NULL, 'h' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *obj;
+	const char *obj, *netns = NULL;
 	struct nl nl;
 	int c, ret;
 
 	/* '+': options end at the object, as with ip(8). */
-	while ((c = getopt_long(argc, argv, "+jHh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jphHn:V46", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
 			break;
+		case 'p':
+			pretty = true;
+			break;
+		case 'h':	/* as ip -h; -H is the older spelling */
 		case 'H':
 			human = true;
 			break;
-		case 'h':
+		case 'n':
+			netns = optarg;
+			break;
+		case '4':
+			family = AF_INET;
+			break;
+		case '6':
+			family = AF_INET6;
+			break;
+		case 'V':
+			puts("podnetctl " PODNETCTL_VERSION);
+			return 0;
+		case OPT_HELP:
 			fputs(usage_text, stdout);
 			return 0;
 		default:
-			fputs("Try 'podnetctl -h' for more information.\n", stderr);
-			return 1;
+			fputs("Try 'podnetctl --help' for more information.\n", stderr);
+			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (!argc)
-		return usage_error("missing OBJECT (route, show, setconf, parse or monitor)");
+		return usage_error("missing OBJECT (route, show, setconf, parse, monitor or metrics)");
 	obj = argv[0];
 	argc--;
 	argv++;
@@ -1111,8 +1377,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(obj, "route") && strcmp(obj, "show") && strcmp(obj, "setconf") &&
-	    strcmp(obj, "parse") && strcmp(obj, "monitor"))
+	    strcmp(obj, "parse") && strcmp(obj, "monitor") && strcmp(obj, "metrics"))
 		return usage_error("unknown object '%s'", obj);
+	if (netns) {
+		ret = enter_netns(netns);
+		if (ret)
+			return ret;
+	}
 
 	memset(&nl, 0, sizeof(nl));
 	if (!strcmp(obj, "route"))
@@ -1123,6 +1394,8 @@ int main(int argc, char **argv)
 		ret = cmd_setconf(&nl, argc, argv);
 	else if (!strcmp(obj, "parse"))
 		ret = cmd_parse(argc, argv);
+	else if (!strcmp(obj, "metrics"))
+		ret = cmd_metrics(&nl, argc, argv);
 	else
 		ret = cmd_monitor(&nl, argc, argv);
 	nl_close(&nl);

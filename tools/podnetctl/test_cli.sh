@@ -31,37 +31,45 @@ expect() {
 }
 
 P=./podnetctl
-expect "-h prints usage" 0 "podnetctl setconf [--allow-empty] DEV FILE" $P -h
+expect "--help prints usage" 0 "podnetctl setconf [--allow-empty] DEV FILE" $P --help
+expect "-h means human-readable, as in ip(8), not help" 1 "podnetctl: lo: not a podnet device" \
+	$P -h route show dev lo
+expect "-V prints the version" 0 "podnetctl " $P -V
+expect "-n: a namespace that does not exist" 1 \
+	"podnetctl: network namespace 'nosuchns': No such file or directory" $P -n nosuchns show
+expect "-n: a namespace name with a slash" 2 "podnetctl: invalid network namespace name '../x'" \
+	$P -n ../x show
+expect "-n needs a name" 2 "Try 'podnetctl --help'" $P -n
 expect "help prints usage" 0 "podnetctl route show [dev DEV]" $P help
-expect "no object" 1 "missing OBJECT" $P
-expect "unknown option" 1 "Try 'podnetctl -h'" $P -x route show
-expect "unknown object" 1 "podnetctl: unknown object 'routes'" $P routes show
-expect "unknown route command" 1 "route: unknown command 'insert'" $P route insert
-expect "prefix length too long" 1 "invalid prefix '10.0.0.0/33'" \
+expect "no object" 2 "missing OBJECT" $P
+expect "unknown option" 2 "Try 'podnetctl --help'" $P -x route show
+expect "unknown object" 2 "podnetctl: unknown object 'routes'" $P routes show
+expect "unknown route command" 2 "route: unknown command 'insert'" $P route insert
+expect "prefix length too long" 2 "invalid prefix '10.0.0.0/33'" \
 	$P route add 10.0.0.0/33 via 192.168.0.2 dev lo
-expect "IPv6 prefix length too long" 1 "invalid prefix 'fd00::/129'" \
+expect "IPv6 prefix length too long" 2 "invalid prefix 'fd00::/129'" \
 	$P route add fd00::/129 via 192.168.0.2 dev lo
-expect "prefix that is no address" 1 "invalid prefix 'pods'" \
+expect "prefix that is no address" 2 "invalid prefix 'pods'" \
 	$P route add pods via 192.168.0.2 dev lo
-expect "host bits set" 1 "invalid prefix '10.244.2.1/24': host bits set (did you mean 10.244.2.0/24?)" \
+expect "host bits set" 2 "invalid prefix '10.244.2.1/24': host bits set (did you mean 10.244.2.0/24?)" \
 	$P route add 10.244.2.1/24 via 192.168.0.2 dev lo
-expect "bad node address" 1 "invalid address '192.168.0'" \
+expect "bad node address" 2 "invalid address '192.168.0'" \
 	$P route add 10.244.2.0/24 via 192.168.0 dev lo
-expect "node address with a length" 1 "invalid address '192.168.0.2/32'" \
+expect "node address with a length" 2 "invalid address '192.168.0.2/32'" \
 	$P route add 10.244.2.0/24 via 192.168.0.2/32 dev lo
-expect "missing prefix" 1 "route add: missing PREFIX" $P route add via 192.168.0.2 dev lo
-expect "missing via" 1 "route add: missing 'via NODEADDR'" $P route add 10.244.2.0/24 dev lo
-expect "missing dev" 1 "route replace: missing 'dev DEV'" \
+expect "missing prefix" 2 "route add: missing PREFIX" $P route add via 192.168.0.2 dev lo
+expect "missing via" 2 "route add: missing 'via NODEADDR'" $P route add 10.244.2.0/24 dev lo
+expect "missing dev" 2 "route replace: missing 'dev DEV'" \
 	$P route replace 10.244.2.0/24 via 192.168.0.2
-expect "via without an address" 1 "route add: 'via' needs an argument" \
+expect "via without an address" 2 "route add: 'via' needs an argument" \
 	$P route add 10.244.2.0/24 dev lo via
-expect "dev given twice" 1 "route add: 'dev' given twice" \
+expect "dev given twice" 2 "route add: 'dev' given twice" \
 	$P route add 10.244.2.0/24 via 192.168.0.2 dev lo dev lo
-expect "stray argument" 1 "route add: unexpected argument 'metric'" \
+expect "stray argument" 2 "route add: unexpected argument 'metric'" \
 	$P route add 10.244.2.0/24 via 192.168.0.2 dev lo metric
-expect "via on flush" 1 "route flush: unexpected argument 'via'" \
+expect "via on flush" 2 "route flush: unexpected argument 'via'" \
 	$P route flush dev lo via 1.2.3.4
-expect "options go before the object" 1 "route show: unexpected argument '-j'" \
+expect "options go before the object" 2 "route show: unexpected argument '-j'" \
 	$P route show dev lo -j
 expect "device that does not exist" 1 "podnetctl: nosuch0: no such device" \
 	$P route add 10.244.2.0/24 via 192.168.0.2 dev nosuch0
@@ -73,9 +81,9 @@ expect "empty device name" 1 "podnetctl: invalid device name ''" \
 expect "device that is not a podnet device" 1 "podnetctl: lo: not a podnet device" \
 	$P route add 10.244.2.0/24 via 192.168.0.2 dev lo
 expect "show of a non-podnet device" 1 "podnetctl: lo: not a podnet device" $P show lo
-expect "show takes one device" 1 "show: unexpected argument 'x'" $P show lo x
-expect "monitor takes no arguments" 1 "monitor: unexpected argument 'now'" $P monitor now
-expect "setconf needs DEV FILE" 1 "setconf: expected [--allow-empty] DEV FILE" $P setconf lo
+expect "show takes one device" 2 "show: unexpected argument 'x'" $P show lo x
+expect "monitor takes no arguments" 2 "monitor: unexpected argument 'now'" $P monitor now
+expect "setconf needs DEV FILE" 2 "setconf: expected [--allow-empty] DEV FILE" $P setconf lo
 expect "setconf of a missing file" 1 "podnetctl: /nonexistent.conf: No such file or directory" \
 	$P setconf lo /nonexistent.conf
 printf '# pods\nroute 10.244.2.0/24 via 192.168.0.2\n\nroute 10.244.3.0/33 via 192.168.0.3\n' >"$tmp/a.conf"
@@ -110,13 +118,19 @@ route 10.244.0.0/16 via 192.168.0.3" $P setconf --check "$tmp/d.conf"
 expect "setconf --check -j: line, prefix, via" 0 \
 	'[{"line":2,"prefix":"fd44:2::/64","via":"fd00::2"},{"line":4,"prefix":"10.244.0.0/16","via":"192.168.0.3"}]' \
 	$P -j setconf --check "$tmp/d.conf"
+expect "setconf --check -jp: indented JSON" 0 '[
+  {
+    "line": 2,
+    "prefix": "fd44:2::/64",
+    "via": "fd00::2"
+  },' $P -jp setconf --check "$tmp/d.conf"
 expect "setconf --check refuses what setconf refuses" 1 "$tmp/a.conf:4: invalid prefix '10.244.3.0/33'" \
 	$P setconf --check "$tmp/a.conf"
 expect "setconf --check refuses a duplicate prefix" 1 "b.conf:2: duplicate route 10.244.2.0/24" \
 	$P setconf --check "$tmp/b.conf"
 expect "setconf --check reads standard input" 1 "<stdin>:1: invalid address '1:2'" \
 	sh -c "echo 'route fd00::/8 via 1:2' | $P setconf --check -"
-expect "setconf --check takes one FILE" 1 "setconf --check: expected FILE" $P setconf --check lo "$tmp/d.conf"
+expect "setconf --check takes one FILE" 2 "setconf --check: expected FILE" $P setconf --check lo "$tmp/d.conf"
 
 # parse: single values, as podnet-up validates and compares them
 expect "parse addr normalizes" 0 "fd00::1" $P parse addr FD00:0::1
@@ -126,7 +140,7 @@ expect "parse prefix refuses host bits" 1 "host bits set (did you mean 10.244.0.
 expect "parse ifaddr keeps host bits" 0 '["10.244.1.1/24","fd44:1::/128"]' \
 	$P -j parse ifaddr 10.244.1.1/24 FD44:1::
 expect "parse addr refuses 1:2" 1 "invalid address '1:2'" $P parse addr 1:2
-expect "parse needs a known kind" 1 "parse: expected addr, prefix or ifaddr" $P parse route 1.2.3.4
+expect "parse needs a known kind" 2 "parse: expected addr, prefix or ifaddr" $P parse route 1.2.3.4
 
 echo "1..$n"
 echo "# $n tests, $failed failed"

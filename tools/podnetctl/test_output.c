@@ -23,13 +23,41 @@ static void expect(const char *desc, char *got, const char *want)
 	free(got);
 }
 
+/* A document with one string, as json_end() prints it. */
 static char *json_of(const char *s)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct json j;
 
-	json_string(f, s);
+	json_init(&j, f, false);
+	json_str(&j, NULL, s);
+	if (json_end(&j))
+		fputs("json_end failed\n", f);
+	fclose(f);
+	return buf;
+}
+
+static char *doc_of(bool pretty)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct json j;
+
+	json_init(&j, f, pretty);
+	json_arr_open(&j, NULL);
+	json_obj_open(&j, NULL);
+	json_str(&j, "dev", "podnet0");
+	json_u64(&j, "tx", 18446744073709551ULL);
+	json_bool(&j, "up", true);
+	json_obj_open(&j, "drops");
+	json_obj_close(&j);
+	json_obj_close(&j);
+	json_arr_close(&j);
+	if (json_end(&j))
+		fputs("json_end failed\n", f);
 	fclose(f);
 	return buf;
 }
@@ -58,28 +86,24 @@ int main(void)
 		"10.244.2.0/24", "192.168.0.2", "5",
 		"fd00:3::/64", "fd00::3", "123456",
 	};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	bool first = true;
-
 	printf("KTAP version 1\n");
 
-	expect("json plain string", json_of("podnet0"), "\"podnet0\"");
-	expect("json escapes quote and backslash", json_of("a\"b\\c"), "\"a\\\"b\\\\c\"");
+	expect("json plain string", json_of("podnet0"), "\"podnet0\"\n");
+	expect("json escapes quote and backslash", json_of("a\"b\\c"),
+	       "\"a\\\"b\\\\c\"\n");
 	expect("json escapes control characters", json_of("a\nb\tc\x01\r"),
-	       "\"a\\nb\\tc\\u0001\\r\"");
-	expect("json keeps UTF-8", json_of("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
-
-	f = open_memstream(&buf, &len);
-	fputc('{', f);
-	json_key(f, &first, "a");
-	fputs("1", f);
-	json_key(f, &first, "b");
-	fputs("2", f);
-	fputc('}', f);
-	fclose(f);
-	expect("json keys separated by commas", buf, "{\"a\":1,\"b\":2}");
+	       "\"a\\nb\\tc\\u0001\\r\"\n");
+	expect("json keeps UTF-8", json_of("caf\xc3\xa9 \xf0\x9f\x90\xb3"),
+	       "\"caf\xc3\xa9 \xf0\x9f\x90\xb3\"\n");
+	expect("json replaces bytes that are not UTF-8 with U+FFFD",
+	       json_of("a\xff\xc3(\xed\xa0\x80\xc0\xafz"),
+	       "\"a\xef\xbf\xbd\xef\xbf\xbd(\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	       "\xef\xbf\xbd\xef\xbf\xbdz\"\n");
+	expect("json document, compact", doc_of(false),
+	       "[{\"dev\":\"podnet0\",\"tx\":18446744073709551,\"up\":true,\"drops\":{}}]\n");
+	expect("json document, pretty (-p)", doc_of(true),
+	       "[\n  {\n    \"dev\": \"podnet0\",\n    \"tx\": 18446744073709551,\n"
+	       "    \"up\": true,\n    \"drops\": {}\n  }\n]\n");
 
 	expect("table columns align, numbers right-aligned",
 	       table_of(3, head, rows, 2),

@@ -417,7 +417,8 @@ int cmd_check(int argc, char **argv)
 		}
 		json_arr_close(&js);
 		json_obj_close(&js);
-		json_end(&js);
+		if (json_end(&js))
+			pv_err("cannot print JSON: out of memory or write error");
 	} else if (ref && gen) {
 		uuid_to_str(ref->pool_uuid, pu);
 		printf("pool %s (%s): generation %" PRIu64 ", %" PRIu32 " members, %" PRIu32 " volumes (%s): %zu problem%s\n",

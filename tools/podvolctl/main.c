@@ -37,6 +37,7 @@ static void usage(FILE *f)
 		"  volume list [POOL]\n"
 		"  probe DISK\n"
 		"  check DISK...\n"
+		"  metrics                 pools and volumes, Prometheus text format\n"
 		"\n"
 		"SIZE is a number of bytes with an optional K, M, G, T or P suffix\n"
 		"(powers of 1024).  See podvolctl(8).\n");
@@ -99,7 +100,9 @@ int main(int argc, char **argv)
 		return cmd_probe(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "check"))
 		return cmd_check(argc - 1, argv + 1);
-	pv_err("unknown object \"%s\"; expected pool, volume, probe or check",
+	if (!strcmp(argv[0], "metrics"))
+		return cmd_metrics(argc - 1, argv + 1);
+	pv_err("unknown object \"%s\"; expected pool, volume, probe, check or metrics",
 	       argv[0]);
 	return EXIT_USAGE;
 }

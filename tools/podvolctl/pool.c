@@ -75,7 +75,7 @@ static const struct pv_pool_info *member_of(const struct pv_pool_list *pools,
 }
 
 /* A dump interrupted by a concurrent change (NLM_F_DUMP_INTR) starts over. */
-static int dump_pools(struct pv_nl *nl, struct pv_pool_list *l)
+int pv_dump_pools(struct pv_nl *nl, struct pv_pool_list *l)
 {
 	int tries = 0, ret;
 
@@ -93,7 +93,7 @@ static int dump_pools(struct pv_nl *nl, struct pv_pool_list *l)
 static int find_pool(struct pv_nl *nl, struct pv_pool_list *l, const char *name,
 		     const struct pv_pool_info **found)
 {
-	int ret = dump_pools(nl, l);
+	int ret = pv_dump_pools(nl, l);
 	uint32_t i;
 
 	*found = NULL;
@@ -233,7 +233,7 @@ static int pool_show(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		ret = dump_pools(&nl, &l);
+		ret = pv_dump_pools(&nl, &l);
 		if (ret) {
 			pv_nl_perror(&nl, ret, NULL, "cannot list pools");
 			goto out;
@@ -247,7 +247,8 @@ static int pool_show(int argc, char **argv)
 		for (i = 0; i < l.n; i++)
 			print_pool_json(&j, &l.v[i]);
 		json_arr_close(&j);
-		json_end(&j);
+		if (json_end(&j))
+			pv_err("cannot print JSON: out of memory or write error");
 	} else {
 		for (i = 0; i < l.n; i++) {
 			if (i)
@@ -518,7 +519,8 @@ static int pool_create(int argc, char **argv)
 					json_str(&js, NULL, disks[i].path);
 			json_arr_close(&js);
 			json_obj_close(&js);
-			json_end(&js);
+			if (json_end(&js))
+				pv_err("cannot print JSON: out of memory or write error");
 		} else {
 			printf("pool %s can be created on %d disk%s (dry run: nothing written)\n",
 			       name, ndisks, ndisks == 1 ? "" : "s");
@@ -554,7 +556,8 @@ static int pool_create(int argc, char **argv)
 		json_init(&js, stdout, opts.pretty);
 		for (i = 0; i < (int)pools.n; i++)
 			print_pool_json(&js, &pools.v[i]);
-		json_end(&js);
+		if (json_end(&js))
+			pv_err("cannot print JSON: out of memory or write error");
 	} else if (pools.n) {
 		char b1[SIZE_BUF], b2[SIZE_BUF];
 
@@ -619,7 +622,8 @@ static int pool_add(int argc, char **argv)
 		json_init(&j, stdout, opts.pretty);
 		if (l.n)
 			print_pool_json(&j, &l.v[0]);
-		json_end(&j);
+		if (json_end(&j))
+			pv_err("cannot print JSON: out of memory or write error");
 	} else if (l.n) {
 		printf("%s: pool %s %s, %" PRIu32 "/%" PRIu32 " members present\n",
 		       argv[0], l.v[0].name, pv_state_name(l.v[0].state),
@@ -895,7 +899,8 @@ close:
 			json_str(&js, NULL, m[i].path);
 		json_arr_close(&js);
 		json_obj_close(&js);
-		json_end(&js);
+		if (json_end(&js))
+			pv_err("cannot print JSON: out of memory or write error");
 	} else {
 		printf("destroyed pool %s: metadata erased on", name);
 		for (i = 0; i < n; i++)

@@ -40,22 +40,5 @@ int check_name(const char *s, size_t maxlen, const char **why);
 void uuid_to_str(const uint8_t uuid[16], char out[37]);
 int uuid_from_str(const char *s, uint8_t uuid[16]);
 
-/* Minimal streaming JSON writer; nesting tracked so commas come out right. */
-struct json {
-	FILE *f;
-	int depth;
-	bool first[16];
-	bool pretty;
-};
-
-void json_init(struct json *j, FILE *f, bool pretty);
-void json_obj_open(struct json *j, const char *key);
-void json_obj_close(struct json *j);
-void json_arr_open(struct json *j, const char *key);
-void json_arr_close(struct json *j);
-void json_str(struct json *j, const char *key, const char *val);
-void json_u64(struct json *j, const char *key, uint64_t val);
-void json_bool(struct json *j, const char *key, bool val);
-void json_end(struct json *j);
 
 #endif

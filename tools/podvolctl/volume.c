@@ -105,7 +105,8 @@ static void print_volumes(struct pv_volume_info *v, size_t n)
 		for (i = 0; i < n; i++)
 			print_volume_json(&j, &v[i]);
 		json_arr_close(&j);
-		json_end(&j);
+		if (json_end(&j))
+			pv_err("cannot print JSON: out of memory or write error");
 		return;
 	}
 	if (!n)
@@ -158,7 +159,8 @@ static void report_done(const char *what, struct pv_volume_list *l)
 
 		json_init(&j, stdout, opts.pretty);
 		print_volume_json(&j, &l->v[0]);
-		json_end(&j);
+		if (json_end(&j))
+			pv_err("cannot print JSON: out of memory or write error");
 		return;
 	}
 	printf("%s volume %s/%s: /dev/%s, %s\n", what, l->v[0].pool,
@@ -202,13 +204,32 @@ out:
 	return ret ? 1 : 0;
 }
 
+/* The volumes of @pool (NULL: of every pool) into @l; 0 or -errno. */
+int pv_dump_volumes(struct pv_nl *nl, const char *pool, struct pv_volume_list *l)
+{
+	struct nlmsghdr *nlh;
+	int ret, tries;
+
+	/* A dump interrupted by a concurrent change starts over. */
+	for (tries = 0; tries < 5; tries++) {
+		nlh = pv_nl_req(nl, PODVOL_CMD_VOLUME_GET, NLM_F_DUMP);
+		if (pool)
+			mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, pool);
+		l->n = 0;
+		ret = pv_nl_talk(nl, nlh, pv_volume_list_cb, l);
+		if (ret != -EINTR)
+			break;
+	}
+	return ret;
+}
+
 static int volume_list(int argc, char **argv)
 {
 	struct pv_volume_list l = {};
 	struct nlmsghdr *nlh;
 	struct pv_nl nl;
 	const char *why;
-	int ret, tries;
+	int ret;
 
 	if (argc > 1) {
 		pv_err("volume list: too many arguments");
@@ -233,16 +254,7 @@ static int volume_list(int argc, char **argv)
 			goto out;
 		}
 	}
-	/* A dump interrupted by a concurrent change starts over. */
-	for (tries = 0; tries < 5; tries++) {
-		nlh = pv_nl_req(&nl, PODVOL_CMD_VOLUME_GET, NLM_F_DUMP);
-		if (argc == 1)
-			mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, argv[0]);
-		l.n = 0;
-		ret = pv_nl_talk(&nl, nlh, pv_volume_list_cb, &l);
-		if (ret != -EINTR)
-			break;
-	}
+	ret = pv_dump_volumes(&nl, argc == 1 ? argv[0] : NULL, &l);
 	if (ret) {
 		pv_nl_perror(&nl, ret, NULL, "cannot list volumes");
 		goto out;
