@@ -111,3 +111,23 @@ finish() {	# the plan, and the exit status
 	echo "1..$n"
 	exit $failed
 }
+
+# prom_valid FILE: FILE is in the Prometheus text exposition format as
+# node_exporter's textfile collector reads it: HELP and TYPE before a
+# family's samples, each family in one block, names and labels well formed,
+# values unsigned integers.
+prom_valid() {
+	awk '
+	/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* / { next }
+	/^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (gauge|counter)$/ {
+		if ($3 in seen) { print "family " $3 " twice: line " NR; bad = 1 }
+		seen[$3] = 1; fam = $3; next
+	}
+	/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*")*\})? [0-9]+$/ {
+		name = $0; sub(/[{ ].*/, "", name)
+		if (name != fam) { print "sample outside its family: line " NR; bad = 1 }
+		next
+	}
+	{ print "malformed line " NR ": " $0; bad = 1 }
+	END { exit bad }' "$1"
+}

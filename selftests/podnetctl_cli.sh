@@ -213,6 +213,14 @@ t "route save prints the table as a setconf file" sh -c \
 	"podnetctl route save dev podnet0 >'$tmp/saved.conf' && grep -v '^#' '$tmp/saved.conf' | sort >'$tmp/saved.routes' &&
 	 grep '^route' '$tmp/ok.conf' | sed 's/ *#.*//' | sort | diff - '$tmp/saved.routes'"
 indent "#   " "$(<"$tmp/saved.conf")"
+t "metrics: Prometheus text format" sh -c "podnetctl metrics >'$tmp/m.prom' && . '$(dirname "$0")/ktap.sh' >/dev/null && prom_valid '$tmp/m.prom'"
+t "metrics: routes and nodes of each device, one sample per node" sh -c \
+	"grep -qx 'podnet_routes{dev=\"podnet0\"} 3' '$tmp/m.prom' && grep -q '^podnet_routes{dev=\"podnet6\"} ' '$tmp/m.prom' &&
+	 grep -qx 'podnet_nodes{dev=\"podnet0\"} 2' '$tmp/m.prom' &&
+	 [ \$(grep -c '^podnet_node_transmit_packets_total{dev=\"podnet0\",node=\"192.168.0.2\"} ' '$tmp/m.prom') = 1 ] &&
+	 grep -q '^podnet_drops_total{dev=\"podnet0\",reason=\"spoofed_source\"} 0\$' '$tmp/m.prom'"
+t "metrics DEV: that device only" sh -c "! podnetctl metrics podnet0 | grep -q podnet6"
+grep -v '^#' "$tmp/m.prom" | grep 'dev="podnet0"' | head -8 | sed 's/^/#   /'
 podnetctl route flush dev podnet0
 t "setconf of the saved file restores the table exactly" sh -c \
 	"podnetctl setconf podnet0 '$tmp/saved.conf' && podnetctl route save dev podnet0 | diff '$tmp/saved.conf' -"

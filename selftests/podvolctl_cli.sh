@@ -127,6 +127,18 @@ fails "stop a pool with an open volume: the kernel's message and a hint" \
 	'cannot stop pool "fast": pool fast: volume a is open (Device or resource busy); close its volumes first' \
 	podvolctl pool stop fast
 jqt "open count shows" '.[] | select(.name == "a") | .open_count >= 1' podvolctl -j volume list fast
+t "metrics: Prometheus text format" sh -c "podvolctl metrics >'$tmp/m.prom' && . '$(dirname "$0")/ktap.sh' >/dev/null && prom_valid '$tmp/m.prom'"
+sed 's/^/#   /' "$tmp/m.prom" | grep -v '^#   # '
+uuid_a=$(podvolctl -j volume list fast | jq -r '.[] | select(.name == "a") | .uuid')
+t "metrics: the pool's state, size and volumes" sh -c \
+	"grep -qx 'podvol_pool_state{pool=\"fast\",state=\"running\"} 1' '$tmp/m.prom' &&
+	 grep -qx 'podvol_pool_state{pool=\"fast\",state=\"failed\"} 0' '$tmp/m.prom' &&
+	 grep -qx \"podvol_pool_size_bytes{pool=\\\"fast\\\"} \$(podvolctl -j pool show fast | jq '.[0].size')\" '$tmp/m.prom' &&
+	 grep -qx 'podvol_pool_volumes{pool=\"fast\"} 2' '$tmp/m.prom'"
+t "metrics: volume a's disk (to join node_disk_*), size and openers" sh -c \
+	"grep -qx 'podvol_volume_info{pool=\"fast\",volume=\"a\",device=\"$disk\",uuid=\"$uuid_a\"} 1' '$tmp/m.prom' &&
+	 grep -qx 'podvol_volume_size_bytes{pool=\"fast\",volume=\"a\"} 134217728' '$tmp/m.prom' &&
+	 grep -qE '^podvol_volume_open\{pool=\"fast\",volume=\"a\"\} [1-9]' '$tmp/m.prom'"
 exec 3>&-
 has "shrink when closed" "resized volume fast/a: /dev/$disk, 64M" podvolctl volume resize fast/a 64M
 t "data kept across the shrink" cmp -n 16777216 "$tmp/data" /dev/$disk
