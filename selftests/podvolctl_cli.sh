@@ -9,7 +9,8 @@ set -u
 
 . "$(dirname "$0")/ktap.sh"
 tmp=$(mktemp -d)
-trap 'exec 3>&- 2>/dev/null; umount "$tmp/mnt" 2>/dev/null; rm -rf "$tmp"' EXIT
+monpid=
+trap '[ -n "$monpid" ] && kill "$monpid" 2>/dev/null; exec 3>&- 2>/dev/null; umount "$tmp/mnt" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 
 # A refusal is an error exit with a message (ktap.sh's refused), and the
@@ -94,6 +95,9 @@ fails "mounted disk is in use, even with --force" "disk $D is in use" podvolctl 
 t "umount $D" umount "$tmp/mnt"
 
 # --- volumes ---------------------------------------------------------------------
+podvolctl -j monitor >"$tmp/mon.json" 2>&1 &
+monpid=$!
+sleep 1
 has "volume create" "created volume fast/a: /dev/podvol" podvolctl volume create fast/a 64M
 fails "duplicate volume name: the kernel's message and a hint" \
 	"cannot create volume fast/a: volume fast/a already exists (File exists); choose another name" \
@@ -144,6 +148,15 @@ has "shrink when closed" "resized volume fast/a: /dev/$disk, 64M" podvolctl volu
 t "data kept across the shrink" cmp -n 16777216 "$tmp/data" /dev/$disk
 t "volume delete" podvolctl volume delete fast/b
 fails "delete it again" "cannot delete volume fast/b" podvolctl volume delete fast/b
+sleep 1
+kill "$monpid" 2>/dev/null
+wait "$monpid" 2>/dev/null
+sed 's/^/#   /' "$tmp/mon.json"
+printf '%s\n' "new volume fast/a 67108864" "new volume fast/b 1572864" \
+	"change volume fast/a 134217728" "change volume fast/a 67108864" \
+	"del volume fast/b 1572864" >"$tmp/mon.want"
+t "monitor -j: one event per change, in order" sh -c \
+	"jq -r '\"\\(.event) \\(.object) \\(.pool)/\\(.name) \\(.size)\"' '$tmp/mon.json' | diff '$tmp/mon.want' -"
 jqt "one volume left" 'length == 1' podvolctl -j volume list fast
 
 # --- no privilege ----------------------------------------------------------------

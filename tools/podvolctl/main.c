@@ -38,6 +38,7 @@ static void usage(FILE *f)
 		"  probe DISK\n"
 		"  check DISK...\n"
 		"  metrics                 pools and volumes, Prometheus text format\n"
+		"  monitor                 print pool and volume changes as they happen\n"
 		"\n"
 		"SIZE is a number of bytes with an optional K, M, G, T or P suffix\n"
 		"(powers of 1024).  See podvolctl(8).\n");
@@ -102,7 +103,9 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "metrics"))
 		return cmd_metrics(argc - 1, argv + 1);
-	pv_err("unknown object \"%s\"; expected pool, volume, probe, check or metrics",
+	if (!strcmp(argv[0], "monitor"))
+		return cmd_monitor(argc - 1, argv + 1);
+	pv_err("unknown object \"%s\"; expected pool, volume, probe, check, metrics or monitor",
 	       argv[0]);
 	return EXIT_USAGE;
 }

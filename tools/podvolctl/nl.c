@@ -170,6 +170,37 @@ int pv_nl_talk(struct pv_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	}
 }
 
+/* One CTRL_ATTR_MCAST_GRP_* nest. */
+static int mcgrp_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type == CTRL_ATTR_MCAST_GRP_NAME || type == CTRL_ATTR_MCAST_GRP_ID)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static void parse_mcgrps(const struct nlattr *nest, struct pv_nl *nl)
+{
+	const struct nlattr *grp;
+
+	mnl_attr_for_each_nested(grp, nest) {
+		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = {};
+
+		mnl_attr_parse_nested(grp, mcgrp_attr_cb, tb);
+		if (nl->nr_mcgrps < PV_NL_MAX_MCGRPS &&
+		    tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+		    !mnl_attr_validate(tb[CTRL_ATTR_MCAST_GRP_NAME], MNL_TYPE_NUL_STRING) &&
+		    !mnl_attr_validate(tb[CTRL_ATTR_MCAST_GRP_ID], MNL_TYPE_U32)) {
+			snprintf(nl->mcgrp[nl->nr_mcgrps].name, sizeof(nl->mcgrp[0].name),
+				 "%s", mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]));
+			nl->mcgrp[nl->nr_mcgrps++].id =
+				mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+		}
+	}
+}
+
 static int family_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct pv_nl *nl = data;
@@ -177,6 +208,9 @@ static int family_attr_cb(const struct nlattr *attr, void *data)
 	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
 	    mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
 		nl->family = mnl_attr_get_u16(attr);
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS &&
+	    mnl_attr_validate(attr, MNL_TYPE_NESTED) >= 0)
+		parse_mcgrps(attr, nl);
 	return MNL_CB_OK;
 }
 
@@ -233,6 +267,36 @@ int pv_nl_open(struct pv_nl *nl, const char *name, uint8_t version)
 err:
 	pv_nl_close(nl);
 	return ret;
+}
+
+int pv_nl_monitor(struct pv_nl *nl, const char *group, mnl_cb_t cb, void *data)
+{
+	int grp = 0, ret, i;
+	ssize_t n;
+
+	for (i = 0; i < nl->nr_mcgrps; i++)
+		if (!strcmp(nl->mcgrp[i].name, group))
+			grp = nl->mcgrp[i].id;
+	if (!grp)
+		return -ENOENT;
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)))
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sock, nl->buf, PV_NL_BUFSIZE);
+		if (n < 0) {
+			if (errno == ENOBUFS) {	/* lost some: say so, go on */
+				pv_warn("monitor: notifications lost (receive buffer overrun)");
+				continue;
+			}
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		/* notifications carry sequence number and port id 0 */
+		ret = mnl_cb_run(nl->buf, n, 0, 0, cb, data);
+		if (ret < 0)
+			return errno ? -errno : -EIO;
+	}
 }
 
 void pv_nl_close(struct pv_nl *nl)

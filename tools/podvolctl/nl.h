@@ -12,6 +12,13 @@ struct pv_nl {
 	uint8_t version;
 	uint32_t portid;
 	uint32_t seq;
+	/* the family's multicast groups */
+#define PV_NL_MAX_MCGRPS 4
+	struct {
+		char name[32];
+		uint32_t id;
+	} mcgrp[PV_NL_MAX_MCGRPS];
+	int nr_mcgrps;
 	char *buf;
 	/* filled from the kernel's extended ack, if any */
 	char extack[256];
@@ -24,6 +31,13 @@ struct pv_nl {
  */
 int pv_nl_open(struct pv_nl *nl, const char *name, uint8_t version);
 void pv_nl_close(struct pv_nl *nl);
+
+/*
+ * Join the family's multicast group @group and pass every notification to
+ * @cb, until @cb or the socket fails: returns -errno then (-ENOENT: the
+ * family has no such group).
+ */
+int pv_nl_monitor(struct pv_nl *nl, const char *group, mnl_cb_t cb, void *data);
 
 /* Start a request; add attributes with mnl_attr_put*() on the result. */
 struct nlmsghdr *pv_nl_req(struct pv_nl *nl, uint8_t cmd, uint16_t flags);

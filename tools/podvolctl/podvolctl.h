@@ -24,6 +24,7 @@ int cmd_volume(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 
 struct pv_nl;
 int pv_dump_pools(struct pv_nl *nl, struct pv_pool_list *l);
