@@ -129,12 +129,12 @@ t "n1: second run: link, addresses, routes unchanged" test "$(snap)" = "$before"
 N n1 podnetctl monitor > /tmp/pn-monitor.log 2>&1 &
 mon=$!
 # The counter before the stream: every request sent must add to it.
-tx_start=$(N n1 podnetctl -j route show dev podnet0 | jq '.[] | select(.prefix == "10.244.2.0/24") | .tx_packets')
+tx_start=$(N n1 podnetctl -j route show dev podnet0 | jq '.[] | select(.dst == "10.244.2.0/24") | .tx_packets')
 # ip netns exec execs ping: $! is ping's pid.
 ip netns exec p1 ping -D -i 0.05 -W 1 10.244.2.10 > /tmp/pn-ping.log 2>&1 &
 pp=$!
 sleep 1
-tx_before=$(N n1 podnetctl -j route show dev podnet0 | jq '.[] | select(.prefix == "10.244.2.0/24") | .tx_packets')
+tx_before=$(N n1 podnetctl -j route show dev podnet0 | jq '.[] | select(.dst == "10.244.2.0/24") | .tx_packets')
 ok=0
 swap_start=$(date +%s.%N)
 for round in 1 2 3 4; do
@@ -173,7 +173,7 @@ report $? "n1: the swaps happened inside the stream (replies ${first:-?} .. ${ma
 t "n1: each change was one atomic table swap (4 set events, no per-route events)" \
 	sh -c 'test "$(grep -c "^set dev podnet0" /tmp/pn-monitor.log)" = 4 &&
 	       ! grep -qE "^(new|del) route" /tmp/pn-monitor.log'
-tx_after=$(N n1 podnetctl -j route show dev podnet0 | jq '.[] | select(.prefix == "10.244.2.0/24") | .tx_packets')
+tx_after=$(N n1 podnetctl -j route show dev podnet0 | jq '.[] | select(.dst == "10.244.2.0/24") | .tx_packets')
 t "n1: the kept route's counters survived the swaps ($tx_start, $tx_before during, $tx_after after, ${sent:-?} sent)" \
 	test "${tx_after:-0}" -ge $(( ${tx_start:-0} + ${sent:-1000000000} ))
 gens=$(sed -n 's/^set dev podnet0 routes [0-9]* generation //p' /tmp/pn-monitor.log | tr '\n' ' ')

@@ -45,7 +45,7 @@ counters() {	# counters NODE: "KEY=N ..." of podnet0's receive side
 	r=$(N n$1 podnetctl -j route show dev podnet0) || return 1
 	for k in $KEYS; do
 		if [ $k = rx ]; then
-			printf 'rx=%s ' "$(echo "$r" | jq '[group_by(.via)[] | .[0].rx_packets] | add // 0')"
+			printf 'rx=%s ' "$(echo "$r" | jq '[group_by(.gateway)[] | .[0].rx_packets] | add // 0')"
 		else
 			printf '%s=%s ' $k "$(echo "$d" | jq ".[0].drops.$k // 0")"
 		fi

@@ -181,7 +181,7 @@ a0=$(to_node 3) s0=$(drop_count n2 spoofed_source)
 N p11 ping -c 5 -i 0.2 -W 1 10.244.2.11 >/dev/null 2>&1
 a1=$(to_node 3) s1=$(drop_count n2 spoofed_source)
 tx=$(N n1 podnetctl -j route show dev podnet0 |
-     jq '[.[] | select(.prefix == "10.244.2.0/24") | .tx_packets] | add')
+     jq '[.[] | select(.dst == "10.244.2.0/24") | .tx_packets] | add')
 [ $((a1 - a0)) -ge 5 ] && [ $((s1 - s0)) -ge 5 ] && [ "${tx:-0}" -ge 5 ]
 report $? "with both, pings go to node 3 ($((a1 - a0)), podnetctl route tx $tx), node 2 drops them relayed ($((s1 - s0)))"
 t "podnetctl route del 10.244.2.0/24" \

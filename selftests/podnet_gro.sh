@@ -27,7 +27,7 @@ t "p11 reaches p21" pings p11 10.244.2.11
 # (packets received)
 rx() {
 	echo "$(N "$1" podnetctl -j route show dev podnet0 |
-		jq '[group_by(.via)[] | .[0].rx_packets] | add')" \
+		jq '[group_by(.gateway)[] | .[0].rx_packets] | add')" \
 		"$(N "$1" ip -j -s link show podnet0 | jq '.[0].stats64.rx.packets')"
 }
 

@@ -61,7 +61,7 @@ for ul in 4 6; do
 		t "$tag: geneve -> podnet, IPv4" pings n2 10.244.1.1
 		t "$tag: geneve -> podnet, IPv6" pings n2 fd44:1::1
 		rx=$(N n1 podnetctl -j route show dev podnet0 |
-		     jq '[group_by(.via)[] | .[0].rx_packets] | add')
+		     jq '[group_by(.gateway)[] | .[0].rx_packets] | add')
 		[ "${rx:-0}" -ge 4 ]
 		report $? "$tag: podnet counted what geneve sent (rx $rx)"
 		teardown

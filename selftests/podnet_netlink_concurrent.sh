@@ -178,7 +178,7 @@ for g; do [ "$g" -gt "$prev" ] || ok=1; prev=$g; done
 report $((ok | $?)) "each swap of podnet0 had 2000 routes and a newer generation ($gen0, then $# swaps up to $prev)" \
 	"$(grep -n '^set dev podnet0 ' /tmp/nlc.mon | grep -v ' routes 2000 ' | head -5)
 generations: $gens"
-final=$(N n1 podnetctl -j route show dev podnet0 | jq -r '.[].prefix' | sort)
+final=$(N n1 podnetctl -j route show dev podnet0 | jq -r '.[].dst' | sort)
 want=$(if [ $(($(v setconf0) % 2)) = 1 ]; then cat /tmp/nlc.b; else cat /tmp/nlc.a; fi |
        awk '{ print $2 }' | sort)
 [ "$final" = "$want" ]

@@ -43,7 +43,7 @@ tf "unprivileged route del is refused" N c1 setpriv --reuid 65534 \
 	--regid 65534 --clear-groups --inh-caps=-all --bounding-set=-all \
 	timeout 20 podnetctl route del 10.244.2.0/24 dev podnet0
 t "the route is still there" sh -c \
-	"[ \"\$(ip netns exec c1 podnetctl -j route show dev podnet0 | jq -r '.[].prefix')\" = 10.244.2.0/24 ]"
+	"[ \"\$(ip netns exec c1 podnetctl -j route show dev podnet0 | jq -r '.[].dst')\" = 10.244.2.0/24 ]"
 
 # The creating namespace goes away: the device stays in c1, down.
 ip netns del n1

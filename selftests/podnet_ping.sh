@@ -63,7 +63,7 @@ for ul in 4 6; do
 
 	# Counters: the route to node 3 carried the transfer.
 	tx=$(N n1 podnetctl -j route show dev podnet0 |
-	     jq "[.[] | select(.via == \"$([ $ul = 4 ] && echo 192.168.0.3 || echo fd00::3)\") | .tx_bytes] | first")
+	     jq "[.[] | select(.gateway == \"$([ $ul = 4 ] && echo 192.168.0.3 || echo fd00::3)\") | .tx_bytes] | first")
 	[ "${tx:-0}" -gt 4000000 ]
 	report $? "IPv$ul underlay: route counters count the transfer" "tx_bytes=$tx"
 	cluster_down

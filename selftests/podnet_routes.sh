@@ -30,7 +30,7 @@ after=$(drop_count n3 spoofed_source)
 [ "$after" -gt "$before" ]
 report $? "node 3 drops what node 2 relays as spoofed ($before -> $after)"
 rx=$(N n2 podnetctl -j route show dev podnet0 |
-     jq '[.[] | select(.prefix == "10.244.1.0/24") | .rx_packets] | add')
+     jq '[.[] | select(.dst == "10.244.1.0/24") | .rx_packets] | add')
 [ "${rx:-0}" -gt 0 ]
 report $? "the replaced route carried the traffic to node 2 (rx $rx)"
 t "route replace back via node 3" \
@@ -71,7 +71,7 @@ t "node 1 still forwards after the garbage" pings p11 10.244.2.11
 # socket must see them one by one (the UDP layer segments them for it),
 # never as one packet whose second half is ignored.
 rx_before=$(N n1 podnetctl -j route show dev podnet0 |
-	    jq '[.[] | select(.prefix == "10.244.2.0/24") | .rx_packets] | add')
+	    jq '[.[] | select(.dst == "10.244.2.0/24") | .rx_packets] | add')
 N n2 $PY - >/tmp/gso.out 2>&1 <<'EOF'
 import socket, struct
 def csum(b):
@@ -94,7 +94,7 @@ EOF
 report $? "two Geneve datagrams sent as one UDP GSO packet" "$(cat /tmp/gso.out)"
 sleep 1
 rx_after=$(N n1 podnetctl -j route show dev podnet0 |
-	   jq '[.[] | select(.prefix == "10.244.2.0/24") | .rx_packets] | add')
+	   jq '[.[] | select(.dst == "10.244.2.0/24") | .rx_packets] | add')
 [ $((rx_after - rx_before)) = 2 ]
 report $? "both datagrams of the GSO packet decapsulated (rx $rx_before -> $rx_after)"
 
@@ -112,7 +112,7 @@ N n1 $PC -j route show dev podnet0 >/tmp/big.json
 n_dump=$(jq length /tmp/big.json)
 [ "$n_dump" = 10000 ]
 report $? "dump returns 10,000 routes ($n_dump)"
-jq -r '.[] | "route \(.prefix) via \(.via)"' /tmp/big.json | sort >/tmp/big.dump
+jq -r '.[] | "route \(.dst) via \(.gateway)"' /tmp/big.json | sort >/tmp/big.dump
 sort /tmp/big.conf | cmp -s - /tmp/big.dump
 report $? "dumped routes equal the configured ones" "$(sort /tmp/big.conf | diff - /tmp/big.dump | head)"
 gen=$(N n1 podnetctl -j show podnet0 | jq '.[0].routes')

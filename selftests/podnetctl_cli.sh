@@ -128,7 +128,7 @@ has "route get: longest prefix match" "10.244.2.0/24" podnetctl route get 10.244
 has "route get: falls back to /0" "0.0.0.0/0" podnetctl route get 10.245.0.1 dev podnet0
 has "route get: exact prefix" "192.168.0.22" podnetctl route get 10.244.2.0/24 dev podnet0
 t "route get -j: one object with the route" sh -c \
-	"podnetctl -j route get 10.244.2.77 dev podnet0 | jq -e 'length == 1 and .[0].prefix == \"10.244.2.0/24\" and .[0].via == \"192.168.0.22\"'"
+	"podnetctl -j route get 10.244.2.77 dev podnet0 | jq -e 'length == 1 and .[0].dst == \"10.244.2.0/24\" and .[0].gateway == \"192.168.0.22\"'"
 
 podnetctl route show dev podnet0 >"$tmp/show" 2>&1
 has "route show has a heading" "PREFIX" head -1 "$tmp/show"
@@ -183,7 +183,7 @@ route 10.244.3.0/24 via 192.168.0.3
 EOF
 t "setconf from a file" podnetctl setconf podnet0 "$tmp/ok.conf"
 t "setconf installed exactly the file's routes" sh -c \
-	"podnetctl -j route show dev podnet0 | jq -r '.[] | \"\(.prefix) \(.via)\"' | sort >'$tmp/got' &&
+	"podnetctl -j route show dev podnet0 | jq -r '.[] | \"\(.dst) \(.gateway)\"' | sort >'$tmp/got' &&
 	 printf '%s\n' '10.244.2.0/24 192.168.0.2' '10.244.3.0/24 192.168.0.3' 'fd00:244:2::/64 192.168.0.2' | diff - '$tmp/got'"
 printf 'route 10.244.4.0/24 via 192.168.0.4\n# x\nroute 10.244.5.0/33 via 192.168.0.5\n' >"$tmp/bad.conf"
 fails "setconf: a bad line is named by file and line" "$tmp/bad.conf:3: invalid prefix '10.244.5.0/33'" \
@@ -199,7 +199,7 @@ t "... and left the table as it was" sh -c "[ \$(podnetctl -j route show dev pod
 t "setconf - reads standard input" sh -c \
 	"printf 'route 10.244.8.0/24 via 192.168.0.8\n' | podnetctl setconf podnet0 -"
 t "... and replaced the whole table" sh -c \
-	"[ \"\$(podnetctl -j route show dev podnet0 | jq -r '.[].prefix')\" = 10.244.8.0/24 ]"
+	"[ \"\$(podnetctl -j route show dev podnet0 | jq -r '.[].dst')\" = 10.244.8.0/24 ]"
 fails "setconf of an empty file is refused" "<stdin>: no routes: this would delete every route of podnet0" \
 	podnetctl setconf podnet0 - </dev/null
 t "... and left the table as it was" sh -c "[ \$(podnetctl -j route show dev podnet0 | jq length) = 1 ]"
@@ -225,11 +225,11 @@ podnetctl route flush dev podnet0
 t "setconf of the saved file restores the table exactly" sh -c \
 	"podnetctl setconf podnet0 '$tmp/saved.conf' && podnetctl route save dev podnet0 | diff '$tmp/saved.conf' -"
 t "-4 route show: the IPv4 routes only" sh -c \
-	"[ \"\$(podnetctl -4 -j route show dev podnet0 | jq -c '[.[].prefix]')\" = '[\"10.244.2.0/24\",\"10.244.3.0/24\"]' ]"
+	"[ \"\$(podnetctl -4 -j route show dev podnet0 | jq -c '[.[].dst]')\" = '[\"10.244.2.0/24\",\"10.244.3.0/24\"]' ]"
 t "-6 route save: the IPv6 route only" sh -c \
 	"[ \"\$(podnetctl -6 route save dev podnet0 | grep -v '^#')\" = 'route fd00:244:2::/64 via 192.168.0.2' ]"
 t "-6 route flush deletes the IPv6 routes, keeps the IPv4 ones" sh -c \
-	"podnetctl -6 route flush dev podnet0 && [ \"\$(podnetctl -j route show dev podnet0 | jq -c '[.[].prefix]')\" = '[\"10.244.2.0/24\",\"10.244.3.0/24\"]' ]"
+	"podnetctl -6 route flush dev podnet0 && [ \"\$(podnetctl -j route show dev podnet0 | jq -c '[.[].dst]')\" = '[\"10.244.2.0/24\",\"10.244.3.0/24\"]' ]"
 t "-p indents the JSON; the same document as without" sh -c \
 	"podnetctl -j -p show podnet0 >'$tmp/p.json' && [ \$(wc -l <'$tmp/p.json') -gt 10 ] &&
 	 grep -q '^    \"vni\": 42,\$' '$tmp/p.json' &&
@@ -239,7 +239,7 @@ ip -n pcli link add podnet7 type podnet vni 7 local 192.168.0.1
 t "-n NETNS: commands run in that namespace" sh -c \
 	"podnetctl -n pcli route add 10.244.7.0/24 via 192.168.0.7 dev podnet7 &&
 	 [ \"\$(podnetctl -n pcli -j show | jq -r '.[].ifname')\" = podnet7 ] &&
-	 [ \"\$(ip netns exec pcli podnetctl -j route show | jq -r '.[].prefix')\" = 10.244.7.0/24 ]"
+	 [ \"\$(ip netns exec pcli podnetctl -j route show | jq -r '.[].dst')\" = 10.244.7.0/24 ]"
 fails "-n NETNS: this namespace's devices are not there" "podnet0: no such device" \
 	podnetctl -n pcli show podnet0
 ip netns del pcli
@@ -258,7 +258,7 @@ awk 'BEGIN { for (i = 0; i < 10000; i++)
 	>"$tmp/big.conf"
 t "setconf of 10,000 routes" podnetctl setconf podnet0 "$tmp/big.conf"
 t "route show -j returns all 10,000 routes, exactly" sh -c \
-	"podnetctl -j route show dev podnet0 | jq -r '.[] | \"route \(.prefix) via \(.via)\"' | sort >'$tmp/big.got' &&
+	"podnetctl -j route show dev podnet0 | jq -r '.[] | \"route \(.dst) via \(.gateway)\"' | sort >'$tmp/big.got' &&
 	 sort '$tmp/big.conf' | diff -q - '$tmp/big.got'"
 t "route show prints 10,000 rows" sh -c \
 	"[ \$(podnetctl route show dev podnet0 | tail -n +2 | wc -l) = 10000 ]"
@@ -298,7 +298,7 @@ t "monitor -j prints one valid JSON object per line" sh -c \
 t "monitor -j reports new, new, del, set, flush" sh -c \
 	"[ \"\$(jq -r .event '$tmp/mon.json' | tr '\n' ' ')\" = 'new new del set flush ' ]"
 t "monitor -j carries the route" sh -c \
-	"head -1 '$tmp/mon.json' | jq -e '.dev == \"podnet0\" and .prefix == \"10.244.2.0/24\" and .via == \"192.168.0.2\"'"
+	"head -1 '$tmp/mon.json' | jq -e '.dev == \"podnet0\" and .dst == \"10.244.2.0/24\" and .gateway == \"192.168.0.2\"'"
 t "monitor -j reports the route count after setconf" sh -c \
 	"sed -n 4p '$tmp/mon.json' | jq -e '.event == \"set\" and .routes == 3'"
 has "monitor prints readable lines" "new route 10.244.2.0/24 via 192.168.0.3 dev podnet0" cat "$tmp/mon.txt"

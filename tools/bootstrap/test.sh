@@ -192,7 +192,7 @@ echo '[{"ifname":"podnet0","ifindex":7,"vni":42,"port":6081,"local":"192.168.0.1
 echo '[{"ifindex":7,"ifname":"podnet0","addr_info":[{"family":"inet","local":"10.244.1.1","prefixlen":24,"scope":"global"},{"family":"inet6","local":"fd44:1::1","prefixlen":64,"scope":"global"},{"family":"inet6","local":"fe80::1","prefixlen":64,"scope":"link"}]}]' > run/st/addr.json
 echo '[{"dst":"10.244.0.0/16","dev":"podnet0","protocol":"149","scope":"link","flags":[]}]' > run/st/route4.json
 echo '[{"dst":"fd44::/16","dev":"podnet0","protocol":"149","metric":1024,"flags":[],"pref":"medium"}]' > run/st/route6.json
-echo '[{"dev":"podnet0","ifindex":7,"prefix":"10.244.2.0/24","via":"192.168.0.2","tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0},{"dev":"podnet0","ifindex":7,"prefix":"fd44:2::/64","via":"fd00::2","tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0}]' > run/st/routes.json
+echo '[{"dev":"podnet0","ifindex":7,"dst":"10.244.2.0/24","gateway":"192.168.0.2","tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0},{"dev":"podnet0","ifindex":7,"dst":"fd44:2::/64","gateway":"fd00::2","tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0}]' > run/st/routes.json
 mkdir -p run/conf && cp net/spell.conf run/conf/podnet0.conf
 prun() { : > run/st/calls; PATH="$tmp/run/bin:$PATH" "$here/podnet-up" -c run/conf podnet0 2>&1; }
 out=$(prun)

@@ -307,8 +307,8 @@ static void print_route_json(struct json *j, const struct route *r)
 	json_obj_open(j, NULL);
 	json_str(j, "dev", r->ifname);
 	json_u64(j, "ifindex", r->ifindex);
-	json_str(j, "prefix", fmt_prefix(&r->prefix, p, sizeof(p)));
-	json_str(j, "via", fmt_addr(&r->via, v, sizeof(v)));
+	json_str(j, "dst", fmt_prefix(&r->prefix, p, sizeof(p)));
+	json_str(j, "gateway", fmt_addr(&r->via, v, sizeof(v)));
 	json_u64(j, "tx_packets", r->tx_packets);
 	json_u64(j, "tx_bytes", r->tx_bytes);
 	json_u64(j, "rx_packets", r->rx_packets);
@@ -1083,8 +1083,8 @@ static int setconf_check(int argc, char **argv)
 		if (json) {
 			json_obj_open(&j, NULL);
 			json_u64(&j, "line", rs.v[i].line);
-			json_str(&j, "prefix", p);
-			json_str(&j, "via", v);
+			json_str(&j, "dst", p);
+			json_str(&j, "gateway", v);
 			json_obj_close(&j);
 		} else {
 			printf("route %s via %s\n", p, v);
@@ -1260,9 +1260,9 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 		json_str(&j, "dev", m.ifname);
 		json_u64(&j, "ifindex", m.ifindex);
 		if (m.have_route)
-			json_str(&j, "prefix", p);
+			json_str(&j, "dst", p);
 		if (m.have_via)
-			json_str(&j, "via", v);
+			json_str(&j, "gateway", v);
 		if (!m.have_route) {
 			json_u64(&j, "routes", m.route_count);
 			json_u64(&j, "generation", m.generation);

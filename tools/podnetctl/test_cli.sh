@@ -116,13 +116,13 @@ printf '# pods\nroute FD44:2:0::/64 via FD00::02 # n2\n\nroute 10.244.0.0/016 vi
 expect "setconf --check prints the routes normalized" 0 "route fd44:2::/64 via fd00::2
 route 10.244.0.0/16 via 192.168.0.3" $P setconf --check "$tmp/d.conf"
 expect "setconf --check -j: line, prefix, via" 0 \
-	'[{"line":2,"prefix":"fd44:2::/64","via":"fd00::2"},{"line":4,"prefix":"10.244.0.0/16","via":"192.168.0.3"}]' \
+	'[{"line":2,"dst":"fd44:2::/64","gateway":"fd00::2"},{"line":4,"dst":"10.244.0.0/16","gateway":"192.168.0.3"}]' \
 	$P -j setconf --check "$tmp/d.conf"
 expect "setconf --check -jp: indented JSON" 0 '[
   {
     "line": 2,
-    "prefix": "fd44:2::/64",
-    "via": "fd00::2"
+    "dst": "fd44:2::/64",
+    "gateway": "fd00::2"
   },' $P -jp setconf --check "$tmp/d.conf"
 expect "setconf --check refuses what setconf refuses" 1 "$tmp/a.conf:4: invalid prefix '10.244.3.0/33'" \
 	$P setconf --check "$tmp/a.conf"
