@@ -153,18 +153,20 @@ static void print_pool(const struct pv_pool_info *p)
 {
 	static const char *const hdr[] = { ">INDEX", "DEVICE", "MAJ:MIN", ">SIZE",
 					   ">FREE", "UUID" };
-	char uuid[37], b1[SIZE_BUF], b2[SIZE_BUF], b3[SIZE_BUF];
+	char uuid[37], b1[SIZE_BUF], b2[SIZE_BUF], b3[SIZE_BUF], b4[SIZE_BUF];
 	struct table t;
 	uint32_t i;
 
 	uuid_to_str(p->uuid, uuid);
 	printf("pool %s  state %s  uuid %s\n", p->name, pv_state_name(p->state),
 	       uuid);
-	printf("  chunk %s  size %s  free %s  volumes %" PRIu32
+	/* dirty: free space a deleted volume left, not yet zeroed */
+	printf("  chunk %s  size %s  free %s  dirty %s  volumes %" PRIu32
 	       "  members %" PRIu32 "/%" PRIu32 "  generation %" PRIu64 "\n",
 	       format_size(p->chunk, b1, sizeof(b1)),
 	       format_size(p->size, b2, sizeof(b2)),
-	       format_size(p->free, b3, sizeof(b3)), p->nr_volumes,
+	       format_size(p->free, b3, sizeof(b3)),
+	       format_size(p->dirty, b4, sizeof(b4)), p->nr_volumes,
 	       p->nr_present, p->nr_members, p->generation);
 	if (!p->nr_member_info)
 		return;
