@@ -210,6 +210,76 @@ rc=$?
 [ $rc = 0 ] && [ "$(cat run/st/calls)" = "podnetctl setconf podnet0 -" ]
 ok $? "a changed route: one setconf, nothing else" "$out"$'\n'"$(cat run/st/calls)"
 
+# BGP settings: normalized by --check, refused by its own rules and by
+# BIRD's parser (bird -p on the generated configuration), written as BIRD
+# configuration.
+mkdir -p bgp
+cat > bgp/podnet0.conf <<'EOC'
+vni 42
+local 192.168.0.2
+cluster-cidr 10.244.0.0/16
+pod-cidr 10.244.2.0/24
+pod-cidr FD44:2:0::/64
+bgp-as 1.10
+bgp-peer 192.168.0.1
+bgp-peer 192.168.0.9 as 64999
+bgp-rr-clients 192.168.0.0/24
+EOC
+if ! command -v bird >/dev/null; then
+	for d in "--check accepts BGP settings and prints them normalized" \
+		 "--bird-config announces the pod-cidr prefixes and names the peers" \
+		 "BIRD settings are refused by podnet-up's rules and by bird -p"; do
+		n=$((n + 1)); echo "ok $n - podnet-up $d # SKIP bird (bird2) not installed"
+	done
+else
+	out=$("$here/podnet-up" -c bgp --check podnet0 2>&1)
+	[ $? = 0 ] && [ "$(printf '%s\n' "$out" | sed -n '/^pod-cidr/,$p' | tr '\n' '|')" = "pod-cidr 10.244.2.0/24|pod-cidr fd44:2::/64|bgp-as 65546|bgp-router-id 192.168.0.2|bgp-hold 30|bgp-keepalive 10|bgp-peer 192.168.0.1 as 65546|bgp-peer 192.168.0.9 as 64999|bgp-rr-clients 192.168.0.0/24|bgp-config /run/podnet/podnet0.bird.conf|" ]
+	ok $? "podnet-up --check accepts BGP settings and prints them normalized" "$out"
+	out=$("$here/podnet-up" -c bgp --bird-config podnet0 2>&1)
+	[ $? = 0 ] && grep -qx '	route 10.244.2.0/24 blackhole;' <<<"$out" &&
+		grep -qx '	route fd44:2::/64 blackhole;' <<<"$out" &&
+		grep -q 'neighbor 192.168.0.9 as 64999;' <<<"$out" &&
+		grep -qx '	neighbor range 192.168.0.0/24 internal;' <<<"$out" &&
+		grep -qx '	local 192.168.0.2 as 65546;' <<<"$out" &&
+		grep -qx '	ifname = "podnet0";' <<<"$out" && grep -qx '	gw = bgp_next_hop;' <<<"$out" &&
+		printf '%s\n' "$out" > bgp/bird.conf && bird -p -c bgp/bird.conf
+	ok $? "podnet-up --bird-config announces the pod-cidr prefixes and names the peers" "$out"
+	bgpbad() {	# bgpbad PATTERN LINES...: refused, with PATTERN
+		local pat=$1 o rc
+		shift
+		printf '%s\n' "vni 1" "local 192.168.0.3" "$@" > bgp/bad.conf
+		o=$("$here/podnet-up" -c bgp --check bad 2>&1)
+		rc=$?
+		[ $rc = 1 ] && grep -qE -- "$pat" <<<"$o" && return 0
+		echo "$* -> rc $rc: $o"
+		return 1
+	}
+	out=$(
+	bgpbad "bad.conf: BGP settings without 'bgp-as ASN'" "bgp-peer 192.168.0.1"
+	bgpbad "bad.conf:3: bgp-as must be" "bgp-as 0" "bgp-peer 192.168.0.1"
+	bgpbad "bad.conf:3: bgp-as must be" "bgp-as 4294967296" "bgp-peer 192.168.0.1"
+	bgpbad "bad.conf: 'bgp-as' without any 'bgp-peer' or 'bgp-rr-clients'" "bgp-as 64512"
+	bgpbad "bad.conf:4: bgp-peer: invalid address 'node1'" "bgp-as 64512" "bgp-peer node1"
+	bgpbad "bad.conf:4: bgp-peer must be an IPv4 address" "bgp-as 64512" "bgp-peer fd00::1"
+	bgpbad "bad.conf:5: bgp-peer 192.168.0.1 given twice" "bgp-as 64512" "bgp-peer 192.168.0.1" "bgp-peer 192.168.0.1 as 64512"
+	bgpbad "bad.conf:4: expected 'bgp-peer ADDR \[as ASN\]'" "bgp-as 64512" "bgp-peer 192.168.0.1 asn 3"
+	bgpbad "bad.conf: bgp-peer 192.168.0.3 is this node's own address" "bgp-as 64512" "bgp-peer 192.168.0.3"
+	bgpbad "bad.conf: bgp-keepalive 9 must be shorter than bgp-hold 9" "bgp-as 64512" "bgp-peer 192.168.0.1" "bgp-hold 9" "bgp-keepalive 9"
+	bgpbad "bad.conf:5: bgp-hold must be 0 or 3-65535" "bgp-as 64512" "bgp-peer 192.168.0.1" "bgp-hold 2"
+	bgpbad "BIRD refuses the BGP settings: .*Keepalive time must be in range" "bgp-as 64512" "bgp-peer 192.168.0.1" "bgp-hold 0"
+	bgpbad "bad.conf:4: bgp-rr-clients must be an IPv4 prefix" "bgp-as 64512" "bgp-rr-clients fd00::/64"
+	bgpbad "bad.conf:4: bgp-router-id must be a nonzero IPv4 address" "bgp-as 64512" "bgp-router-id 0.0.0.0" "bgp-peer 192.168.0.1"
+	bgpbad "bad.conf:5: bgp-config must be an absolute path" "bgp-as 64512" "bgp-peer 192.168.0.1" "bgp-config bird.conf"
+	bgpbad "bad.conf:3: pod-cidr: invalid prefix '10.244.2.1/24': host bits set" "pod-cidr 10.244.2.1/24"
+	bgpbad "bad.conf:4: pod-cidr 10.244.2.0/24 given twice \(first on line 3\)" "pod-cidr 10.244.2.0/24" "pod-cidr 10.244.2.0/024"
+	printf '%s\n' "vni 1" "bgp-as 64512" "bgp-peer 192.168.0.1" > bgp/bad.conf
+	o=$("$here/podnet-up" -c bgp --check bad 2>&1)
+	grep -q "BGP needs 'local' with this node's IPv4 underlay address" <<<"$o" || echo "no local: $o"
+	)
+	[ -z "$out" ]
+	ok $? "podnet-up refuses bad BGP settings (its own rules and BIRD's) naming the line" "$out"
+fi
+
 # ------------------------------------------------------------- podvol-up --
 cat > pools.conf <<'EOF'
 timeout 0
