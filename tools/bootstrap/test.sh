@@ -442,6 +442,86 @@ expect "--stop stops the pool" 0 "fast: stopped" pv --stop
 expect "--stop again: not assembled" 0 "fast: not assembled" pv --stop
 expect "an unknown pool on the command line is refused" 1 "pool nope is not in" pv nope
 
+# ------------------------------------------------------------ podnet-cni --
+# The node's CNI network from pod-cidr lines; --mtu stands in for the
+# running device.
+mkdir -p cni
+cat > cni/podnet0.conf <<'EOF'
+vni 42
+address 10.244.1.7/32
+address FD44:1::ffff:ffff:ffff:ffff	# the last address of the prefix
+address 10.99.0.1/32			# outside every pod prefix
+pod-cidr 10.244.1.0/24
+pod-cidr fd44:1:0::/64
+EOF
+pc() { "$here/podnet-cni" -c cni --mtu 1400 "$@"; }
+out=$(pc --check --data-dir /run/ipam podnet0 2>&1)
+jq -e '.cniVersion == "0.4.0" and .name == "podnet" and (.plugins | length) == 1 and
+	(.plugins[0] | .type == "ptp" and .ipMasq == false and .mtu == 1400 and
+	 .ipam.type == "host-local" and .ipam.dataDir == "/run/ipam" and
+	 .ipam.routes == [{dst: "0.0.0.0/0"}, {dst: "::/0"}])' <<<"$out" >/dev/null
+ok $? "podnet-cni --check: ptp, host-local, the MTU, default routes for both families" "$out"
+jq -ce '.plugins[0].ipam.ranges == [
+	[{subnet: "10.244.1.0/24", rangeStart: "10.244.1.2", rangeEnd: "10.244.1.6", gateway: "10.244.1.1"},
+	 {subnet: "10.244.1.0/24", rangeStart: "10.244.1.8", rangeEnd: "10.244.1.254", gateway: "10.244.1.1"}],
+	[{subnet: "fd44:1::/64", rangeStart: "fd44:1::2", rangeEnd: "fd44:1::ffff:ffff:ffff:fffe", gateway: "fd44:1::1"}]]' \
+	<<<"$out" >/dev/null
+ok $? "podnet-cni: one range set per family, the gateway and the node's addresses left out" "$out"
+pc --check -o cni/chk podnet0 >/dev/null 2>&1 && [ ! -e cni/chk ]
+ok $? "podnet-cni --check writes nothing"
+out=$(pc --check --pod-cidr 10.9.0.0/30 --pod-cidr 10.8.0.0/16 podnet0 2>&1)
+jq -ce '.plugins[0].ipam.ranges == [[
+	{subnet: "10.9.0.0/30", rangeStart: "10.9.0.2", rangeEnd: "10.9.0.2", gateway: "10.9.0.1"},
+	{subnet: "10.8.0.0/16", rangeStart: "10.8.0.2", rangeEnd: "10.8.255.254", gateway: "10.8.0.1"}]] and
+	.plugins[0].ipam.routes == [{dst: "0.0.0.0/0"}]' <<<"$out" >/dev/null
+ok $? "podnet-cni: --pod-cidr replaces the file's prefixes; two IPv4 prefixes in one range set" "$out"
+expect "podnet-cni writes the file" 0 "wrote cni/out/podnet.conflist \(10.244.1.0/24 fd44:1::/64, mtu 1400\)" \
+	pc -o cni/out podnet0
+before=$(stat -c '%i %Y %s' cni/out/podnet.conflist)
+sleep 1
+expect "podnet-cni again: unchanged" 0 "cni/out/podnet.conflist unchanged" pc -o cni/out podnet0
+[ "$(stat -c '%i %Y %s' cni/out/podnet.conflist)" = "$before" ] &&
+	[ "$(pc --check podnet0)" = "$(cat cni/out/podnet.conflist)" ]
+ok $? "podnet-cni again: the file is untouched and is what --check prints"
+expect "podnet-cni with another MTU replaces the file" 0 "wrote .*mtu 1380" \
+	"$here/podnet-cni" -c cni --mtu 1380 -o cni/out podnet0
+jq -e '.plugins[0].mtu == 1380' cni/out/podnet.conflist >/dev/null
+ok $? "the new file has the new MTU"
+sum=$(md5sum < cni/out/podnet.conflist)
+
+cnibad() {	# cnibad DESC PATTERN ARGS...: refused, nothing written
+	local desc=$1 pat=$2
+	shift 2
+	expect "podnet-cni refuses $desc" 1 "$pat" "$here/podnet-cni" -c cni -o cni/out "$@"
+	[ "$(md5sum < cni/out/podnet.conflist)" = "$sum" ] && [ ! -e cni/new ] &&
+		[ -z "$(find cni/out -name '.*')" ]
+	ok $? "podnet-cni $desc: nothing written"
+}
+printf '%s\n' "pod-cidr 10.244.1.1/24" "pod-cidr fd44:1::/129" > cni/bad.conf
+cnibad "a pod-cidr with host bits set" \
+	"cni/bad.conf:1: pod-cidr: invalid prefix '10.244.1.1/24': host bits set" --mtu 1400 bad
+expect "podnet-cni names every bad line" 1 "cni/bad.conf:2: pod-cidr: invalid prefix 'fd44:1::/129'" \
+	"$here/podnet-cni" -c cni --mtu 1400 --check bad
+cnibad "a /31" "pod-cidr 10.0.0.0/31 is too small for pods \(at most /30\)" \
+	--mtu 1400 --pod-cidr 10.0.0.0/31 podnet0
+cnibad "a /127" "pod-cidr fd00::/127 is too small for pods \(at most /126\)" \
+	--mtu 1400 --pod-cidr fd00::/127 podnet0
+cnibad "overlapping prefixes" "pod-cidr 10.244.0.0/16 overlaps 10.244.1.0/24" \
+	--mtu 1400 --pod-cidr 10.244.1.0/24 --pod-cidr 10.244.0.0/16 podnet0
+printf '%s\n' "address 10.0.0.2/32" "pod-cidr 10.0.0.0/30" > cni/full.conf
+cnibad "a prefix with no address left" "pod-cidr 10.0.0.0/30 has no address left for pods" --mtu 1400 full
+cnibad "a bad MTU" "mtu must be 68-65535, not '9x'" --mtu 9x podnet0
+printf "vni 1\n" > cni/nopod.conf
+cnibad "a file without pod-cidr" "cni/nopod.conf: no pod-cidr line" --mtu 1400 nopod
+expect "podnet-cni refuses a missing file without --pod-cidr" 1 "cni/none.conf: no such file, and no --pod-cidr" \
+	"$here/podnet-cni" -c cni -o cni/new --mtu 1400 none
+[ ! -e cni/new ]
+ok $? "podnet-cni missing file: nothing written"
+expect "podnet-cni refuses a device that does not exist (no --mtu)" 1 "nosuchdev0: no such device" \
+	"$here/podnet-cni" -c cni -o cni/new --pod-cidr 10.1.0.0/24 nosuchdev0
+expect "podnet-cni refuses a bad network name" 1 "network name 'a/b'" \
+	"$here/podnet-cni" -c cni -o cni/new --mtu 1400 --name a/b podnet0
+
 # The shipped examples are valid.
 expect "examples/podnet0.conf is valid" 0 "^route " "$here/podnet-up" -c "$here/examples" --check podnet0
 expect "examples/pools.conf is valid" 0 "^pool fast chunk 64K" "$here/podvol-up" -c "$here/examples/pools.conf" --check

@@ -1,0 +1,262 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Containers from podman on podnet, through CNI: three nodes (network
+# namespaces, IPv4 underlay, podnetctl routes) each get the configuration
+# podnet-cni writes from their podnet0.conf (pod-cidr 10.244.N.0/24 and
+# fd44:N::/64, the node's own address kept out of the range), idempotently;
+# a bad pod-cidr is refused with nothing written.  A busybox container on
+# each node (image made with podman import, no registry) pings the others
+# over IPv4 and IPv6 and fetches a checksummed 2 MiB file from the next
+# node's container over TCP (busybox httpd and wget), the traffic counted
+# on podnet0's routes.  A podvol volume made a podman volume by
+# podvol-podman: written by one container, read back by the next, its
+# release refused while a container uses it, then the volume gone.
+# vm-kernels: stock
+# vm-timeout: 600
+set -u
+. "$(dirname "$0")/podnet_lib.sh"
+
+R=/run/podkit-cni	# per node: podnet conf, CNI conf, IPAM state, podman
+IMG=localhost/podkit-busybox:latest
+NODES="1 2 3"
+loops=()
+
+cleanup() {
+	local i
+	for i in $NODES; do
+		P "$i" rm -a -f -t 0 >/dev/null 2>&1
+		P "$i" volume rm -a -f >/dev/null 2>&1
+	done
+	for i in $NODES; do umount -R "/var/lib/podkit-cni/n$i" 2>/dev/null; done
+	podvolctl pool stop ctr >/dev/null 2>&1
+	for l in "${loops[@]+"${loops[@]}"}"; do losetup -d "$l" 2>/dev/null; done
+	udevadm control --exit 2>/dev/null
+	cluster_down
+	rm -rf "$R" /var/lib/podkit-cni /tmp/podnet_cni.*
+}
+trap cleanup EXIT
+
+# ON N CMD...: CMD in node N's network namespace with node N's podman
+# configuration (each node its own storage, state, CNI directory)
+ON() {
+	local i=$1
+	shift
+	CONTAINERS_CONF=$R/n$i/containers.conf \
+	CONTAINERS_STORAGE_CONF=$R/n$i/storage.conf \
+		nsenter --net=/run/netns/n$i "$@"
+}
+P() { local i=$1; shift; ON "$i" podman "$@"; }
+# PV CMD...: podvol-podman for node 1, in the initial network namespace
+# (podvol's generic netlink family lives there only)
+PV() {
+	CONTAINERS_CONF=$R/n1/containers.conf CONTAINERS_STORAGE_CONF=$R/n1/storage.conf \
+		podvol-podman "$@"
+}
+cni() { local i=$1; shift; N "n$i" podnet-cni -c "$R/n$i/podnet" -o "$R/n$i/net.d" \
+	--data-dir "$R/n$i/ipam" "$@" podnet0; }
+addr4() { P "$1" inspect -f '{{.NetworkSettings.Networks.podnet.IPAddress}}' "c$1"; }
+addr6() { P "$1" inspect -f '{{.NetworkSettings.Networks.podnet.GlobalIPv6Address}}' "c$1"; }
+cpid() { P "$1" inspect -f '{{.State.Pid}}' "c$1"; }
+txsum() { N "n$1" podnetctl -j route show dev podnet0 | jq '[.[].tx_packets] | add'; }
+
+node_conf() {	# node_conf N: node N's podman and podnet configuration
+	local i=$1
+	mkdir -p "$R/n$i/podnet" /var/lib/podkit-cni/n$i
+	cat > "$R/n$i/podnet/podnet0.conf" <<EOF
+vni 42
+local 192.168.0.$i
+address 10.244.$i.2/32		# the node's own: not for containers
+address fd44:$i::2
+pod-cidr 10.244.$i.0/24
+pod-cidr fd44:$i::/64
+EOF
+	cat > "$R/n$i/containers.conf" <<EOF
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$R/n$i/events.log"
+runtime = "crun"
+tmp_dir = "$R/n$i/libpod"
+[network]
+network_backend = "cni"
+network_config_dir = "$R/n$i/net.d"
+EOF
+	# node 1 imports the image; the others read it from there (an
+	# import costs 25 s under TCG)
+	cat > "$R/n$i/storage.conf" <<EOF
+[storage]
+driver = "overlay"
+graphroot = "/var/lib/podkit-cni/n$i"
+runroot = "$R/n$i/storage"
+EOF
+	[ "$i" = 1 ] || printf '[storage.options]\nadditionalimagestores = ["/var/lib/podkit-cni/n1"]\n' \
+		>> "$R/n$i/storage.conf"
+}
+
+# --- nodes and their CNI configuration -------------------------------------
+underlay_up
+for i in $NODES; do
+	node_conf "$i"
+	node_up "$i" 4 && N "n$i" ip link set podnet0 mtu 1380 &&
+		N "n$i" ip addr add 10.244.$i.2/32 dev podnet0 &&
+		N "n$i" ip addr add fd44:$i::2/128 dev podnet0 nodad &&
+		node_routes "$i" 4
+	report $? "node $i: podnet0 up (mtu 1380), its address, routes to the others"
+done
+
+for i in $NODES; do
+	t "node $i: podnet-cni writes the CNI network" cni "$i"
+done
+# each node: ptp on podnet0's MTU, its own prefixes less gateway .1 and
+# the node's .2, default routes for both families
+conf_ok() {
+	local i=$1
+	jq -e --arg i "$i" '.name == "podnet" and (.plugins | length) == 1 and
+	  (.plugins[0] | .type == "ptp" and .mtu == 1380 and .ipMasq == false and
+	   .ipam.type == "host-local" and .ipam.dataDir == "/run/podkit-cni/n\($i)/ipam" and
+	   .ipam.ranges == [[{subnet: "10.244.\($i).0/24", rangeStart: "10.244.\($i).3",
+			       rangeEnd: "10.244.\($i).254", gateway: "10.244.\($i).1"}],
+			     [{subnet: "fd44:\($i)::/64", rangeStart: "fd44:\($i)::3",
+			       rangeEnd: "fd44:\($i)::ffff:ffff:ffff:ffff", gateway: "fd44:\($i)::1"}]] and
+	   .ipam.routes == [{dst: "0.0.0.0/0"}, {dst: "::/0"}])' \
+		"$R/n$i/net.d/podnet.conflist"
+}
+check "the configurations: ptp, podnet0's MTU, pod prefixes less gateway and node addresses" \
+	eval 'for i in $NODES; do conf_ok $i || exit 1; done'
+sum0=$(md5sum "$R/n1/net.d/podnet.conflist")
+mt0=$(stat -c %Y.%i "$R/n1/net.d/podnet.conflist")
+has "podnet-cni again: unchanged" "unchanged" cni 1
+check "the file is untouched" test "$(md5sum "$R/n1/net.d/podnet.conflist") $(stat -c %Y.%i "$R/n1/net.d/podnet.conflist")" = "$sum0 $mt0"
+
+diag "CNI configurations written at ${SECONDS}s"
+# --- bad input: refused, nothing written -----------------------------------
+mkdir -p "$R/bad/podnet"
+sed 's|^pod-cidr fd44:1::/64|pod-cidr fd44:1::1/64|' "$R/n1/podnet/podnet0.conf" > "$R/bad/podnet/podnet0.conf"
+tf "a pod-cidr with host bits set is refused" \
+	N n1 podnet-cni -c "$R/bad/podnet" -o "$R/bad/net.d" podnet0
+check "nothing was written" test ! -e "$R/bad/net.d"
+tf "a pod-cidr too small for pods (/31) is refused" \
+	N n1 podnet-cni -c "$R/n1/podnet" -o "$R/n1/net.d" --pod-cidr 10.244.1.0/31 podnet0
+check "node 1's configuration is unchanged" test "$(md5sum "$R/n1/net.d/podnet.conflist")" = "$sum0"
+
+diag "bad input checked at ${SECONDS}s"
+# --- podman containers on the overlay ---------------------------------------
+root=/tmp/podnet_cni.root
+mkdir -p $root/bin $root/www
+cp /bin/busybox $root/bin/
+for a in sh ls cat ping ping6 ip sleep dd sha256sum wget httpd mkdir mount umount; do
+	ln -s busybox $root/bin/$a
+done
+t "podman import of a busybox root" sh -c "tar -C $root -c . | \
+	CONTAINERS_CONF=$R/n1/containers.conf CONTAINERS_STORAGE_CONF=$R/n1/storage.conf \
+	podman import -q - $IMG"
+# each container serves 2 MiB of random data and its sha256 over HTTP
+serve='dd if=/dev/urandom of=/www/blob bs=64k count=32 2>/dev/null &&
+	sha256sum /www/blob > /www/blob.sum && httpd -p 8080 -h /www && exec sleep 3600'
+for i in $NODES; do
+	t "node $i: podman run --network podnet" P "$i" run -d --name "c$i" --network podnet $IMG sh -c "$serve"
+done
+declare -A A4 A6 PID
+for i in $NODES; do
+	read -r "A4[$i]" "A6[$i]" "PID[$i]" < <(P "$i" inspect -f \
+		'{{.NetworkSettings.Networks.podnet.IPAddress}} {{.NetworkSettings.Networks.podnet.GlobalIPv6Address}} {{.State.Pid}}' "c$i")
+	l4=$(N "n$i" ip -j route show "${A4[$i]}" | jq -r '.[0].dev // empty')
+	mtu=$(nsenter -t "${PID[$i]}" -n cat /proc/sys/net/ipv6/conf/eth0/mtu)
+	[ "${A4[$i]}" = 10.244.$i.3 ] && [ "${A6[$i]}" = fd44:$i::3 ] &&
+		[[ $l4 == veth* ]] && [ "$mtu" = 1380 ]
+	report $? "container $i: ${A4[$i]} and ${A6[$i]} from host-local (not the node's .2), mtu 1380, routed on node $i to its veth" \
+		"ip4 ${A4[$i]} ip6 ${A6[$i]} host route dev '$l4' mtu '$mtu'"
+done
+
+diag "containers running at ${SECONDS}s"
+# One podman exec per container (each costs seconds under TCG): it pings
+# the other nodes' containers over IPv4 and IPv6 and fetches the next
+# node's file over both, printing "ping ADDR ok|fail" and "get URL SHA256".
+tx0=()
+for i in $NODES; do tx0[i]=$(txsum "$i"); done
+for i in $NODES; do
+	k=$((i % 3 + 1))
+	script=""
+	for j in $NODES; do
+		[ "$j" = "$i" ] && continue
+		for a in "${A4[$j]}" "${A6[$j]}"; do
+			script+="if ping -c 1 -W 3 $a >/dev/null || ping -c 2 -W 3 $a >/dev/null; then echo ping $a ok; else echo ping $a fail; fi;"
+		done
+	done
+	for u in "http://${A4[$k]}:8080" "http://[${A6[$k]}]:8080"; do
+		script+="echo get $u \$(wget -q -O - $u/blob | sha256sum);"
+	done
+	P "$i" exec "c$i" sh -c "$script" > "/tmp/podnet_cni.out$i" 2>&1
+done
+for fam in 4 6; do
+	for i in $NODES; do
+		out=$(cat "/tmp/podnet_cni.out$i")
+		targets="" rc=0
+		for j in $NODES; do
+			[ "$j" = "$i" ] && continue
+			if [ $fam = 4 ]; then a=${A4[$j]}; else a=${A6[$j]}; fi
+			targets+=" $a"
+			grep -qxF "ping $a ok" <<<"$out" || rc=1
+		done
+		report $rc "container $i pings the other nodes' containers over IPv$fam:$targets" "$out"
+	done
+done
+for fam in 4 6; do
+	for i in $NODES; do
+		k=$((i % 3 + 1))
+		if [ $fam = 4 ]; then u=http://${A4[$k]}:8080; else u=http://[${A6[$k]}]:8080; fi
+		want=$(cut -d' ' -f1 "/proc/${PID[$k]}/root/www/blob.sum")
+		got=$(grep -F "get $u " "/tmp/podnet_cni.out$i" | cut -d' ' -f3)
+		[ -n "$want" ] && [ "$want" = "$got" ]
+		report $? "container $i fetches 2 MiB from container $k over IPv$fam, sha256 intact" \
+			"sent $want, received $got"
+	done
+done
+for i in $NODES; do
+	tx=$(txsum "$i")
+	# 2 x 2 MiB out of each node's container, its pings, the acks of
+	# what it fetched: far more than 1000 packets through podnet0
+	[ $((tx - tx0[i])) -ge 1000 ]
+	report $? "node $i: the traffic went through podnet0 ($((tx - tx0[i])) packets on its routes)"
+done
+for i in $NODES; do P "$i" rm -f -t 0 "c$i" >/dev/null 2>&1; done
+check "IPAM released the containers' addresses" \
+	eval "! ls $R/n*/ipam/podnet/ | grep -q '^10\.244\|^fd44'"
+
+diag "traffic checked at ${SECONDS}s"
+# --- a podvol volume for containers -----------------------------------------
+modprobe loop
+for d in 0 1; do
+	truncate -s 128M "/tmp/podnet_cni.disk$d"
+	loops+=("$(losetup -f --show "/tmp/podnet_cni.disk$d")")
+done
+t "modprobe podvol, start systemd-udevd" sh -c \
+	'modprobe podvol && /lib/systemd/systemd-udevd --daemon' 
+t "pool ctr on two loop devices" podvolctl pool create ctr "${loops[@]}"
+udevadm settle --timeout=30
+tf "podvol-podman refuses --fs btrfs" PV create ctr/data 64M --fs btrfs
+tf "podvol-podman refuses a pool that does not exist" PV create nopool/data 64M
+check "nothing was created" eval '[ "$(podvolctl -j volume list ctr | jq length)" = 0 ] && [ -z "$(P 1 volume ls -q)" ]'
+t "podvol-podman create ctr/data 64M" PV create ctr/data 64M
+jqt "podman volume data: ext4 on /dev/podvol/ctr/data" \
+	'.[0].Options.device == "/dev/podvol/ctr/data" and .[0].Options.type == "ext4"' \
+	P 1 volume inspect data
+out=$(P 1 run --rm --network none -v data:/data $IMG sh -c \
+	'grep " /data " /proc/mounts && dd if=/dev/urandom of=/data/f bs=64k count=16 2>/dev/null && sha256sum /data/f' 2>&1)
+sum=$(grep /data/f <<<"$out")
+# /proc/mounts names the device the link resolves to
+grep -q "^$(readlink -f /dev/podvol/ctr/data) /data ext4 " <<<"$out" && [ -n "$sum" ]
+report $? "a container writes 1 MiB to the volume, mounted from /dev/podvol/ctr/data" "$out"
+check "the volume is unmounted once the container is gone" \
+	eval '! grep -q "^/dev/podvol" /proc/mounts && [ "$(podvolctl -j volume list ctr | jq ".[0].open_count")" = 0 ]'
+t "a new container reads the same data back" \
+	P 1 run --rm --network none -v data:/data $IMG sh -c "echo '$sum' | sha256sum -c -s"
+t "a container keeps the volume in use" P 1 run -d --name user --network none -v data:/data $IMG sleep 600
+tf "podvol-podman release refuses while it is used" PV release data
+check "the podvol volume is still there" test -b /dev/podvol/ctr/data
+P 1 rm -f -t 0 user >/dev/null 2>&1
+t "podvol-podman release data" PV release data
+check "the podman volume and the podvol volume are gone" \
+	eval '! P 1 volume exists data && [ "$(podvolctl -j volume list ctr | jq length)" = 0 ]'
+diag "done at ${SECONDS}s"
+finish
