@@ -26,8 +26,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 N=${NODES:-3}
 dir=${CLUSTER_DIR:-$top/build/cluster}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}
-case "$N" in [1-9]) ;; *) echo "cluster: NODES must be 1-9, not '$N'" >&2; exit 2 ;; esac
-[ "$N" -ge 2 ] || { echo "cluster: NODES must be at least 2" >&2; exit 2; }
+case "$N" in [2-8]) ;; *) echo "cluster: NODES must be 2-8, not '$N'" >&2; exit 2 ;; esac
 TOTAL=$((N + 1))
 VICTIM=$N
 
