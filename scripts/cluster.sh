@@ -63,6 +63,8 @@ node_settings() {
 	MACAddress=52:54:00:50:00:0$i
 	[Network]
 	Address=192.168.0.$i/24
+	# a node routes its pods' traffic: net.ipv4.ip_forward=1
+	IPForward=yes
 	LinkLocalAddressing=no
 	IPv6AcceptRA=no
 	EOF
@@ -111,9 +113,10 @@ node_start() {	# node_start I [EXTRA KERNEL ARGS]
 		-device virtserialport,chardev=agent,name=org.podkit.agent \
 		>"$dir/node$i.qemu.log" 2>&1 &
 	PID[$i]=$!
-	exec {fd}>"$p.in"
+	# read-write: never blocks, even if QEMU failed to start
+	exec {fd}<>"$p.in"
 	W[$i]=$fd
-	exec {fd}<"$p.out"
+	exec {fd}<>"$p.out"
 	R[$i]=$fd
 }
 
@@ -177,7 +180,7 @@ wait_hello() {
 READY='
 pool=$(hostname); t=""
 for _ in $(seq 3000); do
-	if [ -z "$t" ] && ip link show podnet0 2>/dev/null | grep -q ",UP" &&
+	if [ -z "$t" ] && ip link show podnet0 2>/dev/null | grep -qE "[<,]UP[,>]" &&
 	   podvolctl pool show "$pool" 2>/dev/null | grep -q "state running"; then
 		t=$(cut -d" " -f1 /proc/uptime)
 	fi
