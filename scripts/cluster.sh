@@ -20,7 +20,7 @@
 # multicast socket shared by all nodes (no host network setup), and the
 # control agent on virtio-serial org.podkit.agent (a QEMU pipe chardev).
 #
-#   NODES=3 CLUSTER_DIR=build/cluster KEEP=0 scripts/cluster.sh
+#   NODES=3 CLUSTER_DIR=build/cluster KEEP=0 [IMAGE=DIR] scripts/cluster.sh
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 N=${NODES:-3}
@@ -31,7 +31,13 @@ TOTAL=$((N + 1))
 VICTIM=$N
 
 t_img=$(date +%s)
-img=$("$top/scripts/image.sh")
+# IMAGE=DIR boots an image directory made earlier instead (scripts/image.sh).
+if [ -n "${IMAGE:-}" ]; then
+	img=$IMAGE
+	[ -f "$img/.done" ] || { echo "cluster: $img is not a finished image" >&2; exit 2; }
+else
+	img=$("$top/scripts/image.sh")
+fi
 t_img=$(($(date +%s) - t_img))
 
 rm -rf "$dir"
@@ -85,7 +91,7 @@ node_settings() {
 	    disk /dev/disk/by-id/virtio-n${i}d2
 	EOF
 	echo "POD=pod$i ADDR=10.244.$i.11 VOLUME=node$i/pod$i SIZE=96M" >"$d/etc/podkit-node/pod.conf"
-	mkfs.ext4 -q -L podkit-cfg -E root_owner=0:0 -d "$d" "$dir/node$i.cfg.img" 8M
+	mkfs.ext4 -q -L podkit-cfg -E root_owner=0:0 -d "$d" "$dir/node$i.cfg.img" 8M >/dev/null
 	qemu-img create -q -f qcow2 -F qcow2 -b "$img/root.qcow2" "$dir/node$i.qcow2"
 	truncate -s 256M "$dir/node$i.d1.img" "$dir/node$i.d2.img"
 }
@@ -102,10 +108,14 @@ node_start() {	# node_start I [EXTRA KERNEL ARGS]
 		-serial "file:$dir/node$i.console" \
 		-kernel "$img/vmlinuz" -initrd "$img/initrd.img" \
 		-append "$(cat "$img/cmdline") $*" \
-		-drive "file=$dir/node$i.qcow2,if=virtio,format=qcow2" \
-		-drive "file=$dir/node$i.cfg.img,if=virtio,format=raw,readonly=on" \
-		-drive "file=$dir/node$i.d1.img,if=virtio,format=raw,serial=n${i}d1" \
-		-drive "file=$dir/node$i.d2.img,if=virtio,format=raw,serial=n${i}d2" \
+		-drive "file=$dir/node$i.qcow2,if=none,id=root,format=qcow2" \
+		-device virtio-blk-pci,drive=root \
+		-drive "file=$dir/node$i.cfg.img,if=none,id=cfg,format=raw,readonly=on" \
+		-device virtio-blk-pci,drive=cfg \
+		-drive "file=$dir/node$i.d1.img,if=none,id=d1,format=raw" \
+		-device "virtio-blk-pci,drive=d1,serial=n${i}d1" \
+		-drive "file=$dir/node$i.d2.img,if=none,id=d2,format=raw" \
+		-device "virtio-blk-pci,drive=d2,serial=n${i}d2" \
 		-netdev "socket,id=ul,mcast=$MGROUP:$MPORT,localaddr=127.0.0.1" \
 		-device "virtio-net-pci,netdev=ul,mac=52:54:00:50:00:0$i" \
 		-device virtio-serial-pci \

@@ -97,7 +97,8 @@ secmirror=$(grep -hE '^[[:space:]]*(URIs:|deb )' /etc/apt/sources.list /etc/apt/
 log="$out.log"
 work="$out.tmp"
 root="$work/root"
-rm -rf "$work" "$out"
+# --one-file-system: a build killed midway may leave proc/sys mounted
+rm -rf --one-file-system "$work" "$out"
 mkdir -p "$work"
 : >"$log"
 t0=$(date +%s)
