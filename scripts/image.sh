@@ -237,6 +237,9 @@ EOF
 cat >"$root/usr/libexec/podkit-node/agent" <<'EOF'
 #!/bin/bash
 port=/dev/virtio-ports/org.podkit.agent
+# udev does not tag virtio-ports devices for systemd, so the unit cannot
+# wait for a device unit: wait here.
+until [ -c $port ]; do sleep 0.5; done
 exec 3<>$port
 echo "HELLO $(hostname) $(cut -d' ' -f1 /proc/uptime)" >&3
 while read -r id script <&3; do
@@ -250,9 +253,7 @@ cat >"$root/usr/lib/systemd/system/podkit-agent.service" <<'EOF'
 [Unit]
 Description=podkit test control agent on virtio-serial org.podkit.agent
 DefaultDependencies=no
-After=dev-virtio\x2dports-org.podkit.agent.device systemd-remount-fs.service
-Wants=dev-virtio\x2dports-org.podkit.agent.device
-ConditionPathExists=/dev/virtio-ports/org.podkit.agent
+After=systemd-remount-fs.service
 
 [Service]
 ExecStart=/usr/libexec/podkit-node/agent
