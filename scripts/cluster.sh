@@ -188,11 +188,13 @@ wait_hello() {
 # wait_up I POOLUNIT: podnet0 up, the pool running, the pod serving; prints
 # the guest's uptime when podnet0 and the pool were first seen both up.
 READY='
-pool=$(hostname); t=""
-for _ in $(seq 3000); do
+pool=$(hostname); t=$(cat /run/podkit-ready 2>/dev/null)
+end=$((SECONDS + 240))
+while [ $SECONDS -lt $end ]; do
 	if [ -z "$t" ] && ip link show podnet0 2>/dev/null | grep -qE "[<,]UP[,>]" &&
 	   podvolctl pool show "$pool" 2>/dev/null | grep -q "state running"; then
 		t=$(cut -d" " -f1 /proc/uptime)
+		echo "$t" >/run/podkit-ready
 	fi
 	if [ -n "$t" ] && systemctl is-active -q podkit-pod.service &&
 	   ip netns exec "pod${pool#node}" ss -ltn 2>/dev/null | grep -q ":5001 "; then
@@ -200,7 +202,8 @@ for _ in $(seq 3000); do
 	fi
 	sleep 0.2
 done
-echo "not ready after 600 s:"; systemctl --no-pager --failed; ip -br link
+[ $SECONDS -lt $((15 * 60)) ] && exit 3	# not yet: the host asks again
+echo "not ready after $SECONDS s:"; systemctl --no-pager --failed; ip -br link
 podvolctl pool show; journalctl -b --no-pager -u podvol -u podnet@podnet0 -u podkit-pod -u podkit-node-config | tail -40
 exit 1'
 
@@ -211,7 +214,13 @@ boot_wait() {	# boot_wait I: HELLO, then READY; records BOOT[I]
 		fail "node$i: boots (no agent; console in $dir/node$i.console)"
 		return 1
 	fi
-	if call "$i" 700 "$READY"; then
+	# (one call lasts at most 240 s: the agent stops a command at 300)
+	local rc=3
+	while [ $rc = 3 ]; do
+		rc=0
+		call "$i" 280 "$READY" || rc=$?
+	done
+	if [ $rc = 0 ]; then
 		h=$(echo "$(date +%s.%N) - ${T0[$i]}" | bc)
 		BOOT[$i]="$OUT s guest uptime, $(printf '%.1f' "$h") s QEMU start to seen ready by the host"
 		pass "node$i: booted on its own: podnet0 up and pool node$i running at $OUT s (guest uptime), pod$i serving"
