@@ -202,10 +202,9 @@ while [ $SECONDS -lt $end ]; do
 	fi
 	sleep 0.2
 done
-[ $SECONDS -lt $((15 * 60)) ] && exit 3	# not yet: the host asks again
-echo "not ready after $SECONDS s:"; systemctl --no-pager --failed; ip -br link
+echo "not ready yet:"; systemctl --no-pager --failed; ip -br link
 podvolctl pool show; journalctl -b --no-pager -u podvol -u podnet@podnet0 -u podkit-pod -u podkit-node-config | tail -40
-exit 1'
+exit 3'	# the host asks again until BOOT_TIMEOUT
 
 declare -A BOOT
 boot_wait() {	# boot_wait I: HELLO, then READY; records BOOT[I]
@@ -219,6 +218,9 @@ boot_wait() {	# boot_wait I: HELLO, then READY; records BOOT[I]
 	while [ $rc = 3 ]; do
 		rc=0
 		call "$i" 280 "$READY" || rc=$?
+		if [ $rc = 3 ] && [ "$(echo "$(date +%s) - ${T0[$i]} > $BOOT_TIMEOUT" | bc)" = 1 ]; then
+			rc=1
+		fi
 	done
 	if [ $rc = 0 ]; then
 		h=$(echo "$(date +%s.%N) - ${T0[$i]}" | bc)
