@@ -100,6 +100,16 @@ vm-shell: packages
 vm-test: packages
 	@$(TOP)/selftests/vm/run-test --kernel $(KERNEL) $(T)
 
+# A bootable node image (Debian 12 root, stock kernel, podkit installed,
+# units enabled) and a cluster of QEMU nodes booted from it; see
+# Documentation/admin-guide/podkit-node.rst, "A node image".
+.PHONY: image cluster
+image: packages
+	@$(TOP)/scripts/image.sh
+
+cluster: packages
+	@$(TOP)/scripts/cluster.sh
+
 dkms-install:
 	@$(TOP)/scripts/dkms-install.sh
 

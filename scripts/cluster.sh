@@ -1,0 +1,327 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make cluster: boot N (default 3) QEMU/TCG nodes from the image of
+# scripts/image.sh and check, with nothing started from outside, that each
+# came up on its own at boot (udev + podvol.service: its pool;
+# podnet@podnet0.service: podnet0; podkit-pod.service: a pod with an address
+# in its prefix and a volume), then:
+#   - every pod pings every other node's pod, a checksummed TCP stream passes;
+#   - one node is powered off hard: traffic to it fails cleanly, the others
+#     are unaffected; booted again (podvol.service masked, so udev alone
+#     assembles its pool) its volume's data is intact;
+#   - node N+1, listed in the others' settings from the start, boots later
+#     from the same image with only its own settings disk.
+# Ends with "RESULT: PASS (N checks)" or "RESULT: FAIL (...)"; exit status 0
+# or 1.
+#
+# Each node: 1 vCPU, 1 GiB, a qcow2 overlay over the image, a settings disk
+# (label podkit-cfg), two 256 MiB disks for its pool, one NIC on a QEMU
+# multicast socket shared by all nodes (no host network setup), and the
+# control agent on virtio-serial org.podkit.agent (a QEMU pipe chardev).
+#
+#   NODES=3 CLUSTER_DIR=build/cluster KEEP=0 [IMAGE=DIR] scripts/cluster.sh
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+N=${NODES:-3}
+dir=${CLUSTER_DIR:-$top/build/cluster}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}
+case "$N" in [2-8]) ;; *) echo "cluster: NODES must be 2-8, not '$N'" >&2; exit 2 ;; esac
+TOTAL=$((N + 1))
+VICTIM=$N
+
+t_img=$(date +%s)
+# IMAGE=DIR boots an image directory made earlier instead (scripts/image.sh).
+if [ -n "${IMAGE:-}" ]; then
+	img=$IMAGE
+	[ -f "$img/.done" ] || { echo "cluster: $img is not a finished image" >&2; exit 2; }
+else
+	img=$("$top/scripts/image.sh")
+fi
+t_img=$(($(date +%s) - t_img))
+
+rm -rf "$dir"
+mkdir -p "$dir"
+# A multicast group and port of this run only.
+MPORT=$((20000 + $$ % 20000))
+MGROUP=230.0.$((RANDOM % 250)).$((RANDOM % 250 + 1))
+
+declare -A PID W R T0
+NCHECK=0 NFAIL=0 FAILED=""
+
+pass() { NCHECK=$((NCHECK + 1)); echo "  PASS  $*"; }
+fail() {
+	NCHECK=$((NCHECK + 1)) NFAIL=$((NFAIL + 1))
+	FAILED="${FAILED:+$FAILED; }$1"
+	echo "  FAIL  $*"
+}
+
+# ----------------------------------------------------------- settings --
+# What a provisioning system writes for node I: the settings disk's etc/
+# tree.  Every node lists every pod prefix of the TOTAL nodes, node N+1's
+# included, so that the node added later needs no change elsewhere.
+node_settings() {
+	local i=$1 d="$dir/node$1.cfg" j
+	mkdir -p "$d/etc/podnet" "$d/etc/podvol" "$d/etc/systemd/network" "$d/etc/podkit-node"
+	echo "node$i" >"$d/etc/hostname"
+	cat >"$d/etc/systemd/network/10-underlay.network" <<-EOF
+	[Match]
+	MACAddress=52:54:00:50:00:0$i
+	[Network]
+	Address=192.168.0.$i/24
+	# a node routes its pods' traffic: net.ipv4.ip_forward=1
+	IPForward=yes
+	LinkLocalAddressing=no
+	IPv6AcceptRA=no
+	EOF
+	{
+		echo "# podnet0 of node$i (written by scripts/cluster.sh)"
+		echo "vni 42"
+		echo "local 192.168.0.$i"
+		echo "address 10.244.$i.0/32"
+		echo "cluster-cidr 10.244.0.0/16"
+		for j in $(seq "$TOTAL"); do
+			[ "$j" = "$i" ] || echo "route 10.244.$j.0/24 via 192.168.0.$j"
+		done
+	} >"$d/etc/podnet/podnet0.conf"
+	cat >"$d/etc/podvol/pools.conf" <<-EOF
+	timeout 120
+	pool node$i chunk 64K
+	    disk /dev/disk/by-id/virtio-n${i}d1
+	    disk /dev/disk/by-id/virtio-n${i}d2
+	EOF
+	echo "POD=pod$i ADDR=10.244.$i.11 VOLUME=node$i/pod$i SIZE=96M" >"$d/etc/podkit-node/pod.conf"
+	mkfs.ext4 -q -L podkit-cfg -E root_owner=0:0 -d "$d" "$dir/node$i.cfg.img" 8M >/dev/null
+	qemu-img create -q -f qcow2 -F qcow2 -b "$img/root.qcow2" "$dir/node$i.qcow2"
+	truncate -s 256M "$dir/node$i.d1.img" "$dir/node$i.d2.img"
+}
+
+# ---------------------------------------------------------------- nodes --
+node_start() {	# node_start I [EXTRA KERNEL ARGS]
+	local i=$1 p="$dir/node$1.agent" fd
+	shift
+	rm -f "$p.in" "$p.out"
+	mkfifo "$p.in" "$p.out"
+	T0[$i]=$(date +%s.%N)
+	qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 1 -m 1024 \
+		-display none -monitor none -no-reboot \
+		-serial "file:$dir/node$i.console" \
+		-kernel "$img/vmlinuz" -initrd "$img/initrd.img" \
+		-append "$(cat "$img/cmdline") $*" \
+		-drive "file=$dir/node$i.qcow2,if=none,id=root,format=qcow2" \
+		-device virtio-blk-pci,drive=root \
+		-drive "file=$dir/node$i.cfg.img,if=none,id=cfg,format=raw,readonly=on" \
+		-device virtio-blk-pci,drive=cfg \
+		-drive "file=$dir/node$i.d1.img,if=none,id=d1,format=raw" \
+		-device "virtio-blk-pci,drive=d1,serial=n${i}d1" \
+		-drive "file=$dir/node$i.d2.img,if=none,id=d2,format=raw" \
+		-device "virtio-blk-pci,drive=d2,serial=n${i}d2" \
+		-netdev "socket,id=ul,mcast=$MGROUP:$MPORT,localaddr=127.0.0.1" \
+		-device "virtio-net-pci,netdev=ul,mac=52:54:00:50:00:0$i" \
+		-device virtio-serial-pci \
+		-chardev "pipe,id=agent,path=$p" \
+		-device virtserialport,chardev=agent,name=org.podkit.agent \
+		>"$dir/node$i.qemu.log" 2>&1 &
+	PID[$i]=$!
+	# read-write: never blocks, even if QEMU failed to start
+	exec {fd}<>"$p.in"
+	W[$i]=$fd
+	exec {fd}<>"$p.out"
+	R[$i]=$fd
+}
+
+node_kill() {	# hard power-off
+	local i=$1
+	kill -KILL "${PID[$i]}" 2>/dev/null || true
+	wait "${PID[$i]}" 2>/dev/null || true
+	local w=${W[$i]} r=${R[$i]}
+	exec {w}>&- {r}<&-
+	unset "PID[$i]"
+}
+
+cleanup() {
+	local i
+	for i in "${!PID[@]}"; do kill -KILL "${PID[$i]}" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	if [ "${KEEP:-0}" = 0 ]; then
+		rm -f "$dir"/*.qcow2 "$dir"/*.img
+	fi
+}
+trap cleanup EXIT
+
+# call I TIMEOUT SCRIPT: run SCRIPT with bash on node I through its agent;
+# its output in OUT, its exit status returned (124 when no answer came).
+call() {
+	local i=$1 tmo=$2 id rid rc b64 end
+	id=c$RANDOM$RANDOM
+	OUT=""
+	printf '%s %s\n' "$id" "$(printf '%s' "$3" | base64 -w0)" >&"${W[$i]}"
+	end=$(($(date +%s) + tmo))
+	while [ "$(date +%s)" -lt $end ]; do
+		if IFS=' ' read -r -t 5 -u "${R[$i]}" rid rc b64; then
+			if [ "$rid" = "$id" ]; then
+				OUT=$(printf '%s' "$b64" | base64 -d)
+				return "$rc"
+			fi
+		elif ! kill -0 "${PID[$i]:-0}" 2>/dev/null; then
+			OUT="node$i: QEMU is not running"
+			return 124
+		fi
+	done
+	OUT="node$i: no answer in $tmo s"
+	return 124
+}
+
+# wait_hello I: the agent announced itself (its unit runs early in boot).
+wait_hello() {
+	local i=$1 w end
+	end=$(($(date +%s) + BOOT_TIMEOUT))
+	while [ "$(date +%s)" -lt $end ]; do
+		if read -r -t 5 -u "${R[$i]}" w _ && [ "$w" = HELLO ]; then
+			return 0
+		fi
+		kill -0 "${PID[$i]}" 2>/dev/null || return 1
+	done
+	return 1
+}
+
+# wait_up I POOLUNIT: podnet0 up, the pool running, the pod serving; prints
+# the guest's uptime when podnet0 and the pool were first seen both up.
+READY='
+pool=$(hostname); t=$(cat /run/podkit-ready 2>/dev/null)
+end=$((SECONDS + 240))
+while [ $SECONDS -lt $end ]; do
+	if [ -z "$t" ] && ip link show podnet0 2>/dev/null | grep -qE "[<,]UP[,>]" &&
+	   podvolctl pool show "$pool" 2>/dev/null | grep -q "state running"; then
+		t=$(cut -d" " -f1 /proc/uptime)
+		echo "$t" >/run/podkit-ready
+	fi
+	if [ -n "$t" ] && systemctl is-active -q podkit-pod.service &&
+	   ip netns exec "pod${pool#node}" ss -ltn 2>/dev/null | grep -q ":5001 "; then
+		echo "$t"; exit 0
+	fi
+	sleep 0.2
+done
+echo "not ready yet:"; systemctl --no-pager --failed; ip -br link
+podvolctl pool show; journalctl -b --no-pager -u podvol -u podnet@podnet0 -u podkit-pod -u podkit-node-config | tail -40
+exit 3'	# the host asks again until BOOT_TIMEOUT
+
+declare -A BOOT
+boot_wait() {	# boot_wait I: HELLO, then READY; records BOOT[I]
+	local i=$1 h
+	if ! wait_hello "$i"; then
+		fail "node$i: boots (no agent; console in $dir/node$i.console)"
+		return 1
+	fi
+	# (one call lasts at most 240 s: the agent stops a command at 300)
+	local rc=3
+	while [ $rc = 3 ]; do
+		rc=0
+		call "$i" 280 "$READY" || rc=$?
+		if [ $rc = 3 ] && [ "$(echo "$(date +%s) - ${T0[$i]} > $BOOT_TIMEOUT" | bc)" = 1 ]; then
+			rc=1
+		fi
+	done
+	if [ $rc = 0 ]; then
+		h=$(echo "$(date +%s.%N) - ${T0[$i]}" | bc)
+		BOOT[$i]="$OUT s guest uptime, $(printf '%.1f' "$h") s QEMU start to seen ready by the host"
+		pass "node$i: booted on its own: podnet0 up and pool node$i running at $OUT s (guest uptime), pod$i serving"
+	else
+		fail "node$i: podnet0, pool and pod up at boot" "$OUT"
+		return 1
+	fi
+}
+
+# expect NAME I SCRIPT: a check that SCRIPT succeeds on node I.
+expect() {
+	if call "$2" 300 "$3"; then pass "$1"; else fail "$1"; echo "$OUT" | tail -8 | sed 's/^/        /'; fi
+}
+
+ping_pair() {	# from pod I to pod J
+	expect "ping pod$1 (node$1) -> pod$2 10.244.$2.11" "$1" \
+		"ip netns exec pod$1 ping -q -c 2 -W 3 10.244.$2.11"
+}
+STREAM='head -c 4M /dev/urandom >/tmp/stream
+want=$(sha256sum </tmp/stream | cut -c1-64)
+got=$(ip netns exec pod%s timeout 120 socat -t 60 - TCP:%s:5001,connect-timeout=10 </tmp/stream | cut -c1-64)
+echo "sent $want, peer read $got"; [ "$want" = "$got" ]'
+stream_pair() {
+	# shellcheck disable=SC2059
+	expect "TCP stream pod$1 -> pod$2, 4 MiB, sha256 equal at both ends" "$1" \
+		"$(printf "$STREAM" "$1" "10.244.$2.11")"
+}
+
+# --------------------------------------------------------------- the run --
+echo "podkit cluster: $N nodes (+1 later) from $img"
+echo "  image: $(wc -l <"$img/packages.txt") packages, kernel $(grep -E '^linux-image-[0-9]' "$img/packages.txt"), ready in $t_img s"
+echo "  underlay: QEMU multicast $MGROUP:$MPORT, 192.168.0.0/24; pods 10.244.I.11"
+for i in $(seq "$TOTAL"); do node_settings "$i"; done
+echo "steps"
+t_boot=$(date +%s)
+for i in $(seq "$N"); do node_start "$i"; done
+for i in $(seq "$N"); do boot_wait "$i" || true; done
+echo "  ($N nodes booted side by side in $(($(date +%s) - t_boot)) s)"
+
+for i in $(seq "$N"); do
+	expect "node$i: units active (podkit-node-config, podvol, podnet@podnet0, podkit-pod)" "$i" \
+		'systemctl is-active podkit-node-config.service podvol.service podnet@podnet0.service podkit-pod.service'
+done
+for i in $(seq "$N"); do for j in $(seq "$N"); do
+	[ "$i" = "$j" ] || ping_pair "$i" "$j"
+done; done
+for i in $(seq "$N"); do for j in $(seq "$N"); do
+	[ "$i" = "$j" ] || stream_pair "$i" "$j"
+done; done
+
+v=$VICTIM
+expect "node$v: 32 MiB written to pod$v's volume and synced" "$v" \
+	"head -c 32M /dev/urandom >/var/lib/pods/pod$v/data && sync && sha256sum /var/lib/pods/pod$v/data"
+sum=$(echo "$OUT" | tail -1 | cut -c1-64)
+
+echo "  node$v: powered off hard (QEMU killed)"
+node_kill "$v"
+expect "ping pod1 -> pod$v fails cleanly (no reply, exit 1, nothing else)" 1 \
+	"ip netns exec pod1 ping -q -c 3 -W 1 10.244.$v.11; rc=\$?; echo rc=\$rc; [ \$rc = 1 ]"
+expect "TCP connect pod1 -> pod$v times out (no error elsewhere)" 1 \
+	"! ip netns exec pod1 timeout 30 socat -u /dev/null TCP:10.244.$v.11:5001,connect-timeout=5"
+for i in $(seq "$((N - 1))"); do for j in $(seq "$((N - 1))"); do
+	[ "$i" = "$j" ] || ping_pair "$i" "$j"
+done; done
+[ "$N" -lt 3 ] || stream_pair 1 2
+
+echo "  node$v: powered on again, podvol.service masked (systemd.mask=podvol.service): udev alone assembles"
+node_start "$v" systemd.mask=podvol.service
+boot_wait "$v" || true
+expect "node$v: podvol.service masked, not run; pool node$v assembled by udev" "$v" \
+	"systemctl show -P LoadState podvol.service | grep -qx masked &&
+	 podvolctl pool show node$v | grep 'state running'"
+expect "node$v: pod$v's volume data intact after the power cut (sha256)" "$v" \
+	"sha256sum /var/lib/pods/pod$v/data | grep -q '^$sum '"
+ping_pair 1 "$v"
+ping_pair "$v" 1
+
+a=$TOTAL
+echo "  node$a: added, same image, its own settings disk only"
+node_start "$a"
+boot_wait "$a" || true
+for i in $(seq "$N"); do ping_pair "$a" "$i"; ping_pair "$i" "$a"; done
+stream_pair 1 "$a"
+
+echo "boot time (power on to podnet0 up and pool running)"
+for i in $(seq "$TOTAL"); do
+	echo "  node$i  ${BOOT[$i]:-not up}"
+done
+echo "  (node1..node$N booted side by side on this machine's CPUs; node$v's reboot and node$a alone)"
+
+if call 1 60 'systemd-analyze critical-chain --no-pager podnet@podnet0.service podvol.service podkit-pod.service'; then
+	echo "node1: systemd-analyze critical-chain podnet@podnet0.service podvol.service podkit-pod.service"
+	echo "$OUT" | sed 's/^/  /'
+fi
+call 1 60 'systemd-analyze --no-pager' && echo "node1: $OUT"
+
+if [ $NFAIL = 0 ]; then
+	echo "RESULT: PASS ($NCHECK checks)"
+	exit 0
+fi
+echo "RESULT: FAIL ($NFAIL of $NCHECK checks failed: $FAILED)"
+exit 1
