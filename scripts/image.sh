@@ -48,7 +48,7 @@ fi
 # kernels.conf; the rest come from the suite as it is on the day of the
 # build, and packages.txt records what was installed.
 PKGS="systemd systemd-sysv udev kmod initramfs-tools linux-image-$krel=$kver
-iproute2 libmnl0 jq iputils-ping socat e2fsprogs procps"
+iproute2 libmnl0 libjansson4 jq iputils-ping socat e2fsprogs procps"
 
 # Every input of the image: this script, the kernel line, the package list
 # and podkit's sources as they are in the working tree (what make install
