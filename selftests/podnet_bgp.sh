@@ -10,8 +10,7 @@
 # prefixes within the hold time and its pods get ICMP unreachable; 1,000
 # prefixes announced and withdrawn twice on node 2 while a ping runs leave
 # no route behind; BGP settings BIRD refuses are refused by --check.
-# vm-kernels: stock
-# vm-manual: 13.7 min of guest time (29 of 29 passed) on a 2-CPU host at load 10, over make check's 8-minute budget for it; run by hand with selftests/vm/run-test
+# vm-kernels: trixie
 # vm-timeout: 1500
 set -u
 . "$(dirname "$0")/podnet_lib.sh"

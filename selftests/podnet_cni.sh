@@ -11,7 +11,7 @@
 # on podnet0's routes.  A podvol volume made a podman volume by
 # podvol-podman: written by one container, read back by the next, its
 # release refused while a container uses it, then the volume gone.
-# vm-kernels: stock
+# vm-kernels: trixie
 # vm-timeout: 600
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
