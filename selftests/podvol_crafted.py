@@ -365,7 +365,8 @@ def finding2(rng):
 
 
 def decode(data):
-    """A valid copy (magic, version, flags, both checksums) as a dict, or None.
+    """A valid copy (magic, version, flags, both checksums, its own member
+    UUID the one the member list gives its index) as a dict, or None.
 
     Independent of the C codec: this is what the format allows, byte by byte.
     """
@@ -405,6 +406,8 @@ def decode(data):
                 exts.append((lstart, ln, stripes))
             vols.append((vname.split(b'\0')[0], size, flags, exts))
     except struct.error:
+        return None
+    if muuid != members[idx][0]:
         return None
     return {'uuid': puuid, 'gen': gen, 'idx': idx, 'n': n, 'chunk': chunk,
             'slot': slot, 'doff': doff, 'members': members, 'vols': vols,
@@ -456,25 +459,34 @@ def allowed(disks, sizes):
     """The pool states this set lets run: a generation of one pool whose
     valid copies, in their own slots, are on n of the set's disks as members
     0 .. n - 1 (one each, with the member UUIDs the copies list), agree on
-    the geometry and the volumes, and whose geometry fits those disks.  A
+    the geometry and the volumes, and whose geometry fits those disks.
+    Disks whose copy of that generation says otherwise are not among those
+    members (a pool may run without a disk that claims to belong to it:
+    "pool add" refuses that disk), but they cannot stand in for one.  A
     member may lack a valid copy of that generation only if its slot for it
     holds no valid copy at all (damaged) and its other copy shows it to be
     that member of that pool.
     """
+    # a copy that is not valid on its own disk is damaged, as one that
+    # fails its checksums: the member's slot holds no valid copy
     dec = [[decode(d) if d else None for d in dk] for dk in disks]
+    for i, dk in enumerate(dec):
+        for s, c in enumerate(dk):
+            if c and not geometry_ok(c, [sizes[i] if m == c['idx'] else 1 << 62
+                                         for m in range(c['n'])]):
+                dk[s] = None
     out = set()
     groups = {}
+
+    def geom(c):
+        return (c['n'], c['chunk'], c['doff'], c['members'], c['vols'])
     for i, dk in enumerate(dec):
         for s, c in enumerate(dk):
             if c and c['slot'] == s and s == c['gen'] & 1:
-                groups.setdefault((c['uuid'], c['gen']), []).append((i, c))
-    for (puuid, gen), copies in groups.items():
+                groups.setdefault((c['uuid'], c['gen'], repr(geom(c))),
+                                  []).append((i, c))
+    for (puuid, gen, _), copies in groups.items():
         ref = copies[0][1]
-
-        def geom(c):
-            return (c['n'], c['chunk'], c['doff'], c['members'], c['vols'])
-        if any(geom(c) != geom(ref) for _, c in copies):
-            continue
         # which disk is member m: its copy of this generation, or another
         # valid copy of the same pool naming it m with that member UUID
         where = {}
