@@ -1,29 +1,85 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make stress: selftests/stress_faults.sh on the debug kernel with
-# STRESS_SECS (300) seconds per phase: fio on podvol volumes under failslab
-# and fail_make_request, then with a member failing mid-I/O (hung-task
-# detector at 30 s), then a user namespace filling a podnet device with
-# routes.  Ends with one line "stress: PASS|FAIL, time, kernel log:
-# clean|PROBLEM", judged as make check judges a guest's log.
+# make stress: podvol's stress campaign on the debug kernel (KASAN,
+# lockdep, kmemleak, fault injection), time-bounded, outside make check,
+# one guest at a time.  STRESS_PARTS chooses the parts (default all three,
+# in this order):
+#
+#   crafted   selftests/podvol_crafted.sh: STRESS_CRAFTED (1000) crafted
+#             member sets (seed STRESS_SEED, default 1) assembled by the
+#             kernel through "pool add"; every started pool's state must
+#             be one its metadata allows
+#   crash     selftests/podvol_crash.sh: STRESS_CUTS (200) power cuts of
+#             the crash model (writes not covered by a completed flush or
+#             FUA lost) during create / resize / delete / write loops: no
+#             lost acknowledged operation, no read of another volume's data
+#   faults    selftests/stress_faults.sh with STRESS_SECS (300) seconds per
+#             phase: fio on volumes under failslab and fail_make_request
+#             confined to the I/O under test, then a member failing mid-I/O
+#             (hung-task detector at 30 s), then a user namespace filling a
+#             podnet device with routes
+#
+# Each part ends with one line "stress: PART: PASS|FAIL, figures, time,
+# kernel log: clean|PROBLEM", the kernel log judged as make check judges a
+# guest's (selftests/vm/kernel-problems.ere over the kernel log, console and
+# the final kmemleak scan).  Logs in build/logs/stress-PART.out and
+# build/logs/NAME-debug.*.  Any failure makes the target fail.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 logs=$top/build/logs
 mkdir -p "$logs"
+parts=${STRESS_PARTS:-crafted crash faults}
 secs=${STRESS_SECS:-300}
+sets=${STRESS_CRAFTED:-1000}
+cuts=${STRESS_CUTS:-200}
+seed=${STRESS_SEED:-1}
 bad=$(cat selftests/vm/kernel-problems.ere)
-t0=$(date +%s)
-selftests/vm/run-test --kernel debug --timeout $((900 + secs * 8)) \
-	selftests/stress_faults.sh "$secs" >"$logs/stress.out" 2>&1
-rc=$?
-grep -E '^(ok|not ok|# )' "$logs/stress.out"
-p=$(cat "$logs/stress_faults-debug.dmesg" "$logs/stress_faults-debug.console.log" \
-	"$logs/stress_faults-debug.kmemleak" 2>/dev/null | grep -v 'Command line:' | grep -E "$bad" | head -1)
-v="kernel log: clean"
-[ -n "$p" ] && v="kernel log: PROBLEM: $p"
-[ -s "$logs/stress_faults-debug.console.log" ] || v="kernel log: MISSING"
-r=FAIL
-[ $rc = 0 ] && [ "$v" = "kernel log: clean" ] && r=PASS
-echo "stress: $r, $secs s per phase, $(( $(date +%s) - t0 )) s, $v (log: $logs/stress.out)"
-[ $r = PASS ]
+failed=0
+
+# verdict NAME: the kernel log verdict of guest NAME (run-vm's logs)
+verdict() {
+	local p
+	p=$(cat "$logs/$1.dmesg" "$logs/$1.console.log" "$logs/$1.kmemleak" 2>/dev/null |
+		grep -v 'Command line:' | grep -E "$bad" | head -1)
+	if [ -n "$p" ]; then
+		echo "kernel log: PROBLEM: $p"
+	elif [ ! -s "$logs/$1.console.log" ]; then
+		echo "kernel log: MISSING"
+	else
+		echo "kernel log: clean"
+	fi
+}
+
+# guest PART TIMEOUT TEST ARGS...: one selftest in a debug guest; prints
+# its failures and diagnostics, then the part's verdict line
+guest() {
+	local part=$1 timeout=$2 test=$3 name t0 rc v r figs
+	shift 3
+	name=$(basename "$test" .sh)-debug
+	t0=$(date +%s)
+	selftests/vm/run-test --kernel debug --timeout "$timeout" "$test" "$@" \
+		>"$logs/stress-$part.out" 2>&1
+	rc=$?
+	v=$(verdict "$name")
+	grep -E '^(not ok|# )' "$logs/stress-$part.out" | head -40
+	figs=$(grep -cE '^ok ' "$logs/stress-$part.out")
+	figs="$figs ok, $(grep -cE '^not ok ' "$logs/stress-$part.out") not ok"
+	if [ $rc = 0 ] && [ "$v" = "kernel log: clean" ]; then r=PASS; else r=FAIL; failed=1; fi
+	echo "stress: $part: $r, $*; $figs; $(( $(date +%s) - t0 )) s, $v (log: $logs/stress-$part.out)"
+}
+
+for part in $parts; do
+	case $part in
+	crafted)
+		# about 2 s a set on the debug kernel under TCG, boot apart
+		guest crafted $((1200 + sets * 8)) selftests/podvol_crafted.sh "$sets" "$seed" ;;
+	crash)
+		guest crash $((900 + cuts * 40)) selftests/podvol_crash.sh "$cuts" "$seed" ;;
+	faults)
+		guest faults $((900 + secs * 8)) selftests/stress_faults.sh "$secs" ;;
+	*)
+		echo "stress: unknown part $part"; failed=1 ;;
+	esac
+done
+exit $failed

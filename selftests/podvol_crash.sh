@@ -12,17 +12,19 @@
 # every other write that may have reached the disk is there or lost (all
 # lost, all kept, or a seeded random half).  Each image set must assemble,
 # pass podvolctl check, hold the volumes of the operations reported done
-# (plus at most the one in flight), and give back every data write reported
-# done with its checksum.  PODKIT_CUT_SEED repeats a run's choices.  More
-# cut points, by hand (the guest does not see the host's environment):
-#   selftests/vm/run-test --timeout 3600 -- env PODKIT_CUTS=200 selftests/podvol_crash.sh
+# (plus at most the one in flight), give back every data write reported
+# done with its checksum, and read whole as zeroes or the volume's own
+# writes (never another volume's data: tenant isolation across cuts).  PODKIT_CUT_SEED repeats a run's choices.  More
+# cut points: podvol_crash.sh [CUTS [SEED]] (the guest does not see the
+# host's environment), as make stress does (STRESS_CUTS, 200):
+#   selftests/vm/run-test --kernel debug --timeout 7200 selftests/podvol_crash.sh 200
 # See "The crash model" in Documentation/dev-tools/testing.rst.
 # vm-timeout: 600
 set -u
 . "$(dirname "$0")/ktap.sh"
 model="$(dirname "$0")/podvol_crash_model.py"
-cuts=${PODKIT_CUTS:-30}
-seed=${PODKIT_CUT_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+cuts=${1:-${PODKIT_CUTS:-30}}
+seed=${2:-${PODKIT_CUT_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d " ")}}
 w=/tmp/crash
 
 # outcome WHAT FILE RC: the model's "@@ ok DESC" and "@@ fail DESC" lines

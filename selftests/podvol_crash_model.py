@@ -300,6 +300,41 @@ def read_back(dev, off, length):
     return hashlib.sha256(buf[:got]).hexdigest()
 
 
+def isolation(ops, k, vols):
+    """Read every volume whole: each 4 KiB block must be zeroes or what this
+    volume's own writes (reported done, or the one in flight) put there.
+    Anything else is data written through another volume (the patterns are
+    random bytes, and what a volume did not write was never written to it).
+    Returns a description of the blocks that were neither, or ""."""
+    own = {}
+    for op in ops[:k + 1]:
+        if op[0] != "write":
+            continue
+        off, length = int(op[2]), int(op[3])
+        data = pattern(f"{op[1]}@{off}", length)
+        for b in range(0, length, 4096):
+            own[(op[1], off + b)] = data[b:b + 4096]
+    zero = bytes(4096)
+    bad = []
+    for name, (size, dev) in sorted(vols.items()):
+        length = size << 20
+        buf = mmap.mmap(-1, 1 << 20)
+        fd = os.open(dev, os.O_RDONLY | os.O_DIRECT)
+        try:
+            for base in range(0, length, 1 << 20):
+                got = os.preadv(fd, [buf], base)
+                for b in range(0, got, 4096):
+                    blk = buf[b:b + 4096]
+                    if blk != zero and blk != own.get((name, base + b)):
+                        bad.append(f"{name}+{base + b}")
+        finally:
+            os.close(fd)
+    if not bad:
+        return ""
+    return f"{len(bad)} blocks neither zero nor the volume's own: " + \
+        " ".join(bad[:8])
+
+
 def check_cut(ops, k, imgs, devs):
     """Assemble the pool from devs (loop devices of imgs) after a cut that
     followed k operations reported done; return {check: reason} for the
@@ -343,6 +378,10 @@ def check_cut(ops, k, imgs, devs):
             bad["data"] += (f"{op[1]} [{off}, +{length}): sha256 "
                             f"{got[:16]}, written {op[4][:16]}; ")
     t = spent("read", t)
+    foreign = isolation(ops, k, vols)
+    if foreign:
+        bad["isolation"] = foreign
+    t = spent("isolation", t)
     rc, out = sh(PV, "pool", "stop", POOL)
     if rc:
         bad["stop"] = out
@@ -390,7 +429,7 @@ def check(pairs, opsfile, cuts, seed, tmp):
     t0 = time.monotonic()
     rng = random.Random(seed)
     why = {"assemble": [], "check": [], "volumes": [], "data": [],
-           "stop": []}
+           "isolation": [], "stop": []}
     compared = lost = kept = 0
     nways = ("all lost", "all kept", "random")
     for c in range(cuts):
@@ -438,6 +477,9 @@ def check(pairs, opsfile, cuts, seed, tmp):
     result(not why["data"] and compared > 0, f"{desc}: every data write "
            f"reported done reads back with its checksum ({compared} "
            "compared)", why["data"])
+    result(not why["isolation"], f"{desc}: every volume reads whole as "
+           "zeroes or its own writes, never another volume's data",
+           why["isolation"])
     result(not why["stop"], f"{desc}: pool stop", why["stop"])
     return 1 if fails else 0
 
