@@ -226,7 +226,7 @@ def counters():
     d = json.loads(subprocess.check_output(ex + ['show', 'podnet0']))[0]['drops']
     r = json.loads(subprocess.check_output(ex + ['route', 'show', 'dev', 'podnet0']))
     # route counters are their node's: count each node (via) once
-    d['rx'] = sum({x['via']: x['rx_packets'] for x in r}.values())
+    d['rx'] = sum({x['gateway']: x['rx_packets'] for x in r}.values())
     return {k: d.get(k, 0) for k in RX_KEYS}
 socks = {}
 for ecn in (0, 3):

@@ -115,14 +115,14 @@ def dumper0():
     while more('dump0'):
         r = dumped('route show dev podnet0', ('-j', 'route', 'show', 'dev', 'podnet0'))
         if r is not None:
-            check0([x['prefix'] for x in r], 'route show dev podnet0')
+            check0([x['dst'] for x in r], 'route show dev podnet0')
             count('dump0')
 def dumperall():
     while more('dumpall'):
         r = dumped('route show', ('-j', 'route', 'show'))
         if r is not None:
-            check0([x['prefix'] for x in r if x['dev'] == 'podnet0'], 'route show (podnet0)')
-            s1 = {x['prefix'] for x in r if x['dev'] == 'podnet1'}
+            check0([x['dst'] for x in r if x['dev'] == 'podnet0'], 'route show (podnet0)')
+            s1 = {x['dst'] for x in r if x['dev'] == 'podnet1'}
             if s1 != C and s1:
                 fail('route show (podnet1)', '%d routes, %d of C' % (len(s1), len(s1 & C)))
             count('dumpall')
