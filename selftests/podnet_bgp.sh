@@ -11,6 +11,7 @@
 # prefixes announced and withdrawn twice on node 2 while a ping runs leave
 # no route behind; BGP settings BIRD refuses are refused by --check.
 # vm-kernels: trixie
+# vm-core: yes
 # vm-timeout: 1500
 set -u
 . "$(dirname "$0")/podnet_lib.sh"

@@ -12,6 +12,7 @@
 # podvol-podman: written by one container, read back by the next, its
 # release refused while a container uses it, then the volume gone.
 # vm-kernels: trixie
+# vm-core: yes
 # vm-timeout: 600
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
