@@ -863,31 +863,46 @@ static int dev_cmp(const void *a, const void *b)
 		      ((const struct device *)b)->ifname);
 }
 
-static int cmd_show(struct nl *nl, int argc, char **argv)
+/*
+ * show [DEV] and metrics [DEV]: check the arguments, then get DEV (or
+ * every podnet device) into @l, sorted by name.  0, or the exit status
+ * after saying why not.
+ */
+static int get_devices(struct nl *nl, const char *verb, int argc, char **argv,
+		       struct device_list *l)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct device_list l = { 0 };
 	struct nlmsghdr *nlh;
 	unsigned int ifindex = 0;
-	struct link_info li;
-	struct json j;
-	size_t i;
 	int ret;
 
 	if (argc > 1)
-		return usage_error("show: unexpected argument '%s'", argv[1]);
+		return usage_error("%s: unexpected argument '%s'", verb, argv[1]);
 	if ((argc && get_dev(argv[0], &ifindex)) || nl_open(nl))
 		return 1;
 	nlh = nl_msg(nl, buf, PODNET_CMD_GET_DEVICE, argc ? 0 : NLM_F_DUMP);
 	if (argc)
 		mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ifindex);
-	ret = nl_talk(nl, nlh, device_list_cb, &l);
-	if (ret) {
-		ret = kernel_error(nl, ret, "show%s%s", argc ? " " : "", argc ? argv[0] : "");
+	ret = nl_talk(nl, nlh, device_list_cb, l);
+	if (ret)
+		return kernel_error(nl, ret, "%s%s%s", verb, argc ? " " : "",
+				    argc ? argv[0] : "");
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), dev_cmp);
+	return 0;
+}
+
+static int cmd_show(struct nl *nl, int argc, char **argv)
+{
+	struct device_list l = { 0 };
+	struct link_info li;
+	struct json j;
+	size_t i;
+	int ret;
+
+	ret = get_devices(nl, "show", argc, argv, &l);
+	if (ret)
 		goto out;
-	}
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof(*l.v), dev_cmp);
 	if (json) {
 		json_init(&j, stdout, pretty);
 		json_arr_open(&j, NULL);
@@ -995,34 +1010,26 @@ static int cmd_metrics(struct nl *nl, int argc, char **argv)
 	struct device_list l = { 0 };
 	struct route_list r = { 0 };
 	struct nlmsghdr *nlh;
-	unsigned int ifindex = 0;
 	int ret, tries = 0;
 
-	if (argc > 1)
-		return usage_error("metrics: unexpected argument '%s'", argv[1]);
-	if ((argc && get_dev(argv[0], &ifindex)) || nl_open(nl))
-		return 1;
-	nlh = nl_msg(nl, buf, PODNET_CMD_GET_DEVICE, argc ? 0 : NLM_F_DUMP);
-	if (argc)
-		mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ifindex);
-	ret = nl_talk(nl, nlh, device_list_cb, &l);
-	if (ret) {
-		ret = kernel_error(nl, ret, "metrics");
+	ret = get_devices(nl, "metrics", argc, argv, &l);
+	if (ret)
+		goto out;
+	if (argc && !l.n) {		/* gone since get_dev() */
+		ret = error("%s: no such device", argv[0]);
 		goto out;
 	}
 	do {
 		r.n = 0;
 		nlh = nl_msg(nl, buf, PODNET_CMD_ROUTE_GET, NLM_F_DUMP);
 		if (argc)
-			mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ifindex);
+			mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, l.v[0].ifindex);
 		ret = nl_talk(nl, nlh, route_list_cb, &r);
 	} while (ret == -EINTR && ++tries < 10);
 	if (ret) {
 		ret = kernel_error(nl, ret, "metrics");
 		goto out;
 	}
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof(*l.v), dev_cmp);
 	if (r.n > 1)
 		qsort(r.v, r.n, sizeof(*r.v), via_cmp);
 	metrics_dev(&l, "podnet_routes", "gauge", "Routes in the podnet table of the device.", 0);
