@@ -5,7 +5,10 @@
  * (ip route add 10.244.2.0/24 via 192.168.0.2 dev podnet0 onlink), sends
  * its prefix to the node whose underlay address is the gateway.  An IPv4
  * gateway of an IPv6 route is written IPv4-mapped (via ::ffff:192.168.0.2,
- * RFC 4798): the kernel refuses RTA_VIA ("via inet") for IPv6 routes.
+ * RFC 4798) or IPv4-compatible (via ::192.168.0.2): the kernel refuses
+ * RTA_VIA ("via inet") for IPv6 routes, and BIRD, which holds IPv4
+ * addresses as IPv4-mapped ones, can announce and install an IPv4 next hop
+ * of an IPv6 prefix only in the IPv4-compatible form.
  *
  * Nothing is mirrored: transmit reads the gateway from the route the
  * packet was routed by, its skb dst; receive looks the inner source up in
@@ -159,6 +162,20 @@ unsigned int pn_fib_peers(struct pn_fib *f)
 	return READ_ONCE(f->npeers);
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+/* The node an IPv6 route's gateway @a names (see the top of this file). */
+static void pn_fib_gw6(const struct in6_addr *a, struct pn_addr *gw)
+{
+	if (ipv6_addr_type(a) & (IPV6_ADDR_MAPPED | IPV6_ADDR_COMPATv4)) {
+		gw->family = AF_INET;
+		gw->v4 = a->s6_addr32[3];
+	} else {
+		gw->family = AF_INET6;
+		gw->v6 = *a;
+	}
+}
+#endif
+
 /* The gateway of the route @skb was routed by, if that is a route with a
  * gateway through this device.
  */
@@ -204,13 +221,7 @@ static bool pn_fib_gateway(struct pn_dev *pn, struct sk_buff *skb,
 		rt = container_of(dst, struct rt6_info, dst);
 		if (!(rt->rt6i_flags & RTF_GATEWAY))
 			return false;
-		if (ipv6_addr_v4mapped(&rt->rt6i_gateway)) {
-			gw->family = AF_INET;
-			gw->v4 = rt->rt6i_gateway.s6_addr32[3];
-		} else {
-			gw->family = AF_INET6;
-			gw->v6 = rt->rt6i_gateway;
-		}
+		pn_fib_gw6(&rt->rt6i_gateway, gw);
 		return true;
 	}
 #endif
@@ -270,15 +281,14 @@ static bool pn_fib_source6_ok(struct pn_dev *pn, const struct in6_addr *saddr,
 	if (!dst->error && dst->dev == pn->dev) {
 		const struct rt6_info *rt = container_of(dst, struct rt6_info,
 							 dst);
-		const struct in6_addr *gw = &rt->rt6i_gateway;
+		struct pn_addr gw;
 
-		if (!(rt->rt6i_flags & RTF_GATEWAY))
-			ok = false;
-		else if (from->family == AF_INET)
-			ok = ipv6_addr_v4mapped(gw) &&
-			     gw->s6_addr32[3] == from->v4;
-		else
-			ok = ipv6_addr_equal(gw, &from->v6);
+		if (rt->rt6i_flags & RTF_GATEWAY) {
+			pn_fib_gw6(&rt->rt6i_gateway, &gw);
+			ok = gw.family == from->family &&
+			     (gw.family == AF_INET ? gw.v4 == from->v4 :
+			      ipv6_addr_equal(&gw.v6, &from->v6));
+		}
 	}
 	dst_release(dst);
 	return ok;
