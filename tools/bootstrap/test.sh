@@ -242,8 +242,10 @@ else
 		grep -qx '	neighbor range 192.168.0.0/24 internal;' <<<"$out" &&
 		grep -qx '	local 192.168.0.2 as 65546;' <<<"$out" &&
 		grep -qx '	ifname = "podnet0";' <<<"$out" && grep -qx '	gw = bgp_next_hop;' <<<"$out" &&
+		grep -qx '		next hop address ::192.168.0.2;' <<<"$out" &&
+		grep -q '^protocol kernel podnet_kernel6 ' <<<"$out" &&
 		printf '%s\n' "$out" > bgp/bird.conf && bird -p -c bgp/bird.conf
-	ok $? "podnet-up --bird-config announces the pod-cidr prefixes and names the peers" "$out"
+	ok $? "podnet-up --bird-config announces the pod-cidr prefixes (IPv6 with next hop ::LOCAL) and names the peers" "$out"
 	bgpbad() {	# bgpbad PATTERN LINES...: refused, with PATTERN
 		local pat=$1 o rc
 		shift
