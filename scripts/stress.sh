@@ -25,48 +25,22 @@
 # the final kmemleak scan).  Logs in build/logs/stress-PART.out and
 # build/logs/NAME-debug.*.  Any failure makes the target fail.
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top" || exit 1
-logs=$top/build/logs
-mkdir -p "$logs"
+. "$(dirname "$0")/campaign_lib.sh"
 parts=${STRESS_PARTS:-crafted crash faults}
 secs=${STRESS_SECS:-300}
 sets=${STRESS_CRAFTED:-1000}
 cuts=${STRESS_CUTS:-200}
 seed=${STRESS_SEED:-1}
-bad=$(cat selftests/vm/kernel-problems.ere)
-failed=0
-
-# verdict NAME: the kernel log verdict of guest NAME (run-vm's logs)
-verdict() {
-	local p
-	p=$(cat "$logs/$1.dmesg" "$logs/$1.console.log" "$logs/$1.kmemleak" 2>/dev/null |
-		grep -v 'Command line:' | grep -E "$bad" | head -1)
-	if [ -n "$p" ]; then
-		echo "kernel log: PROBLEM: $p"
-	elif [ ! -s "$logs/$1.console.log" ]; then
-		echo "kernel log: MISSING"
-	else
-		echo "kernel log: clean"
-	fi
-}
 
 # guest PART TIMEOUT TEST ARGS...: one selftest in a debug guest; prints
 # its failures and diagnostics, then the part's verdict line
 guest() {
-	local part=$1 timeout=$2 test=$3 name t0 rc v r figs
+	local part=$1 figs
+	run_guest "$@"
 	shift 3
-	name=$(basename "$test" .sh)-debug
-	t0=$(date +%s)
-	selftests/vm/run-test --kernel debug --timeout "$timeout" "$test" "$@" \
-		>"$logs/stress-$part.out" 2>&1
-	rc=$?
-	v=$(verdict "$name")
-	grep -E '^(not ok|# )' "$logs/stress-$part.out" | head -40
-	figs=$(grep -cE '^ok ' "$logs/stress-$part.out")
-	figs="$figs ok, $(grep -cE '^not ok ' "$logs/stress-$part.out") not ok"
-	if [ $rc = 0 ] && [ "$v" = "kernel log: clean" ]; then r=PASS; else r=FAIL; failed=1; fi
-	echo "stress: $part: $r, $*; $figs; $(( $(date +%s) - t0 )) s, $v (log: $logs/stress-$part.out)"
+	grep -E '^(not ok|# )' "$GUEST_OUT" | head -40
+	figs="$(grep -cE '^ok ' "$GUEST_OUT") ok, $(grep -cE '^not ok ' "$GUEST_OUT") not ok"
+	report "$part" "$*; $figs"
 }
 
 for part in $parts; do
@@ -79,7 +53,7 @@ for part in $parts; do
 	faults)
 		guest faults $((900 + secs * 8)) selftests/stress_faults.sh "$secs" ;;
 	*)
-		echo "stress: unknown part $part"; failed=1 ;;
+		echo "stress: unknown part $part"; campaign_fail ;;
 	esac
 done
-exit $failed
+campaign_exit

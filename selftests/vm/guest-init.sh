@@ -59,6 +59,15 @@ mark "project installed"
 kmemleak=/sys/kernel/debug/kmemleak
 [ -w $kmemleak ] && echo clear > $kmemleak
 
+# A kernel that reported a problem while booting (the newer kernels' TCG
+# flakes, see run-vm) does not get the command on the first boot: run-vm
+# sees no "running the command", boots again and runs it there, once.
+if [ "${PODKIT_BOOT:-1}" = 1 ] && [ "$PODKIT_SHELL" = 0 ] &&
+   p=$(dmesg | grep -v 'Command line:' | grep -m1 -E -f "$share/kernel-problems.ere"); then
+	mark "kernel problem before the command, not running it: ${p#*] }"
+	sync
+	/bin/busybox reboot -f
+fi
 mark "running the command"
 cd "${PODKIT_SRC:-/}" || echo "guest-init: cannot cd to ${PODKIT_SRC:-/}" >&2
 if [ "$PODKIT_SHELL" = 1 ]; then
