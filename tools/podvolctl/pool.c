@@ -11,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <linux/fs.h>
 
 #include "disk.h"
+#include "gpt.h"
 #include "member.h"
 #include "meta.h"
 #include "podvolctl.h"
@@ -56,7 +58,10 @@ static int bad_name(const char *what, const char *name)
 	return 1;
 }
 
-/* Is device @rdev a member of one of @pools?  Returns the pool or NULL. */
+/*
+ * Is device @rdev, or a partition of it, a member of one of @pools?
+ * Returns the pool or NULL.
+ */
 static const struct pv_pool_info *member_of(const struct pv_pool_list *pools,
 					    dev_t rdev)
 {
@@ -66,9 +71,12 @@ static const struct pv_pool_info *member_of(const struct pv_pool_list *pools,
 	for (i = 0; i < pools->n; i++)
 		for (m = 0; m < pools->v[i].nr_member_info; m++) {
 			const struct pv_member_info *mi = &pools->v[i].member[m];
+			dev_t dev = makedev(mi->major, mi->minor), whole;
 
-			if (mi->present && mi->major == major(rdev) &&
-			    mi->minor == minor(rdev))
+			if (!mi->present)
+				continue;
+			if (dev == rdev ||
+			    (!disk_parent(dev, &whole) && whole == rdev))
 				return &pools->v[i];
 		}
 	return NULL;
@@ -267,21 +275,26 @@ out:
 struct create_disk {
 	char *arg;
 	char path[PATH_MAX];
+	char member[PATH_MAX];	/* what the kernel gets: path, or its partition */
 	dev_t rdev;
+	enum disk_kind kind;
 	bool wipe;
+	bool gpt_written;
+	int fd;			/* a GPT disk, flock()ed while it is written */
 };
 
 /*
  * Everything that can be said about a disk before touching it.  Returns the
  * number of problems found (each printed).
  */
-static int check_create_disk(struct create_disk *d,
-			     const struct pv_pool_list *pools, bool force,
-			     bool dry_run)
+static int check_create_disk(struct create_disk *d, const char *name,
+			     uint64_t chunk, const struct pv_pool_list *pools,
+			     bool force, bool dry_run)
 {
 	const struct pv_pool_info *p;
 	uint8_t uuid[PODVOL_UUID_SIZE];
-	char pool[PODVOL_NAME_MAX + 1], what[256], us[37];
+	char pool[PODVOL_NAME_MAX + 1], what[256], us[37], why[128];
+	uint64_t pstart = 0, pbytes, need;
 	struct stat st;
 	int ret;
 
@@ -308,7 +321,38 @@ static int check_create_disk(struct create_disk *d,
 		       d->arg);
 		return 1;
 	}
-	ret = disk_podvol_signature(d->path, pool, sizeof(pool), uuid);
+	if (disk_kind(d->path, d->rdev, &d->kind, why, sizeof(why)))
+		return 1;
+	snprintf(d->member, sizeof(d->member), "%s", d->path);
+	if (d->kind == DISK_WHOLE_GPT) {
+		/* the partition it will get must hold a member */
+		if (gpt_make(d->path, -1, name, &pstart, &pbytes))
+			return 1;
+		chunk = chunk ? chunk : PODVOL_CHUNK_DEFAULT;
+		need = ((PODVOL_DATA_OFFSET_MIN + chunk - 1) & ~(chunk - 1)) +
+		       chunk;
+		if (pbytes < need) {
+			pv_err("disk %s is too small: its podvol partition would have %llu bytes, a member needs at least %llu",
+			       d->arg, (unsigned long long)pbytes,
+			       (unsigned long long)need);
+			return 1;
+		}
+		step("%s: gets a GPT with partition 1 (podvol:%s) at %llu bytes, %llu bytes long",
+		     d->path, name, (unsigned long long)pstart,
+		     (unsigned long long)pbytes);
+		/* a member of an earlier podvol GPT */
+		pstart = 0;
+		ret = gpt_find_podvol(d->path, &pstart, what, sizeof(what));
+		if (ret < 0)
+			return 1;
+		if (!ret)
+			pstart = 0;
+	} else {
+		step("%s: %s, used as the member itself", d->path, why);
+	}
+	ret = disk_podvol_signature_at(d->path, pstart, pool, sizeof(pool), uuid);
+	if (!ret && pstart)
+		ret = disk_podvol_signature(d->path, pool, sizeof(pool), uuid);
 	if (ret < 0) {
 		pv_err("disk %s: cannot read: %s", d->arg, strerror(-ret));
 		return 1;
@@ -366,7 +410,8 @@ static struct nlmsghdr *create_req(struct pv_nl *nl, const char *name,
 	nest = mnl_attr_nest_start(nlh, PODVOL_A_MEMBERS);
 	for (i = 0; i < ndisks; i++) {
 		m = mnl_attr_nest_start(nlh, PODVOL_A_MEMBER);
-		mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH, disks[i].path);
+		mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH,
+				  validate ? disks[i].path : disks[i].member);
 		mnl_attr_nest_end(nlh, m);
 	}
 	mnl_attr_nest_end(nlh, nest);
@@ -384,6 +429,71 @@ static const char *create_hint(int err)
 	default:
 		return NULL;
 	}
+}
+
+/*
+ * Close the GPT disks, removing the GPTs that are still marked written (a
+ * create that failed after writing them).  udev, kept off the disks by
+ * the lock, sees them as they are left.
+ */
+static void release_gpts(struct create_disk *disks, int ndisks)
+{
+	int i;
+
+	for (i = 0; i < ndisks; i++) {
+		if (disks[i].fd < 0)
+			continue;
+		if (disks[i].gpt_written) {
+			if (disk_wipe_signatures(disks[i].path) < 0 ||
+			    gpt_reread(disks[i].fd))
+				pv_warn("%s: cannot remove the GPT written for the pool; remove it with wipefs -a %s",
+					disks[i].path, disks[i].path);
+			else
+				step("%s: GPT removed again", disks[i].path);
+		}
+		close(disks[i].fd);
+		disks[i].fd = -1;
+	}
+}
+
+/*
+ * Give every whole disk that can hold partitions its podvol GPT and find
+ * the partition the kernel made of it.  Each disk is held with an
+ * exclusive flock() until release_gpts(): udev leaves a locked disk
+ * alone (it would re-read the partition table under the create).
+ */
+static int write_gpts(struct create_disk *disks, int ndisks, const char *name)
+{
+	uint64_t start, bytes;
+	int i, ret;
+
+	for (i = 0; i < ndisks; i++) {
+		struct create_disk *d = &disks[i];
+
+		if (d->kind != DISK_WHOLE_GPT)
+			continue;
+		d->fd = open(d->path, O_RDWR | O_CLOEXEC);
+		if (d->fd < 0 || flock(d->fd, LOCK_EX) < 0) {
+			pv_err("%s: cannot open for writing: %s", d->path,
+			       strerror(errno));
+			return -1;
+		}
+		if (gpt_make(d->path, d->fd, name, &start, &bytes))
+			return -1;
+		d->gpt_written = true;
+		ret = gpt_reread(d->fd);
+		if (ret) {
+			pv_err("%s: the kernel did not read the new partition table: %s",
+			       d->path, strerror(-ret));
+			return -1;
+		}
+		if (gpt_partition_path(d->rdev, d->member, sizeof(d->member))) {
+			pv_err("%s: its podvol partition did not appear", d->path);
+			return -1;
+		}
+		step("%s: GPT written, member %s", d->path, d->member);
+	}
+	return 0;
 }
 
 static int pool_create(int argc, char **argv)
@@ -438,6 +548,7 @@ static int pool_create(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			memset(&disks[ndisks], 0, sizeof(disks[0]));
+			disks[ndisks].fd = -1;
 			disks[ndisks++].arg = argv[i];
 		}
 	}
@@ -474,8 +585,8 @@ static int pool_create(int argc, char **argv)
 				continue;
 			}
 		}
-		problems += check_create_disk(&disks[i], &pools, force,
-					      dry_run);
+		problems += check_create_disk(&disks[i], name, chunk, &pools,
+					      force, dry_run);
 		wipe |= disks[i].wipe;
 	}
 	if (problems) {
@@ -542,6 +653,10 @@ static int pool_create(int argc, char **argv)
 		step("%s: %d signature%s erased", disks[i].path, n,
 		     n == 1 ? "" : "s");
 	}
+	if (write_gpts(disks, ndisks, name)) {
+		ret = -EIO;
+		goto out;
+	}
 
 	nlh = create_req(&nl, name, chunk, force, disks, ndisks, false, NULL);
 	free(pools.v);
@@ -552,6 +667,8 @@ static int pool_create(int argc, char **argv)
 			     "cannot create pool \"%s\"", name);
 		goto out;
 	}
+	for (i = 0; i < ndisks; i++)
+		disks[i].gpt_written = false;	/* they stay */
 	if (opts.json) {
 		struct json js;
 
@@ -569,6 +686,7 @@ static int pool_create(int argc, char **argv)
 		       format_size(pools.v[0].size, b2, sizeof(b2)));
 	}
 out:
+	release_gpts(disks, ndisks);
 	free(pools.v);
 	pv_nl_close(&nl);
 	return ret ? 1 : 0;
