@@ -154,6 +154,21 @@ int gpt_make(const char *path, int fd, const char *pool, uint64_t *start,
 	*start = (uint64_t)fdisk_partition_get_start(got) * ss;
 	*bytes = (uint64_t)fdisk_partition_get_size(got) * ss;
 	if (fd >= 0) {
+		/*
+		 * The first MiB, up to the partition, is zeroed: a whole-disk
+		 * member of an older pool had its slot 0 there (its slot 1 is
+		 * the partition's reserved area, which the kernel zeroes).
+		 */
+		static const char zero[64 * 1024];
+		uint64_t off;
+
+		for (off = 0; off < PODVOL_GPT_START && !rc; off += sizeof(zero))
+			if (pwrite(fd, zero, sizeof(zero), off) != sizeof(zero))
+				rc = errno ? -errno : -EIO;
+		if (rc) {
+			pv_err("%s: cannot write: %s", path, strerror(-rc));
+			goto out;
+		}
 		rc = fdisk_write_disklabel(cxt);
 		if (!rc && fsync(fd) < 0)
 			rc = -errno;
@@ -277,4 +292,20 @@ int gpt_find_podvol(const char *path, uint64_t *start, char *name, size_t len)
 out:
 	blkid_free_probe(pr);
 	return ret;
+}
+
+const char *gpt_member_path(const char *path, char *buf, size_t len)
+{
+	uint64_t start;
+	char name[64];
+	struct stat st;
+	dev_t whole;
+
+	if (stat(path, &st) < 0 || !S_ISBLK(st.st_mode) ||
+	    !disk_parent(st.st_rdev, &whole))
+		return path;
+	if (gpt_find_podvol(path, &start, name, sizeof(name)) != 1 ||
+	    gpt_partition_path(st.st_rdev, buf, len))
+		return path;
+	return buf;
 }

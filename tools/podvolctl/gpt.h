@@ -62,4 +62,11 @@ int gpt_partition_path(dev_t whole, char *path, size_t len);
 int gpt_find_podvol(const char *path, uint64_t *start, char *name,
 		    size_t len);
 
+/*
+ * The member of disk @path: its podvol partition (in @buf) when @path is a
+ * whole disk with the podvol GPT, else @path itself.  For probe and pool
+ * add, which are given disks by the names pool create was given.
+ */
+const char *gpt_member_path(const char *path, char *buf, size_t len);
+
 #endif

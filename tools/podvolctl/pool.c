@@ -695,7 +695,7 @@ out:
 static int pool_add(int argc, char **argv)
 {
 	struct pv_pool_list l = {};
-	char path[PATH_MAX];
+	char path[PATH_MAX], part[PATH_MAX];
 	struct nlmsghdr *nlh;
 	struct nlattr *m;
 	struct pv_nl nl;
@@ -707,7 +707,7 @@ static int pool_add(int argc, char **argv)
 		usage_pool(stderr);
 		return EXIT_USAGE;
 	}
-	if (!realpath(argv[0], path)) {
+	if (!realpath(gpt_member_path(argv[0], part, sizeof(part)), path)) {
 		pv_err("disk %s: %s", argv[0], strerror(errno));
 		return 1;
 	}
@@ -795,8 +795,10 @@ static int pool_stop(int argc, char **argv)
  */
 struct destroy_member {
 	char path[PATH_MAX];
+	char gpt_disk[PATH_MAX];	/* the whole disk of its podvol GPT, or "" */
 	uint8_t uuid[PODVOL_UUID_SIZE];
 	int fd;
+	int gpt_fd;
 };
 
 #define DESTROY_MAX 256
@@ -805,6 +807,22 @@ static int cmp_member_path(const void *a, const void *b)
 {
 	return strcmp(((const struct destroy_member *)a)->path,
 		      ((const struct destroy_member *)b)->path);
+}
+
+/*
+ * The whole disk whose podvol GPT made partition @path (@rdev), into
+ * @disk; "" when @path is no such partition.
+ */
+static void gpt_disk_of(dev_t rdev, const char *path, char *disk, size_t len)
+{
+	char p1[PATH_MAX], name[64];
+	uint64_t start;
+	dev_t whole;
+
+	if (disk_parent(rdev, &whole) || disk_devnode(whole, disk, len) ||
+	    gpt_find_podvol(disk, &start, name, sizeof(name)) != 1 ||
+	    gpt_partition_path(whole, p1, sizeof(p1)) || strcmp(p1, path))
+		disk[0] = 0;
 }
 
 /* Every block device with podvol metadata (valid or not) of pool @name. */
@@ -842,6 +860,9 @@ static int find_members(const char *name, struct destroy_member *m, int max)
 		snprintf(m[n].path, sizeof(m[n].path), "%s", path);
 		memcpy(m[n].uuid, uuid, PODVOL_UUID_SIZE);
 		m[n].fd = -1;
+		m[n].gpt_fd = -1;
+		m[n].gpt_disk[0] = 0;
+		gpt_disk_of(st.st_rdev, path, m[n].gpt_disk, sizeof(m[n].gpt_disk));
 		n++;
 	}
 	closedir(d);
@@ -985,6 +1006,17 @@ static int pool_destroy(int argc, char **argv)
 			goto close;
 		}
 	}
+	/* the GPT disks, locked against udev's re-reading until the end */
+	for (i = 0; i < n; i++) {
+		if (!m[i].gpt_disk[0])
+			continue;
+		m[i].gpt_fd = open(m[i].gpt_disk, O_RDWR | O_CLOEXEC);
+		if (m[i].gpt_fd < 0 || flock(m[i].gpt_fd, LOCK_EX) < 0) {
+			pv_err("cannot destroy pool \"%s\": %s: %s; nothing erased",
+			       name, m[i].gpt_disk, strerror(errno));
+			goto close;
+		}
+	}
 	/* only --force gets here with these */
 	if (known && (uint32_t)n != nr_members)
 		pv_warn("pool %s: erasing the %d of its %" PRIu32 " members found",
@@ -1002,12 +1034,37 @@ close:
 	for (i = 0; i < n; i++)
 		if (m[i].fd >= 0)
 			close(m[i].fd);
-	if (ret)
+	if (ret) {
+		for (i = 0; i < n; i++)
+			if (m[i].gpt_fd >= 0)
+				close(m[i].gpt_fd);
 		goto out;
+	}
 	/* anything else blkid would still find on them (wipefs -a) */
 	for (i = 0; i < n; i++)
 		if (disk_wipe_signatures(m[i].path) < 0)
 			ret = -EIO;
+	/* and the GPTs pool create made: the disks probe blank */
+	for (i = 0; i < n; i++) {
+		int err;
+
+		if (m[i].gpt_fd < 0)
+			continue;
+		if (disk_wipe_signatures(m[i].gpt_disk) < 0) {
+			ret = -EIO;
+		} else {
+			err = gpt_reread(m[i].gpt_fd);
+			if (err) {
+				pv_err("%s: the kernel did not drop the podvol partition: %s",
+				       m[i].gpt_disk, strerror(-err));
+				ret = -EIO;
+			} else {
+				step("%s: podvol GPT erased", m[i].gpt_disk);
+			}
+		}
+		close(m[i].gpt_fd);
+		m[i].gpt_fd = -1;
+	}
 	if (opts.json) {
 		struct json js;
 
