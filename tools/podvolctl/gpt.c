@@ -261,11 +261,8 @@ int gpt_find_podvol(const char *path, uint64_t *start, char *name, size_t len)
 	int n, i, ret = 0;
 
 	pr = blkid_new_probe_from_filename(path);
-	if (!pr) {
-		pv_err("%s: cannot probe for a partition table: %s", path,
-		       strerror(errno ? errno : EIO));
-		return -1;
-	}
+	if (!pr)
+		return -1;	/* said by the caller, if it matters */
 	blkid_probe_enable_superblocks(pr, 0);
 	blkid_probe_enable_partitions(pr, 1);
 	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);

@@ -57,7 +57,8 @@ int gpt_partition_path(dev_t whole, char *path, size_t len);
 /*
  * Is whole disk @path a podvol GPT disk: a GPT whose one partition,
  * number 1, has PODVOL_GPT_TYPE?
- * Returns 1 (its start in bytes in @start and name in @name), 0, or -1.
+ * Returns 1 (its start in bytes in @start and name in @name), 0, or -1
+ * (cannot be read; nothing printed).
  */
 int gpt_find_podvol(const char *path, uint64_t *start, char *name,
 		    size_t len);

@@ -343,8 +343,11 @@ static int check_create_disk(struct create_disk *d, const char *name,
 		/* a member of an earlier podvol GPT */
 		pstart = 0;
 		ret = gpt_find_podvol(d->path, &pstart, what, sizeof(what));
-		if (ret < 0)
+		if (ret < 0) {
+			pv_err("disk %s: cannot probe for a partition table: %s",
+			       d->arg, strerror(errno ? errno : EIO));
 			return 1;
+		}
 		if (!ret)
 			pstart = 0;
 	} else {
