@@ -340,7 +340,11 @@ static int check_create_disk(struct create_disk *d, const char *name,
 		step("%s: gets a GPT with partition 1 (podvol:%s) at %llu bytes, %llu bytes long",
 		     d->path, name, (unsigned long long)pstart,
 		     (unsigned long long)pbytes);
-		/* a member of an earlier podvol GPT */
+		/*
+		 * A member of an earlier podvol GPT, or what is left of one
+		 * where the partition will be (a table erased, the partition's
+		 * metadata not): the kernel would refuse it after the write.
+		 */
 		pstart = 0;
 		ret = gpt_find_podvol(d->path, &pstart, what, sizeof(what));
 		if (ret < 0) {
@@ -349,7 +353,7 @@ static int check_create_disk(struct create_disk *d, const char *name,
 			return 1;
 		}
 		if (!ret)
-			pstart = 0;
+			pstart = PODVOL_GPT_START;
 	} else {
 		step("%s: %s, used as the member itself", d->path, why);
 	}
