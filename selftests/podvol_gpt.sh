@@ -68,7 +68,7 @@ t "$L0 has no partition table" sh -c "! blkid -p -o export $L0 | grep -q PTTYPE"
 t "pool stop w" podvolctl pool stop w
 
 # --- stopped: the tools warn about the disk ------------------------------------------
-t "pool stop g" podvolctl pool stop g
+t "pool stop g" sh -c "udevadm settle --timeout=60 && podvolctl pool stop g"
 # A writer closing the disk makes udev re-read its table and add the
 # member back (pending): held until the coldplug below.
 t "hold udev's event queue" udevadm control --stop-exec-queue
@@ -100,9 +100,13 @@ has "pool destroy --force g" "destroyed pool g" podvolctl pool destroy --force g
 t "$A and $B blank again: no GPT, no partition" sh -c "$(declare -f blank); blank $A && blank $B"
 t "wipefs $A finds nothing" sh -c "[ -z \"\$(wipefs $A)\" ]"
 has "pool create g2 on $A (blank) and $C (ext4, --force)" "created pool g2: 2 members" podvolctl pool create g2 --force $A $C
-t "pool stop g2" podvolctl pool stop g2
+# udev handles the events of the create first (it would add the members back)
+t "pool stop g2" sh -c "udevadm settle --timeout=60 && podvolctl pool stop g2"
 t "wipefs -a $A" wipefs -q -a $A
 t "$A blank after wipefs -a: no GPT, no partition" sh -c "$(declare -f blank); blank $A"
+out=$(podvolctl pool create g3 $A 2>&1); rc=$?
+refused $rc "$out" && printf '%s\n' "$out" | grep -q "carries podvol metadata of pool \"g2\""
+report $? "create on it is refused: wipefs -a left the partition's podvol metadata" "rc=$rc: $out"
 t "udev add event for $A" sh -c "udevadm trigger --action=add $A && udevadm settle --timeout=60"
 jqt "udev did not start pool g2" 'map(select(.name == "g2" and .state == "running")) | length == 0' podvolctl -j pool show
 
