@@ -148,11 +148,12 @@ t "disk3 still belongs to b-else" sh -c "podvolctl probe ${id}3 | grep -qx PODVO
 # it).  The kernel refuses writes to a swap device: a loop device's
 # backing file loses the signature instead, and its cache is dropped.
 # (wipefs leaves podvol's metadata, and udev would assemble b-else again
-# on the change event: disk2 gets its first 2 MiB zeroed.)
+# on the change event: disk2 gets its first 3 MiB zeroed, the GPT and the
+# metadata of the podvol partition at 1 MiB.)
 t "stop b-else, zero disk2" \
 	sh -c "udevadm settle; podvolctl pool stop b-else >/dev/null 2>&1; udevadm settle
 	       podvolctl pool stop b-else >/dev/null 2>&1
-	       dd if=/dev/zero of=${id}2 bs=1M count=2 oflag=direct status=none &&
+	       dd if=/dev/zero of=${id}2 bs=1M count=3 oflag=direct status=none &&
 	       udevadm settle && ! podvolctl pool show b-else >/dev/null 2>&1 &&
 	       ! podvolctl probe ${id}2 >/dev/null 2>&1"
 truncate -s 64M "$tmp/swap.img"

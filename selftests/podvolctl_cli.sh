@@ -83,7 +83,7 @@ has "pool show" "pool fast  state running" podvolctl pool show fast
 has "pool show lists the members" "$B" podvolctl pool show
 podvolctl pool show fast | sed 's/^/#   /'
 jqt "-j pool show fast" \
-	'.[0].name == "fast" and .[0].state == "running" and .[0].chunk_size == 131072 and .[0].nr_members == 3 and (.[0].members | length) == 3 and .[0].members[1].path == "/dev/vdb" and .[0].free > 700000000' \
+	'.[0].name == "fast" and .[0].state == "running" and .[0].chunk_size == 131072 and .[0].nr_members == 3 and (.[0].members | length) == 3 and .[0].members[1].path == "/dev/vdb1" and .[0].free > 700000000' \
 	podvolctl -j pool show fast
 fails "pool create with an existing name" 'pool "fast" already exists' podvolctl pool create fast --force $D
 fails "disk that is a member of a running pool" "disk $B is in use: it is a member of pool \"fast\"" \
@@ -198,7 +198,8 @@ t "pool stop" podvolctl pool stop fast
 # --- check finds damage ------------------------------------------------------------
 gen=$(podvolctl probe $C | sed -n 's/^PODVOL_GENERATION=//p')
 slot_off=$(( (gen & 1) ? 1024 * 1024 : 512 * 1024 ))
-t "damage the newest volume table on $C" dd if=/dev/urandom of=$C bs=4096 seek=$((slot_off / 4096 + 1)) count=1 conv=notrunc oflag=direct status=none
+# the member is the partition of the GPT pool create gave $C
+t "damage the newest volume table on $C" dd if=/dev/urandom of=${C}1 bs=4096 seek=$((slot_off / 4096 + 1)) count=1 conv=notrunc oflag=direct status=none
 failsout "check reports the checksum" "$C: slot $((gen & 1)): generation $gen: volume table checksum mismatch" \
 	podvolctl check $A $B $C
 has "check says assembly repairs the torn copy (as the kernel picks)" "$C: slot $((gen & 1)) is damaged; assembly rewrites it with generation $gen" \
@@ -227,8 +228,9 @@ fails "--dry-run is refused the same way" "$small is too small" \
 	podvolctl pool create other --force --dry-run $D "$small"
 has "--dry-run over ext4 and old metadata" "pool other can be created on 2 disks (dry run: nothing written)" \
 	podvolctl pool create other --force --dry-run $A $D
+# $A: the GPT of pool fast's member, $D: ext4
 jqt "-j --dry-run lists what a create would erase" \
-	".name == \"other\" and .dry_run == true and .erase == [\"$D\"]" \
+	".name == \"other\" and .dry_run == true and .erase == [\"$A\", \"$D\"]" \
 	sh -c "podvolctl -j pool create other --force --dry-run $A $D 2>/dev/null"
 after=$(sigs $D)
 [ "$before" = "$after" ]
@@ -240,7 +242,8 @@ losetup -d "$small"
 # --- --force over a filesystem and over another pool ------------------------------
 fails "disk of a stopped pool refused" "carries podvol metadata of pool \"fast\"" podvolctl pool create other $A
 has "--force over ext4 and old metadata" "created pool other: 2 members" podvolctl pool create other --force $A $D
-t "the ext4 signature is gone (blkid -p: exit 2, nothing found)" sh -c "blkid -p $D; [ \$? = 2 ]"
+t "the ext4 signature is gone (blkid -p finds only the new GPT)" sh -c \
+	"blkid -p -o export $D | grep -qx PTTYPE=gpt && ! blkid -p -o export $D | grep -q '^TYPE='"
 t "the old pool's members are not assembled any more" sh -c "! podvolctl probe $A | grep -q PODVOL_POOL=fast"
 t "pool stop" podvolctl pool stop other
 
@@ -274,13 +277,13 @@ fails "destroy of a pool with a member missing is refused" \
 t "the refusals erased nothing" sh -c \
 	"podvolctl probe $A | grep -qx PODVOL_POOL=other && podvolctl probe $D | grep -qx PODVOL_POOL=other &&
 	 podvolctl probe $B | grep -qx PODVOL_POOL=fast"
-has "destroy --force of a stopped pool with a volume" "destroyed pool other: metadata erased on $A $D" \
+has "destroy --force of a stopped pool with a volume" "destroyed pool other: metadata erased on ${A}1 ${D}1" \
 	podvolctl pool destroy --force other
 t "$A and $D are blank to blkid and podvolctl probe" sh -c "$(declare -f blank); blank $A && blank $D"
 fails "pool add of a destroyed pool's disk" "no podvol metadata" podvolctl pool add $A
 jqt "no pool was assembled" 'length == 0' podvolctl -j pool show
 podvolctl -j pool destroy --force fast >"$tmp/destroy.json" 2>"$tmp/destroy.err"
-jqt "-j destroy --force erases the members found" ".name == \"fast\" and .erased == [\"$B\", \"$C\"]" \
+jqt "-j destroy --force erases the members found" ".name == \"fast\" and .erased == [\"${B}1\", \"${C}1\"]" \
 	cat "$tmp/destroy.json"
 t "... and warns that it erases 2 of 3 members and destroys a volume" sh -c \
 	"grep -qx 'podvolctl: warning: pool fast: erasing the 2 of its 3 members found' '$tmp/destroy.err' &&

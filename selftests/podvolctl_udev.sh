@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The udev rules with a real systemd-udevd: members found by
+# The udev rules with a real systemd-udevd: members (the partitions of the
+# GPTs pool create gives the disks, and whole loop devices) found by
 # "podvolctl probe" (IMPORT{program}) and added to their pool as they
 # appear ("add" from a trigger, "change" from attaching a loop device),
 # idempotently; volumes get /dev/podvol/POOL/NAME and
@@ -66,10 +67,11 @@ t "pool stop" podvolctl pool stop u1
 settle
 t "volume links removed" sh -c '[ ! -e /dev/podvol/u1/web ] && [ ! -e /dev/podvol/u1/db ]'
 t "by-id link removed" test ! -e "/dev/disk/by-id/podvol-$webuuid"
-t "udev add events for the members" sh -c "udevadm trigger --action=add $A $B $C && udevadm settle --timeout=120"
+# the members are the partitions of the GPTs pool create made
+t "udev add events for the members" sh -c "udevadm trigger --action=add ${A}1 ${B}1 ${C}1 && udevadm settle --timeout=120"
 jqt "udev assembled pool u1" '.[0].name == "u1" and .[0].state == "running" and .[0].nr_volumes == 2' podvolctl -j pool show u1
-udevadm info $A | grep PODVOL | sed 's/^/#   /'
-t "member properties imported from probe" sh -c "udevadm info $A | grep -qx 'E: PODVOL_POOL=u1' && udevadm info $B | grep -qx 'E: PODVOL_MEMBER=1'"
+udevadm info ${A}1 | grep PODVOL | sed 's/^/#   /'
+t "member properties imported from probe" sh -c "udevadm info ${A}1 | grep -qx 'E: PODVOL_POOL=u1' && udevadm info ${B}1 | grep -qx 'E: PODVOL_MEMBER=1'"
 web=$(vol_field u1 web disk)
 t "/dev/podvol/u1/web back" link_is /dev/podvol/u1/web "$web"
 t "/dev/podvol/u1/db back" link_is /dev/podvol/u1/db "$(vol_field u1 db disk)"
@@ -79,7 +81,7 @@ t "web data intact" cmp -n 8388608 "$tmp/data" /dev/podvol/u1/web
 t "db data intact" cmp -n 8388608 "$tmp/data" /dev/podvol/u1/db
 
 # --- repeated events are harmless ---------------------------------------------------
-t "udev change events on running members" sh -c "udevadm trigger --action=change $A $B $C && udevadm trigger --action=add $A && udevadm settle --timeout=120"
+t "udev change events on running members" sh -c "udevadm trigger --action=change ${A}1 ${B}1 ${C}1 && udevadm trigger --action=add ${A}1 && udevadm settle --timeout=120"
 jqt "pool still running, two volumes" '.[0].state == "running" and .[0].nr_volumes == 2' podvolctl -j pool show u1
 jqt "no duplicate volumes" 'length == 2' podvolctl -j volume list u1
 

@@ -6,11 +6,13 @@
  * Both read the disks directly and need no kernel module.
  */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpt.h"
 #include "member.h"
 #include "meta.h"
 #include "podvolctl.h"
@@ -19,14 +21,14 @@ int cmd_probe(int argc, char **argv)
 {
 	struct member_read mr;
 	const struct pv_meta *m;
-	char pu[37], mu[37];
+	char pu[37], mu[37], part[PATH_MAX];
 	int ret;
 
 	if (argc != 1) {
 		pv_err("probe: expected exactly one DISK");
 		return EXIT_USAGE;
 	}
-	ret = member_read(argv[0], &mr);
+	ret = member_read(gpt_member_path(argv[0], part, sizeof(part)), &mr);
 	if (ret) {
 		pv_err("%s: %s", argv[0], strerror(-ret));
 		return 1;
@@ -303,7 +305,12 @@ int cmd_check(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < argc; i++) {
-		ret = member_read(argv[i], &mr[i]);
+		char part[PATH_MAX];
+
+		/* a podvol GPT disk: its partition, under the name given */
+		ret = member_read(gpt_member_path(argv[i], part, sizeof(part)),
+				  &mr[i]);
+		mr[i].path = argv[i];
 		if (ret) {
 			problem(&r, argv[i], -1, "cannot read: %s", strerror(-ret));
 			mr[i].best = -1;

@@ -165,7 +165,14 @@ out:
 int disk_podvol_signature(const char *path, char *pool, size_t len,
 			  uint8_t uuid[PODVOL_UUID_SIZE])
 {
-	static const uint64_t off[2] = { PODVOL_SLOT0_OFFSET, PODVOL_SLOT1_OFFSET };
+	return disk_podvol_signature_at(path, 0, pool, len, uuid);
+}
+
+int disk_podvol_signature_at(const char *path, uint64_t base, char *pool,
+			     size_t len, uint8_t uuid[PODVOL_UUID_SIZE])
+{
+	const uint64_t off[2] = { base + PODVOL_SLOT0_OFFSET,
+				  base + PODVOL_SLOT1_OFFSET };
 	struct podvol_sb *sb;
 	uint64_t best = 0;
 	int fd, i, found = 0, ret;

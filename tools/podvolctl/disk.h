@@ -42,6 +42,10 @@ int disk_pread(int fd, void *buf, size_t len, uint64_t off);
 int disk_podvol_signature(const char *path, char *pool, size_t len,
 			  uint8_t uuid[PODVOL_UUID_SIZE]);
 
+/* The same for a member that starts @base bytes into @path (a partition). */
+int disk_podvol_signature_at(const char *path, uint64_t base, char *pool,
+			     size_t len, uint8_t uuid[PODVOL_UUID_SIZE]);
+
 /*
  * Erase every signature libblkid finds (as wipefs -a).  For --force only.
  * Returns the number erased, or -1 (printed).

@@ -11,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <linux/fs.h>
 
 #include "disk.h"
+#include "gpt.h"
 #include "member.h"
 #include "meta.h"
 #include "podvolctl.h"
@@ -56,7 +58,10 @@ static int bad_name(const char *what, const char *name)
 	return 1;
 }
 
-/* Is device @rdev a member of one of @pools?  Returns the pool or NULL. */
+/*
+ * Is device @rdev, or a partition of it, a member of one of @pools?
+ * Returns the pool or NULL.
+ */
 static const struct pv_pool_info *member_of(const struct pv_pool_list *pools,
 					    dev_t rdev)
 {
@@ -66,9 +71,12 @@ static const struct pv_pool_info *member_of(const struct pv_pool_list *pools,
 	for (i = 0; i < pools->n; i++)
 		for (m = 0; m < pools->v[i].nr_member_info; m++) {
 			const struct pv_member_info *mi = &pools->v[i].member[m];
+			dev_t dev = makedev(mi->major, mi->minor), whole;
 
-			if (mi->present && mi->major == major(rdev) &&
-			    mi->minor == minor(rdev))
+			if (!mi->present)
+				continue;
+			if (dev == rdev ||
+			    (!disk_parent(dev, &whole) && whole == rdev))
 				return &pools->v[i];
 		}
 	return NULL;
@@ -267,21 +275,26 @@ out:
 struct create_disk {
 	char *arg;
 	char path[PATH_MAX];
+	char member[PATH_MAX];	/* what the kernel gets: path, or its partition */
 	dev_t rdev;
+	enum disk_kind kind;
 	bool wipe;
+	bool gpt_written;
+	int fd;			/* a GPT disk, flock()ed while it is written */
 };
 
 /*
  * Everything that can be said about a disk before touching it.  Returns the
  * number of problems found (each printed).
  */
-static int check_create_disk(struct create_disk *d,
-			     const struct pv_pool_list *pools, bool force,
-			     bool dry_run)
+static int check_create_disk(struct create_disk *d, const char *name,
+			     uint64_t chunk, const struct pv_pool_list *pools,
+			     bool force, bool dry_run)
 {
 	const struct pv_pool_info *p;
 	uint8_t uuid[PODVOL_UUID_SIZE];
-	char pool[PODVOL_NAME_MAX + 1], what[256], us[37];
+	char pool[PODVOL_NAME_MAX + 1], what[256], us[37], why[128];
+	uint64_t pstart = 0, pbytes, need;
 	struct stat st;
 	int ret;
 
@@ -308,7 +321,45 @@ static int check_create_disk(struct create_disk *d,
 		       d->arg);
 		return 1;
 	}
-	ret = disk_podvol_signature(d->path, pool, sizeof(pool), uuid);
+	if (disk_kind(d->path, d->rdev, &d->kind, why, sizeof(why)))
+		return 1;
+	snprintf(d->member, sizeof(d->member), "%s", d->path);
+	if (d->kind == DISK_WHOLE_GPT) {
+		/* the partition it will get must hold a member */
+		if (gpt_make(d->path, -1, name, &pstart, &pbytes))
+			return 1;
+		chunk = chunk ? chunk : PODVOL_CHUNK_DEFAULT;
+		need = ((PODVOL_DATA_OFFSET_MIN + chunk - 1) & ~(chunk - 1)) +
+		       chunk;
+		if (pbytes < need) {
+			pv_err("disk %s is too small: its podvol partition would have %llu bytes, a member needs at least %llu",
+			       d->arg, (unsigned long long)pbytes,
+			       (unsigned long long)need);
+			return 1;
+		}
+		step("%s: gets a GPT with partition 1 (podvol:%s) at %llu bytes, %llu bytes long",
+		     d->path, name, (unsigned long long)pstart,
+		     (unsigned long long)pbytes);
+		/*
+		 * A member of an earlier podvol GPT, or what is left of one
+		 * where the partition will be (a table erased, the partition's
+		 * metadata not): the kernel would refuse it after the write.
+		 */
+		pstart = 0;
+		ret = gpt_find_podvol(d->path, &pstart, what, sizeof(what));
+		if (ret < 0) {
+			pv_err("disk %s: cannot probe for a partition table: %s",
+			       d->arg, strerror(errno ? errno : EIO));
+			return 1;
+		}
+		if (!ret)
+			pstart = PODVOL_GPT_START;
+	} else {
+		step("%s: %s, used as the member itself", d->path, why);
+	}
+	ret = disk_podvol_signature_at(d->path, pstart, pool, sizeof(pool), uuid);
+	if (!ret && pstart)
+		ret = disk_podvol_signature(d->path, pool, sizeof(pool), uuid);
 	if (ret < 0) {
 		pv_err("disk %s: cannot read: %s", d->arg, strerror(-ret));
 		return 1;
@@ -366,7 +417,8 @@ static struct nlmsghdr *create_req(struct pv_nl *nl, const char *name,
 	nest = mnl_attr_nest_start(nlh, PODVOL_A_MEMBERS);
 	for (i = 0; i < ndisks; i++) {
 		m = mnl_attr_nest_start(nlh, PODVOL_A_MEMBER);
-		mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH, disks[i].path);
+		mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH,
+				  validate ? disks[i].path : disks[i].member);
 		mnl_attr_nest_end(nlh, m);
 	}
 	mnl_attr_nest_end(nlh, nest);
@@ -384,6 +436,71 @@ static const char *create_hint(int err)
 	default:
 		return NULL;
 	}
+}
+
+/*
+ * Close the GPT disks, removing the GPTs that are still marked written (a
+ * create that failed after writing them).  udev, kept off the disks by
+ * the lock, sees them as they are left.
+ */
+static void release_gpts(struct create_disk *disks, int ndisks)
+{
+	int i;
+
+	for (i = 0; i < ndisks; i++) {
+		if (disks[i].fd < 0)
+			continue;
+		if (disks[i].gpt_written) {
+			if (disk_wipe_signatures(disks[i].path) < 0 ||
+			    gpt_reread(disks[i].fd))
+				pv_warn("%s: cannot remove the GPT written for the pool; remove it with wipefs -a %s",
+					disks[i].path, disks[i].path);
+			else
+				step("%s: GPT removed again", disks[i].path);
+		}
+		close(disks[i].fd);
+		disks[i].fd = -1;
+	}
+}
+
+/*
+ * Give every whole disk that can hold partitions its podvol GPT and find
+ * the partition the kernel made of it.  Each disk is held with an
+ * exclusive flock() until release_gpts(): udev leaves a locked disk
+ * alone (it would re-read the partition table under the create).
+ */
+static int write_gpts(struct create_disk *disks, int ndisks, const char *name)
+{
+	uint64_t start, bytes;
+	int i, ret;
+
+	for (i = 0; i < ndisks; i++) {
+		struct create_disk *d = &disks[i];
+
+		if (d->kind != DISK_WHOLE_GPT)
+			continue;
+		d->fd = open(d->path, O_RDWR | O_CLOEXEC);
+		if (d->fd < 0 || flock(d->fd, LOCK_EX) < 0) {
+			pv_err("%s: cannot open for writing: %s", d->path,
+			       strerror(errno));
+			return -1;
+		}
+		if (gpt_make(d->path, d->fd, name, &start, &bytes))
+			return -1;
+		d->gpt_written = true;
+		ret = gpt_reread(d->fd);
+		if (ret) {
+			pv_err("%s: the kernel did not read the new partition table: %s",
+			       d->path, strerror(-ret));
+			return -1;
+		}
+		if (gpt_partition_path(d->rdev, d->member, sizeof(d->member))) {
+			pv_err("%s: its podvol partition did not appear", d->path);
+			return -1;
+		}
+		step("%s: GPT written, member %s", d->path, d->member);
+	}
+	return 0;
 }
 
 static int pool_create(int argc, char **argv)
@@ -438,6 +555,7 @@ static int pool_create(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			memset(&disks[ndisks], 0, sizeof(disks[0]));
+			disks[ndisks].fd = -1;
 			disks[ndisks++].arg = argv[i];
 		}
 	}
@@ -474,8 +592,8 @@ static int pool_create(int argc, char **argv)
 				continue;
 			}
 		}
-		problems += check_create_disk(&disks[i], &pools, force,
-					      dry_run);
+		problems += check_create_disk(&disks[i], name, chunk, &pools,
+					      force, dry_run);
 		wipe |= disks[i].wipe;
 	}
 	if (problems) {
@@ -542,6 +660,10 @@ static int pool_create(int argc, char **argv)
 		step("%s: %d signature%s erased", disks[i].path, n,
 		     n == 1 ? "" : "s");
 	}
+	if (write_gpts(disks, ndisks, name)) {
+		ret = -EIO;
+		goto out;
+	}
 
 	nlh = create_req(&nl, name, chunk, force, disks, ndisks, false, NULL);
 	free(pools.v);
@@ -552,6 +674,8 @@ static int pool_create(int argc, char **argv)
 			     "cannot create pool \"%s\"", name);
 		goto out;
 	}
+	for (i = 0; i < ndisks; i++)
+		disks[i].gpt_written = false;	/* they stay */
 	if (opts.json) {
 		struct json js;
 
@@ -569,6 +693,7 @@ static int pool_create(int argc, char **argv)
 		       format_size(pools.v[0].size, b2, sizeof(b2)));
 	}
 out:
+	release_gpts(disks, ndisks);
 	free(pools.v);
 	pv_nl_close(&nl);
 	return ret ? 1 : 0;
@@ -577,7 +702,7 @@ out:
 static int pool_add(int argc, char **argv)
 {
 	struct pv_pool_list l = {};
-	char path[PATH_MAX];
+	char path[PATH_MAX], part[PATH_MAX];
 	struct nlmsghdr *nlh;
 	struct nlattr *m;
 	struct pv_nl nl;
@@ -589,7 +714,7 @@ static int pool_add(int argc, char **argv)
 		usage_pool(stderr);
 		return EXIT_USAGE;
 	}
-	if (!realpath(argv[0], path)) {
+	if (!realpath(gpt_member_path(argv[0], part, sizeof(part)), path)) {
 		pv_err("disk %s: %s", argv[0], strerror(errno));
 		return 1;
 	}
@@ -677,8 +802,10 @@ static int pool_stop(int argc, char **argv)
  */
 struct destroy_member {
 	char path[PATH_MAX];
+	char gpt_disk[PATH_MAX];	/* the whole disk of its podvol GPT, or "" */
 	uint8_t uuid[PODVOL_UUID_SIZE];
 	int fd;
+	int gpt_fd;
 };
 
 #define DESTROY_MAX 256
@@ -687,6 +814,22 @@ static int cmp_member_path(const void *a, const void *b)
 {
 	return strcmp(((const struct destroy_member *)a)->path,
 		      ((const struct destroy_member *)b)->path);
+}
+
+/*
+ * The whole disk whose podvol GPT made partition @path (@rdev), into
+ * @disk; "" when @path is no such partition.
+ */
+static void gpt_disk_of(dev_t rdev, const char *path, char *disk, size_t len)
+{
+	char p1[PATH_MAX], name[64];
+	uint64_t start;
+	dev_t whole;
+
+	if (disk_parent(rdev, &whole) || disk_devnode(whole, disk, len) ||
+	    gpt_find_podvol(disk, &start, name, sizeof(name)) != 1 ||
+	    gpt_partition_path(whole, p1, sizeof(p1)) || strcmp(p1, path))
+		disk[0] = 0;
 }
 
 /* Every block device with podvol metadata (valid or not) of pool @name. */
@@ -724,6 +867,9 @@ static int find_members(const char *name, struct destroy_member *m, int max)
 		snprintf(m[n].path, sizeof(m[n].path), "%s", path);
 		memcpy(m[n].uuid, uuid, PODVOL_UUID_SIZE);
 		m[n].fd = -1;
+		m[n].gpt_fd = -1;
+		m[n].gpt_disk[0] = 0;
+		gpt_disk_of(st.st_rdev, path, m[n].gpt_disk, sizeof(m[n].gpt_disk));
 		n++;
 	}
 	closedir(d);
@@ -867,6 +1013,17 @@ static int pool_destroy(int argc, char **argv)
 			goto close;
 		}
 	}
+	/* the GPT disks, locked against udev's re-reading until the end */
+	for (i = 0; i < n; i++) {
+		if (!m[i].gpt_disk[0])
+			continue;
+		m[i].gpt_fd = open(m[i].gpt_disk, O_RDWR | O_CLOEXEC);
+		if (m[i].gpt_fd < 0 || flock(m[i].gpt_fd, LOCK_EX) < 0) {
+			pv_err("cannot destroy pool \"%s\": %s: %s; nothing erased",
+			       name, m[i].gpt_disk, strerror(errno));
+			goto close;
+		}
+	}
 	/* only --force gets here with these */
 	if (known && (uint32_t)n != nr_members)
 		pv_warn("pool %s: erasing the %d of its %" PRIu32 " members found",
@@ -884,12 +1041,37 @@ close:
 	for (i = 0; i < n; i++)
 		if (m[i].fd >= 0)
 			close(m[i].fd);
-	if (ret)
+	if (ret) {
+		for (i = 0; i < n; i++)
+			if (m[i].gpt_fd >= 0)
+				close(m[i].gpt_fd);
 		goto out;
+	}
 	/* anything else blkid would still find on them (wipefs -a) */
 	for (i = 0; i < n; i++)
 		if (disk_wipe_signatures(m[i].path) < 0)
 			ret = -EIO;
+	/* and the GPTs pool create made: the disks probe blank */
+	for (i = 0; i < n; i++) {
+		int err;
+
+		if (m[i].gpt_fd < 0)
+			continue;
+		if (disk_wipe_signatures(m[i].gpt_disk) < 0) {
+			ret = -EIO;
+		} else {
+			err = gpt_reread(m[i].gpt_fd);
+			if (err) {
+				pv_err("%s: the kernel did not drop the podvol partition: %s",
+				       m[i].gpt_disk, strerror(-err));
+				ret = -EIO;
+			} else {
+				step("%s: podvol GPT erased", m[i].gpt_disk);
+			}
+		}
+		close(m[i].gpt_fd);
+		m[i].gpt_fd = -1;
+	}
 	if (opts.json) {
 		struct json js;
 

@@ -6,6 +6,7 @@
  * signature detection and wiping on a file holding an ext4 filesystem.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +14,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <blkid.h>
+
 #include "disk.h"
 #include "member.h"
 #include "meta.h"
 #include "test.h"
 #include "util.h"
+#include "gpt.h"
 
 #define MEMBER_BYTES	(64ULL << 20)
 #define NR		3
@@ -408,6 +412,107 @@ static void test_blkid(void)
 	}
 }
 
+/*
+ * The podvol GPT on an image: planning writes nothing; the table is what
+ * podvol.rst describes (blkid reads it back); the partition's podvol
+ * metadata is found through it, the whole disk is no member itself; the
+ * table wipes off.
+ */
+static void test_gpt(const char *tool)
+{
+	uint64_t start = 0, bytes = 0, pstart = 0, first, last;
+	uint8_t uuid[PODVOL_UUID_SIZE], zero[4096] = { 0 }, buf[4096];
+	char what[256], name[64], pool[PODVOL_NAME_MAX + 1], args[256];
+	const char *v;
+	struct pv_meta *m;
+	blkid_probe pr;
+	blkid_partlist ls;
+	blkid_partition par;
+	void *slot;
+	int fd, ret;
+
+	make_images();
+	ret = gpt_make(img[0], -1, "fast", &start, &bytes);
+	fd = open(img[0], O_RDONLY);
+	first = pread(fd, buf, sizeof(buf), 0) == sizeof(buf) && !memcmp(buf, zero, sizeof(buf));
+	last = pread(fd, buf, sizeof(buf), MEMBER_BYTES - sizeof(buf)) == sizeof(buf) &&
+	       !memcmp(buf, zero, sizeof(buf));
+	close(fd);
+	test_result(!ret && start == PODVOL_GPT_START && first && last,
+		    "gpt: a plan writes nothing: partition at %" PRIu64 ", %" PRIu64 " bytes",
+		    start, bytes);
+	/* 64 MiB: 131072 sectors; GPT backup 33 sectors; 1 MiB alignment */
+	test_result(bytes == MEMBER_BYTES - 2 * PODVOL_GPT_START,
+		    "gpt: the partition runs from 1 MiB to the last whole MiB before the backup GPT (%" PRIu64 ")",
+		    bytes);
+	fd = open(img[0], O_RDWR);
+	ret = gpt_make(img[0], fd, "fast", &start, &bytes);
+	close(fd);
+	test_result(!ret, "gpt: written to an image");
+	ret = disk_foreign_signature(img[0], what, sizeof(what));
+	test_result(ret == 1 && strstr(what, "gpt partition table"),
+		    "gpt: blkid sees a gpt partition table: %s", ret == 1 ? what : "(nothing)");
+	pr = blkid_new_probe_from_filename(img[0]);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	ls = pr ? blkid_probe_get_partitions(pr) : NULL;
+	par = ls && blkid_partlist_numof_partitions(ls) == 1 ?
+	      blkid_partlist_get_partition(ls, 0) : NULL;
+	v = par ? blkid_partition_get_type_string(par) : NULL;
+	test_result(v && !strcmp(v, PODVOL_GPT_TYPE),
+		    "gpt: one partition, type %s", v ? v : "(none)");
+	v = par ? blkid_partition_get_name(par) : NULL;
+	test_result(v && !strcmp(v, "podvol:fast"), "gpt: named %s", v ? v : "(none)");
+	test_result(par && blkid_partition_get_partno(par) == 1 &&
+		    blkid_partition_get_start(par) == 2048 &&
+		    (uint64_t)blkid_partition_get_size(par) == bytes / 512,
+		    "gpt: partition 1 at sector 2048, %" PRIu64 " sectors",
+		    bytes / 512);
+	blkid_free_probe(pr);
+	ret = gpt_find_podvol(img[0], &pstart, name, sizeof(name));
+	test_result(ret == 1 && pstart == PODVOL_GPT_START && !strcmp(name, "podvol:fast"),
+		    "gpt: found as a podvol GPT (%d)", ret);
+
+	/* podvol metadata in the partition: found through the GPT only */
+	m = make_meta(1);
+	m->slot = 1;
+	slot = encode(m, 0);
+	fd = open(img[0], O_WRONLY);
+	ret = pwrite(fd, slot, PODVOL_SLOT_SIZE, PODVOL_GPT_START + PODVOL_SLOT1_OFFSET);
+	close(fd);
+	free(slot);
+	pv_meta_free(m);
+	ret = disk_podvol_signature_at(img[0], pstart, pool, sizeof(pool), uuid);
+	test_result(ret == 1 && !strcmp(pool, "fast"),
+		    "gpt: the partition's podvol metadata is found (pool %s)", ret == 1 ? pool : "-");
+	ret = disk_podvol_signature(img[0], pool, sizeof(pool), uuid);
+	test_result(ret == 0, "gpt: the whole disk carries no podvol metadata itself (%d)", ret);
+	if (tool) {
+		snprintf(args, sizeof(args), "probe %s", img[0]);
+		expect(tool, 1, NULL, "gpt: probe of the whole disk: not a member (udev adds no whole disk)", args);
+	}
+
+	/* GPT names hold 36 characters */
+	fd = open(img[1], O_RDWR);
+	ret = gpt_make(img[1], fd, "a-pool-name-longer-than-a-gpt-name-holds", &start, &bytes);
+	close(fd);
+	ret = ret ? -1 : gpt_find_podvol(img[1], &pstart, name, sizeof(name));
+	test_result(ret == 1 && !strcmp(name, "podvol:a-pool-name-longer-than-a-gpt"),
+		    "gpt: a long pool name is cut to 36 characters: %s", ret == 1 ? name : "-");
+
+	ret = disk_wipe_signatures(img[0]);
+	test_result(ret >= 2 && disk_foreign_signature(img[0], what, sizeof(what)) == 0 &&
+		    gpt_find_podvol(img[0], &pstart, name, sizeof(name)) == 0,
+		    "gpt: wiped off (%d signatures: PMBR, both GPT headers); the disk probes blank", ret);
+
+	/* too small for a partition */
+	fd = open(img[2], O_RDWR);
+	ret = fd >= 0 && ftruncate(fd, 1 << 20) == 0 ? 0 : -1;
+	close(fd);
+	ret = ret ? 0 : gpt_make(img[2], -1, "fast", &start, &bytes);
+	test_result(ret == -1, "gpt: a 1 MiB disk has no room for the partition: refused");
+}
+
 void test_meta(const char *tool)
 {
 	snprintf(dir, sizeof(dir), "/tmp/podvolctl-test.XXXXXX");
@@ -419,6 +524,7 @@ void test_meta(const char *tool)
 	if (tool)
 		test_tool(tool);
 	test_blkid();
+	test_gpt(tool);
 	snprintf(img[0], sizeof(img[0]), "rm -rf %s", dir);
 	if (system(img[0]))
 		printf("# could not remove %s\n", dir);
