@@ -320,57 +320,101 @@ why_not() {	# why_not TEST KERNEL
 # the machine's CPUs busy: two lanes take little longer than the slower one.
 # A lane only writes logs; they are accounted for afterwards, in order.
 #
-# The debug lane is the longest (KUnit and every selftest, in a guest with
-# one vCPU) and starts last: its batch is split over two guests that run side
-# by side.  A batch is named batch-KERNEL, or batch-debug-1 and -2.
+# The debug lane is the longest (KUnit and every selftest, in guests with
+# one vCPU) and starts last: it runs as two chains side by side, each a
+# batch guest (batch-debug-1 and -2) followed by its share of the selftests
+# with guests of their own.  The tests are dealt to the chains by their
+# measured cost (selftests/vm/debug-costs), longest first, each to the chain
+# with less work so far, so that both end together; KUnit runs first.
 parts() {	# parts KERNEL: the suffixes of KERNEL's batches
 	if [ "$1" = debug ]; then echo "-1 -2"; else echo ""; fi
 }
+debug_split=""
+debug_split() {	# debug_split: "PART batch|solo TEST" lines, computed once
+	local t all="batch selftests/vm/kunit.sh"
+	if [ -z "$debug_split" ]; then
+		for t in $batched; do runs_on "$t" debug && all="$all"$'\n'"batch $t"; done
+		for t in $solo $hosted; do runs_on "$t" debug && all="$all"$'\n'"solo $t"; done
+		debug_split=$(printf '%s\n' "$all" | awk '
+			FNR == NR { if ($1 !~ /^#/ && NF >= 2) c[$1] = $2; next }
+			{
+				n = $2; sub(/.*\//, "", n); sub(/\.sh$/, "", n)
+				m++; line[m] = $0; w[m] = (n in c) ? c[n] : 120
+			}
+			END {
+				for (i = 1; i <= m; i++) {	# longest first
+					b = 0
+					for (j = 1; j <= m; j++)
+						if (!(j in part) && (b == 0 || w[j] > w[b]))
+							b = j
+					p = load[1] <= load[2] ? 1 : 2
+					part[b] = p; load[p] += w[b]
+				}
+				for (i = 1; i <= m; i++)	# in their own order
+					print part[i], line[i]
+			}' selftests/vm/debug-costs -)
+	fi
+	echo "$debug_split"
+}
 batch_list() {	# batch_list KERNEL SUFFIX: the selftests of that batch
-	local t all="" i=0 np=1 p=1
-	[ "$1" = debug ] && all="selftests/vm/kunit.sh" np=2
-	[ -n "$2" ] && p=${2#-}
-	for t in $batched; do runs_on "$t" "$1" && all="$all $t"; done
-	for t in $all; do
-		[ $((i % np + 1)) = "$p" ] && echo "$t"
-		i=$((i + 1))
-	done
+	local t
+	if [ "$1" = debug ]; then
+		debug_split | awk -v p="${2#-}" '$1 == p && $2 == "batch" { print $3 }'
+		return
+	fi
+	for t in $batched; do runs_on "$t" "$1" && echo "$t"; done
+}
+solo_list() {	# solo_list KERNEL [SUFFIX]: its selftests with guests of their own
+	local t
+	if [ "$1" = debug ]; then
+		debug_split | awk -v p="${2#-}" '$1 == p && $2 == "solo" { print $3 }'
+		return
+	fi
+	for t in $solo $hosted; do runs_on "$t" "$1" && echo "$t"; done
+}
+solo_run() {	# solo_run KERNEL TEST: a selftest with a guest of its own
+	local k=$1 t=$2 name t0 rc
+	name=$(basename "$t" .sh)
+	t0=$(date +%s)
+	# Those that drive guests themselves (vm-host: power cuts) run on
+	# the host.
+	if grep -q '^# vm-host:' "$t"; then
+		"$t" --kernel "$k" --no-build >"$logs/$name-$k.out" 2>&1
+	else
+		selftests/vm/run-test --kernel "$k" --no-build "$t" \
+			>"$logs/$name-$k.out" 2>&1
+	fi
+	rc=$?
+	echo "$rc $(( $(date +%s) - t0 ))" >"$logs/$name-$k.rc"
 }
 lane() {	# lane KERNEL
-	local k=$1 list t name t0 rc part
+	local k=$1 list t t0 rc part
 	# The debug lane is the longest and the last to start: the others
 	# yield the CPUs to it and to the debug kernel's build.
 	[ "$k" = debug ] || renice -n 10 -p "$BASHPID" >/dev/null
 	for part in $(parts "$k") ""; do
 		[ -z "$part" ] && [ -n "$(parts "$k")" ] && continue
 		list=$(batch_list "$k" "$part")
-		[ -n "$list" ] || continue
 		(
-			t0=$(date +%s)
-			# shellcheck disable=SC2086
-			selftests/vm/run-test --kernel "$k" --no-build --batch \
-				--name "batch-$k$part" $list >"$logs/batch-$k$part.out" 2>&1
-			rc=$?
-			echo "$rc $(( $(date +%s) - t0 ))" >"$logs/batch-$k$part.rc"
+			if [ -n "$list" ]; then
+				t0=$(date +%s)
+				# shellcheck disable=SC2086
+				selftests/vm/run-test --kernel "$k" --no-build --batch \
+					--name "batch-$k$part" $list >"$logs/batch-$k$part.out" 2>&1
+				rc=$?
+				echo "$rc $(( $(date +%s) - t0 ))" >"$logs/batch-$k$part.rc"
+			fi
+			# Selftests with disks of their own get a fresh guest
+			# each, after the batch.
+			for t in $(solo_list "$k" "$part"); do
+				solo_run "$k" "$t"
+			done
 		) &
 	done
 	wait
-	# Selftests with disks of their own get a fresh guest each; those
-	# that drive guests themselves (vm-host: power cuts) run on the host.
-	for t in $solo $hosted; do
-		runs_on "$t" "$k" || continue
-		name=$(basename "$t" .sh)
-		t0=$(date +%s)
-		if grep -q '^# vm-host:' "$t"; then
-			"$t" --kernel "$k" --no-build >"$logs/$name-$k.out" 2>&1
-		else
-			selftests/vm/run-test --kernel "$k" --no-build "$t" \
-				>"$logs/$name-$k.out" 2>&1
-		fi
-		rc=$?
-		echo "$rc $(( $(date +%s) - t0 ))" >"$logs/$name-$k.rc"
-	done
 }
+
+has debug && debug_split >/dev/null	# once, for the lanes and the accounting
 
 # The lanes of the kernels that are ready start now; the debug lane once
 # its kernel is built.

@@ -32,7 +32,13 @@ cleanup() {
 trap cleanup EXIT
 
 N() { ip netns exec "$@"; }
-show() { N "n$1" podnetctl -j show podnet0 | jq -r ".[0].$2"; }
+# show NODE FIELD...: those fields of podnet0 (podnetctl -j show), one jq
+show() {
+	local i=$1 f q=""
+	shift
+	for f in "$@"; do q="$q${q:+ }\\(.$f)"; done
+	N "n$i" podnetctl -j show podnet0 | jq -r ".[0] | \"$q\""
+}
 ifindex() { N "n$1" cat /sys/class/net/podnet0/ifindex; }
 pings() { N "$1" ping -c 1 -W 2 "$2" >/dev/null 2>&1 || N "$1" ping -c 2 -i 0.3 -W 2 "$2" >/dev/null 2>&1; }
 
@@ -68,26 +74,31 @@ t "podnet-up and podnet@.service installed" \
 mkdir -p /etc/podnet
 
 # Underlay: bridge br0, nodes n1..n3 at 192.168.0.N; pod pN at 10.244.N.10.
+# One ip -batch per namespace: each process costs in a TCG guest.
 ip link add br0 type bridge && ip link set br0 up
 for i in 1 2 3; do
 	ip netns add n$i
+	ip netns add p$i
 	ip link add ul$i type veth peer name eth0 netns n$i
 	ip link set ul$i master br0 up
-	N n$i ip link set lo up
-	N n$i ip link set eth0 up
-	N n$i ip addr add 192.168.0.$i/24 dev eth0
-	N n$i ip addr add fd00::$i/64 dev eth0 nodad
+	ip -n n$i -batch - <<-EOF
+	link set lo up
+	link set eth0 up
+	addr add 192.168.0.$i/24 dev eth0
+	addr add fd00::$i/64 dev eth0 nodad
+	link add vp type veth peer name eth0 netns p$i
+	link set vp up
+	route add 10.244.$i.10/32 dev vp
+	addr add 10.244.$i.1/32 dev vp
+	EOF
 	N n$i sysctl -qw net.ipv4.ip_forward=1
-	ip netns add p$i
-	N n$i ip link add vp type veth peer name eth0 netns p$i
-	N n$i ip link set vp up
-	N n$i ip route add 10.244.$i.10/32 dev vp
-	N p$i ip link set lo up
-	N p$i ip link set eth0 up
-	N p$i ip addr add 10.244.$i.10/32 dev eth0
-	N p$i ip route add 10.244.$i.1/32 dev eth0
-	N p$i ip route add default via 10.244.$i.1 dev eth0
-	N n$i ip addr add 10.244.$i.1/32 dev vp
+	ip -n p$i -batch - <<-EOF
+	link set lo up
+	link set eth0 up
+	addr add 10.244.$i.10/32 dev eth0
+	route add 10.244.$i.1/32 dev eth0
+	route add default via 10.244.$i.1 dev eth0
+	EOF
 	conf $i
 done
 
@@ -96,7 +107,7 @@ for i in 1 2 3; do
 	up $i
 	report $? "n$i: podnet-up creates podnet0 from /etc/podnet/podnet0.conf" "$out"
 done
-t "n1: vni and local as configured" test "$(show 1 vni) $(show 1 local)" = "42 192.168.0.1"
+t "n1: vni and local as configured" test "$(show 1 vni local)" = "42 192.168.0.1"
 t "n1: two routes in the table" test "$(show 1 routes)" = 2
 t "n1: address and kernel route" \
 	sh -c 'ip netns exec n1 ip -o addr show dev podnet0 | grep -q "10.244.1.1/32" &&
@@ -187,12 +198,12 @@ conf 1 "ttl 32" "udpcsum off"
 up 1
 report $? "n1: ttl and udpcsum changed" "$out"
 t "n1: changed in place (same ifindex), ttl 32, udpcsum off" \
-	test "$(ifindex 1) $(show 1 ttl) $(show 1 udp_csum)" = "$ix 32 false"
+	test "$(ifindex 1) $(show 1 ttl udp_csum)" = "$ix 32 false"
 conf 1 "ttl 32" "udpcsum off" "port 6082"
 up 1
 report $? "n1: a port change recreates the device" "$out"
 t "n1: recreated (new ifindex) with port 6082, ttl 32" \
-	test "$(ifindex 1) $(show 1 port) $(show 1 ttl)" != "$ix 6082 32" -a "$(show 1 port) $(show 1 ttl)" = "6082 32"
+	test "$(ifindex 1) $(show 1 port ttl)" != "$ix 6082 32" -a "$(show 1 port ttl)" = "6082 32"
 t "n1: the recreated device has its addresses, kernel route and routes" \
 	sh -c 'ip netns exec n1 ip -o addr show dev podnet0 | grep -q 10.244.1.1/32 &&
 	       ip netns exec n1 ip route show 10.244.0.0/16 | grep -q podnet0 &&
@@ -221,15 +232,23 @@ t "n1: a route added by hand (not proto 149) is left alone" \
 # that spells them otherwise must still compare equal on the next runs
 # (before, these made every run recreate the device, fail on ip addr add,
 # or remove and re-add the IPv6 kernel route every other run).
-# state NODE: podnet0 as the kernel has it, spelling-independent (JSON)
+# state NODE: podnet0 as the kernel has it, spelling-independent (JSON):
+# ifindex, link parameters, addresses, kernel routes of both families (all
+# tables), route table, generation; one ip and one jq.
 state() {
-	N "n$1" sh -c 'cat /sys/class/net/podnet0/ifindex
-		ip -j -d link show podnet0 | jq -c ".[0].linkinfo.info_data"
-		ip -j addr show dev podnet0 | jq -c "[.[].addr_info[] | {local, prefixlen}] | sort_by(.local)"
-		ip -j route show dev podnet0 | jq -c "[.[] | {dst, protocol}]"
-		ip -j -6 route show dev podnet0 | jq -c "[.[] | {dst, protocol}]"
-		podnetctl -j route show dev podnet0 | jq -c "[.[] | {prefix, via}]"
-		podnetctl -j show podnet0 | jq -c ".[0] | {generation, routes}"' 2>&1
+	N "n$1" sh -c 'read -r ix < /sys/class/net/podnet0/ifindex && echo "$ix"
+		ip -j -d -batch - <<-EOF
+		link show podnet0
+		addr show dev podnet0
+		route show table all dev podnet0
+		EOF
+		podnetctl -j route show dev podnet0
+		podnetctl -j show podnet0' 2>&1 |
+	jq -cs '.[0], .[1][0].linkinfo.info_data,
+		([.[2][].addr_info[] | {local, prefixlen}] | sort_by(.local)),
+		([.[3][] | {dst, protocol, table}] | sort_by(.dst)),
+		([.[4][] | {dst, gateway}] | sort_by(.dst)),
+		(.[5][0] | {generation, routes})' 2>&1
 }
 conf 1 "local FD00:0::1" "tos 1" "ttl 064" "address FD44:1:0::1/64" "address 10.244.1.2/024" \
 	"cluster-cidr fd44:0::/16" "cluster-cidr 10.250.0.0/016" "route FD44:2::/64 via FD00::02" \
@@ -285,13 +304,13 @@ for bad in "local 1:2" "address 1:2" "cluster-cidr 10.244.0.1/16" \
 done
 
 # --- a broken file changes nothing -----------------------------------------
-g=$(show 1 generation) r=$(show 1 routes)
+read -r g r <<<"$(show 1 generation routes)"
 conf 1 "route 10.244.9.0/24 via 192.168.0.9" "route 10.244.8.0/33 via 192.168.0.3"
 up 1
 [ $rc = 1 ] && grep -q "podnet0.conf:9: invalid prefix '10.244.8.0/33'" <<<"$out" &&
 	grep -q "configuration has errors; nothing changed" <<<"$out"
 report $? "n1: a broken file is refused, naming FILE:LINE" "$out"
-t "n1: ... and nothing changed" test "$(show 1 generation) $(show 1 routes)" = "$g $r"
+t "n1: ... and nothing changed" test "$(show 1 generation routes)" = "$g $r"
 conf 1
 
 # --- a device of that name that is not podnet -------------------------------

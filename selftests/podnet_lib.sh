@@ -21,6 +21,10 @@ drop_count() {
 		jq -r ".[0].drops.$2 // .drops.$2 // 0"
 }
 
+# The set-up runs one ip -batch per namespace rather than an ip (and an
+# ip netns exec) per command: on the debug kernel under TCG each process
+# costs about a second.  -force: a command that fails does not stop the
+# others, as with one process each.
 underlay_up() {
 	ip link add br0 type bridge
 	ip link set br0 up
@@ -28,14 +32,14 @@ underlay_up() {
 		ip netns add n$i
 		ip link add ul$i type veth peer name eth0 netns n$i
 		ip link set ul$i master br0 up
-		N n$i ip link set lo up
-		N n$i ip link set eth0 up
-		N n$i ip addr add 192.168.0.$i/24 dev eth0
-		N n$i ip addr add fd00::$i/64 dev eth0 nodad
-		N n$i sysctl -qw net.ipv4.ip_forward=1
-		N n$i sysctl -qw net.ipv6.conf.all.forwarding=1
-		N n$i sysctl -qw net.ipv4.conf.all.rp_filter=0
-		N n$i sysctl -qw net.ipv4.conf.default.rp_filter=0
+		ip -n n$i -force -batch - <<-EOF
+		link set lo up
+		link set eth0 up
+		addr add 192.168.0.$i/24 dev eth0
+		addr add fd00::$i/64 dev eth0 nodad
+		EOF
+		N n$i sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+			net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
 	done
 }
 
@@ -44,19 +48,24 @@ pods_up() {
 	local i=$1 j
 	for j in 1 2; do
 		ip netns add p$i$j
-		N n$i ip link add vp$j type veth peer name eth0 netns p$i$j
-		N n$i ip link set vp$j up
-		N n$i ip addr add 10.244.$i.1/32 dev vp$j
-		N n$i ip addr add fe80::1/64 dev vp$j nodad
-		N n$i ip route add 10.244.$i.1$j/32 dev vp$j
-		N n$i ip -6 route add fd44:$i::1$j/128 dev vp$j
-		N p$i$j ip link set lo up
-		N p$i$j ip link set eth0 up
-		N p$i$j ip addr add 10.244.$i.1$j/32 dev eth0
-		N p$i$j ip addr add fd44:$i::1$j/128 dev eth0 nodad
-		N p$i$j ip route add 10.244.$i.1/32 dev eth0
-		N p$i$j ip route add default via 10.244.$i.1 dev eth0
-		N p$i$j ip -6 route add default via fe80::1 dev eth0
+		ip -n n$i -force -batch - <<-EOF
+		link add vp$j type veth peer name eth0 netns p$i$j
+		link set vp$j up
+		addr add 10.244.$i.1/32 dev vp$j
+		addr add fe80::1/64 dev vp$j nodad
+		route add 10.244.$i.1$j/32 dev vp$j
+		route add fd44:$i::1$j/128 dev vp$j
+		EOF
+		# ::/0: a batch has no -6, and "default" alone means IPv4
+		ip -n p$i$j -force -batch - <<-EOF
+		link set lo up
+		link set eth0 up
+		addr add 10.244.$i.1$j/32 dev eth0
+		addr add fd44:$i::1$j/128 dev eth0 nodad
+		route add 10.244.$i.1/32 dev eth0
+		route add default via 10.244.$i.1 dev eth0
+		route add ::/0 via fe80::1 dev eth0
+		EOF
 	done
 }
 
@@ -65,10 +74,14 @@ node_up() {
 	local i=$1 fam=$2 addr
 	shift 2
 	if [ "$fam" = 4 ]; then addr=192.168.0.$i; else addr=fd00::$i; fi
-	N n$i ip link add podnet0 type podnet vni 42 local $addr "$@" || return 1
-	N n$i ip link set podnet0 up || return 1
-	N n$i ip route add 10.244.0.0/16 dev podnet0
-	N n$i ip -6 route add fd44::/16 dev podnet0
+	ip -n n$i -batch - <<-EOF || return 1
+	link add podnet0 type podnet vni 42 local $addr $*
+	link set podnet0 up
+	EOF
+	ip -n n$i -force -batch - <<-EOF
+	route add 10.244.0.0/16 dev podnet0
+	route add fd44::/16 dev podnet0
+	EOF
 }
 
 # node_routes N UNDERLAY: routes of node N to the other nodes' pods,

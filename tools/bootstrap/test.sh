@@ -140,7 +140,7 @@ mkdir -p bin
 cat > bin/ip <<'EOF'
 #!/bin/sh
 case "$*" in
-"link show dev"*|"-o addr show"*|"link show"*) echo "Device does not exist." >&2; exit 1 ;;
+"link show dev"*|"-o addr show"*|"link show"*|"-j -batch -") echo "Device does not exist." >&2; exit 1 ;;
 esac
 exit 0
 EOF
@@ -169,11 +169,14 @@ cat > run/bin/ip <<EOF
 #!/bin/sh
 st=$tmp/run/st
 case "\$*" in
-"link show dev podnet0") exit 0 ;;
-"-j addr show dev podnet0") cat "\$st/addr.json" ;;
-"-j -4 route show dev podnet0 proto 149") cat "\$st/route4.json" ;;
-"-j -6 route show dev podnet0 proto 149") cat "\$st/route6.json" ;;
-"-j link show dev podnet0") echo '[{"ifname":"podnet0","flags":["POINTOPOINT","NOARP","UP","LOWER_UP"]}]' ;;
+"-j -batch -")	# podnet-up reads the link, addresses and kernel routes at once
+	while read -r l; do
+		case "\$l" in
+		"addr show dev podnet0") cat "\$st/addr.json" ;;
+		"route show table all dev podnet0 proto 149") cat "\$st/routes-all.json" ;;
+		*) echo "ip -batch: \$l" >> "\$st/calls" ;;
+		esac
+	done ;;
 *) echo "ip \$*" >> "\$st/calls" ;;
 esac
 EOF
@@ -189,9 +192,9 @@ esac
 EOF
 chmod +x run/bin/*
 echo '[{"ifname":"podnet0","ifindex":7,"vni":42,"port":6081,"local":"192.168.0.1","local6":"fd00::1","ttl":64,"tos":"inherit","df":"unset","udp_csum":true,"udp_zero_csum6_tx":false,"udp_zero_csum6_rx":false,"routes":2,"generation":3}]' > run/st/show.json
-echo '[{"ifindex":7,"ifname":"podnet0","addr_info":[{"family":"inet","local":"10.244.1.1","prefixlen":24,"scope":"global"},{"family":"inet6","local":"fd44:1::1","prefixlen":64,"scope":"global"},{"family":"inet6","local":"fe80::1","prefixlen":64,"scope":"link"}]}]' > run/st/addr.json
-echo '[{"dst":"10.244.0.0/16","dev":"podnet0","protocol":"149","scope":"link","flags":[]}]' > run/st/route4.json
-echo '[{"dst":"fd44::/16","dev":"podnet0","protocol":"149","metric":1024,"flags":[],"pref":"medium"}]' > run/st/route6.json
+echo '[{"ifindex":7,"ifname":"podnet0","flags":["POINTOPOINT","NOARP","UP","LOWER_UP"],"mtu":1464,"addr_info":[{"family":"inet","local":"10.244.1.1","prefixlen":24,"scope":"global"},{"family":"inet6","local":"fd44:1::1","prefixlen":64,"scope":"global"},{"family":"inet6","local":"fe80::1","prefixlen":64,"scope":"link"}]}]' > run/st/addr.json
+# A kernel route of this protocol in another table is not podnet-up's.
+echo '[{"dst":"10.244.0.0/16","scope":"link","flags":[]},{"dst":"10.9.0.0/16","table":"7","scope":"link","flags":[]},{"dst":"fd44::/16","metric":1024,"flags":[],"pref":"medium"}]' > run/st/routes-all.json
 echo '[{"dev":"podnet0","ifindex":7,"dst":"10.244.2.0/24","gateway":"192.168.0.2","tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0},{"dev":"podnet0","ifindex":7,"dst":"fd44:2::/64","gateway":"fd00::2","tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0}]' > run/st/routes.json
 mkdir -p run/conf && cp net/spell.conf run/conf/podnet0.conf
 prun() { : > run/st/calls; PATH="$tmp/run/bin:$PATH" "$here/podnet-up" -c run/conf podnet0 2>&1; }
