@@ -10,6 +10,14 @@ after the first part, reporting NLM_F_DUMP_INTR.
                                            the first error
   podnet_pnl.py dump DEV|- OUT [CMD]       dump to OUT (one route a line);
                                            prints "routes N intr 0|1"
+  podnet_pnl.py txn DEV STEP...            route set transaction steps, each
+                                           SOCKET:VERB[:ARG] (SOCKET a name,
+                                           one netlink socket each; VERB
+                                           begin, append:COUNT[@FIRST]
+                                           (routes 11.0.0.0/32 upwards,
+                                           from the next or FIRST), commit,
+                                           abort, close, hold:CMD (run CMD)),
+                                           prints "STEP ERRNO" for each
 """
 import os
 import socket
@@ -27,6 +35,7 @@ NLA_F_NESTED = 0x8000
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 CMD_ROUTE_NEW, CMD_ROUTE_GET = 2, 4
+CMD_SET_BEGIN, CMD_SET_APPEND, CMD_SET_COMMIT, CMD_SET_ABORT = 7, 8, 9, 10
 A_IFNAME, A_ROUTE = 3, 4
 R_FAMILY, R_DST, R_DST_LEN, R_VIA = 2, 3, 4, 5
 
@@ -83,8 +92,8 @@ class Genl:
         return out
 
 
-def route(i, distinct):
-    dst = struct.pack('>I', 0x0a000000 + i)
+def route(i, distinct, base=0x0a000000):
+    dst = struct.pack('>I', base + i)
     via = struct.pack('>I', 0xc0a80002 + (i if distinct else 0))
     return attr(A_ROUTE | NLA_F_NESTED,
                 attr(R_FAMILY, struct.pack('H', socket.AF_INET)) +
@@ -151,8 +160,48 @@ def dump(dev, out, cmd):
     print('routes', n, 'intr', intr, 'parts', parts)
 
 
+def request(g, cmd, payload):
+    """One request with an ack: returns its errno (0 for success)."""
+    g.send(cmd, payload, NLM_F_REQUEST | NLM_F_ACK)
+    while True:
+        for t, flags, seq, p in g.recv():
+            if t == NLMSG_ERROR and seq == g.seq:
+                return -struct.unpack_from('i', p)[0]
+
+
+def txn(dev, steps):
+    socks, appended = {}, 0
+    ifname = attr(A_IFNAME, dev.encode() + b'\0')
+    cmds = {'begin': CMD_SET_BEGIN, 'commit': CMD_SET_COMMIT,
+            'abort': CMD_SET_ABORT}
+    for step in steps:
+        name, verb, arg = (step.split(':', 2) + [''])[:3]
+        if verb == 'hold':
+            subprocess.run(arg, shell=True, check=False)
+            continue
+        if name not in socks:
+            socks[name] = Genl()
+        g = socks[name]
+        if verb == 'close':
+            g.s.close()
+            del socks[name]
+            err = 0
+        elif verb == 'append':
+            count, _, first = arg.partition('@')
+            first = int(first) if first else appended
+            body = b''.join(route(first + i, False, 0x0b000000)
+                            for i in range(int(count)))
+            appended = first + int(count)
+            err = request(g, CMD_SET_APPEND, ifname + body)
+        else:
+            err = request(g, cmds[verb], ifname)
+        print(step, err, flush=True)
+
+
 if __name__ == '__main__':
-    if sys.argv[1] == 'add':
+    if sys.argv[1] == 'txn':
+        txn(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == 'add':
         add(sys.argv[2], int(sys.argv[3]), len(sys.argv) > 4)
     else:
         dump(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)

@@ -1108,16 +1108,105 @@ out:
 
 /* setconf DEV FILE */
 
+/*
+ * Routes per message of a setconf: a table that fits in one is sent as one
+ * PODNET_CMD_ROUTE_SET (as podnetctl always did), a larger one in a route
+ * set transaction of chunks this size (about 230 KiB each).
+ */
+#define SETCONF_CHUNK	4096
+
+struct setconf {
+	struct nl *nl;
+	const char *dev, *name;
+	unsigned int ifindex;
+	const struct pn_routes *rs;
+	void *buf;
+	uint32_t *offs;
+};
+
+/*
+ * Send routes [from, to) of the file in one message of command cmd
+ * (ROUTE_SET or ROUTE_SET_APPEND, the chunk-th of a transaction).  On
+ * failure report it, naming the file's line if the kernel pointed at one
+ * route, and return non-zero.
+ */
+static int setconf_send(struct setconf *sc, uint8_t cmd, size_t from,
+			size_t to, size_t chunk)
+{
+	char p[PN_PREFIX_STRLEN], where[64] = "";
+	const struct pn_route *v = sc->rs->v;
+	struct nlmsghdr *nlh;
+	size_t i;
+	int ret;
+
+	nlh = nl_msg(sc->nl, sc->buf, cmd, 0);
+	mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, sc->ifindex);
+	for (i = from; i < to; i++) {
+		sc->offs[i - from] = nlh->nlmsg_len;
+		put_route(nlh, &v[i].prefix, &v[i].via, true);
+	}
+	sc->offs[to - from] = nlh->nlmsg_len;
+	ret = nl_talk(sc->nl, nlh, NULL, NULL);
+	if (!ret)
+		return 0;
+	if (cmd == PODNET_CMD_ROUTE_SET_APPEND)
+		snprintf(where, sizeof(where), " (chunk %zu, routes %zu-%zu)",
+			 chunk, from + 1, to);
+	/* If the kernel pointed at one route, name its line. */
+	for (i = 0; sc->nl->extack_off && i < to - from; i++) {
+		if (sc->nl->extack_off >= sc->offs[i] &&
+		    sc->nl->extack_off < sc->offs[i + 1])
+			return kernel_error(sc->nl, ret, "%s:%u: route %s%s", sc->name,
+					    v[from + i].line,
+					    fmt_prefix(&v[from + i].prefix, p, sizeof(p)),
+					    where);
+	}
+	return kernel_error(sc->nl, ret, "%s: setconf from %s%s", sc->dev,
+			    sc->name, where);
+}
+
+/*
+ * A table of any size in one transaction: BEGIN, APPEND chunks, COMMIT.
+ * A failed chunk has aborted the transaction in the kernel already, and
+ * if this process dies the kernel aborts it when the socket closes.
+ * Returns -EOPNOTSUPP, having printed nothing, if the kernel has no
+ * transactions (a podnet module older than podnetctl), else 0 or 1.
+ */
+static int setconf_txn(struct setconf *sc)
+{
+	size_t n = sc->rs->n, from, chunk = 0;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = nl_msg(sc->nl, sc->buf, PODNET_CMD_ROUTE_SET_BEGIN, 0);
+	mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, sc->ifindex);
+	ret = nl_talk(sc->nl, nlh, NULL, NULL);
+	if (ret == -EOPNOTSUPP)
+		return ret;
+	if (ret)
+		return kernel_error(sc->nl, ret, "%s: setconf from %s", sc->dev,
+				    sc->name);
+	for (from = 0; from < n; from += SETCONF_CHUNK) {
+		size_t to = from + SETCONF_CHUNK < n ? from + SETCONF_CHUNK : n;
+
+		if (setconf_send(sc, PODNET_CMD_ROUTE_SET_APPEND, from, to, ++chunk))
+			return 1;
+	}
+	nlh = nl_msg(sc->nl, sc->buf, PODNET_CMD_ROUTE_SET_COMMIT, 0);
+	mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, sc->ifindex);
+	ret = nl_talk(sc->nl, nlh, NULL, NULL);
+	if (ret)
+		return kernel_error(sc->nl, ret, "%s: setconf from %s: commit",
+				    sc->dev, sc->name);
+	return 0;
+}
+
 static int cmd_setconf(struct nl *nl, int argc, char **argv)
 {
-	const char *name;
-	char err[ERRBUF_LEN], p[PN_PREFIX_STRLEN];
+	char err[ERRBUF_LEN];
 	struct pn_routes rs = { 0 };
-	struct nlmsghdr *nlh;
-	uint32_t *offs = NULL;
-	unsigned int ifindex;
-	size_t len, i;
-	void *buf = NULL;
+	struct setconf sc = { .nl = nl, .rs = &rs };
+	size_t len, per_msg;
 	bool allow_empty = false;
 	FILE *f;
 	int ret = 1;
@@ -1130,63 +1219,61 @@ static int cmd_setconf(struct nl *nl, int argc, char **argv)
 	}
 	if (argc != 2)
 		return usage_error("setconf: expected [--allow-empty] DEV FILE");
+	sc.dev = argv[0];
 	if (!strcmp(argv[1], "-")) {
 		f = stdin;
-		name = "<stdin>";
+		sc.name = "<stdin>";
 	} else {
 		f = fopen(argv[1], "r");
-		name = argv[1];
+		sc.name = argv[1];
 		if (!f)
 			return error("%s: %s", argv[1], strerror(errno));
 	}
 	/* The file first: its errors do not depend on the device. */
-	if (conf_parse(f, name, &rs, err, sizeof(err))) {
+	if (conf_parse(f, sc.name, &rs, err, sizeof(err))) {
 		error("%s", err);
 		goto out;
 	}
 	/* An empty or cut-off file must not silently empty the table. */
 	if (!rs.n && !allow_empty) {
 		error("%s: no routes: this would delete every route of %s (use 'setconf --allow-empty' to mean that)",
-		      name, argv[0]);
+		      sc.name, argv[0]);
 		goto out;
 	}
-	if (get_dev(argv[0], &ifindex) || nl_open(nl))
+	if (get_dev(argv[0], &sc.ifindex) || nl_open(nl))
 		goto out;
 
-	/* One message, so that the kernel swaps the whole table at once. */
-	len = MNL_SOCKET_BUFFER_SIZE + rs.n * 64;
-	buf = malloc(len);
-	offs = malloc((rs.n + 1) * sizeof(*offs));
-	if (!buf || !offs) {
+	per_msg = rs.n > SETCONF_CHUNK ? SETCONF_CHUNK : rs.n;
+	len = MNL_SOCKET_BUFFER_SIZE + per_msg * 64;
+	sc.buf = malloc(len);
+	sc.offs = malloc((per_msg + 1) * sizeof(*sc.offs));
+	if (!sc.buf || !sc.offs) {
 		error("out of memory");
 		goto out;
 	}
-	nlh = nl_msg(nl, buf, PODNET_CMD_ROUTE_SET, 0);
-	mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ifindex);
-	for (i = 0; i < rs.n; i++) {
-		offs[i] = nlh->nlmsg_len;
-		put_route(nlh, &rs.v[i].prefix, &rs.v[i].via, true);
-	}
-	offs[rs.n] = nlh->nlmsg_len;
-	ret = nl_talk(nl, nlh, NULL, NULL);
-	if (!ret)
-		goto out;
-
-	/* If the kernel pointed at one route, name its line. */
-	for (i = 0; nl->extack_off && i < rs.n; i++) {
-		if (nl->extack_off >= offs[i] && nl->extack_off < offs[i + 1]) {
-			ret = kernel_error(nl, ret, "%s:%u: route %s", name, rs.v[i].line,
-					   fmt_prefix(&rs.v[i].prefix, p, sizeof(p)));
+	if (rs.n > SETCONF_CHUNK) {
+		ret = setconf_txn(&sc);
+		if (ret != -EOPNOTSUPP)
+			goto out;
+		/* A module without transactions: the whole table at once. */
+		free(sc.buf);
+		free(sc.offs);
+		len = MNL_SOCKET_BUFFER_SIZE + rs.n * 64;
+		sc.buf = malloc(len);
+		sc.offs = malloc((rs.n + 1) * sizeof(*sc.offs));
+		if (!sc.buf || !sc.offs) {
+			ret = error("out of memory");
 			goto out;
 		}
 	}
-	ret = kernel_error(nl, ret, "%s: setconf from %s", argv[0], name);
+	/* One message, so that the kernel swaps the whole table at once. */
+	ret = setconf_send(&sc, PODNET_CMD_ROUTE_SET, 0, rs.n, 0);
 out:
 	if (f != stdin)
 		fclose(f);
 	routes_free(&rs);
-	free(offs);
-	free(buf);
+	free(sc.offs);
+	free(sc.buf);
 	return ret;
 }
 

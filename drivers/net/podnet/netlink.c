@@ -566,6 +566,167 @@ out:
 	return err;
 }
 
+/* ---- route set transactions: PODNET_CMD_ROUTE_SET_BEGIN ... COMMIT ---- */
+
+/* The socket that sent the request: a transaction's owner. */
+static u32 pn_sender(struct genl_info *info)
+{
+	return info->snd_portid;
+}
+
+static void pn_txn_extack(struct netlink_ext_ack *extack, int err)
+{
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG(extack,
+			       "podnet: no route set transaction on this device (none begun, or aborted by an error)");
+	else if (err == -EBUSY)
+		NL_SET_ERR_MSG(extack,
+			       "podnet: the device's route set transaction belongs to another socket");
+}
+
+static int pn_txn_begin_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct pn_dev *pn;
+	int err;
+
+	pn = pn_get_dev(net, info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	mutex_lock(&pn->routes.lock);
+	err = pn_txn_begin(&pn->routes, net, pn_sender(info));
+	mutex_unlock(&pn->routes.lock);
+	if (err == -EBUSY)
+		NL_SET_ERR_MSG(info->extack,
+			       "podnet: the device has a route set transaction in progress already");
+	dev_put(pn->dev);
+	return err;
+}
+
+static int pn_txn_append_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct pn_route_req req;
+	struct pn_trie *t;
+	struct pn_dev *pn;
+	struct nlattr *a;
+	int err = 0, rem;
+
+	pn = pn_get_dev(net, info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	mutex_lock(&pn->routes.lock);
+	t = pn_txn_get(&pn->routes, net, pn_sender(info), &err);
+	if (!t) {
+		pn_txn_extack(info->extack, err);
+		goto unlock;
+	}
+	pn->routes.txn_chunks++;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != PODNET_A_ROUTE)
+			continue;
+		err = pn_parse_route(pn, a, PN_NEED_LEN | PN_NEED_VIA, &req,
+				     info->extack);
+		if (err)
+			break;
+		err = pn_routes_insert(&pn->routes, t, &req.dst, req.cidr,
+				       &req.via, PN_INSERT_EXCL);
+		if (err) {
+			if (err == -EEXIST)
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "podnet: prefix given twice in the transaction; transaction aborted");
+			else if (err == -ENOSPC)
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "podnet: more routes than the device's limit (maxroutes); transaction aborted");
+			break;
+		}
+		cond_resched();
+	}
+	/* Nothing of a transaction with a bad route is ever applied. */
+	if (err)
+		pn_txn_abort(&pn->routes);
+unlock:
+	mutex_unlock(&pn->routes.lock);
+	dev_put(pn->dev);
+	return err;
+}
+
+static int pn_txn_end_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct pn_dev *pn;
+	int err = 0;
+
+	pn = pn_get_dev(net, info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return PTR_ERR(pn);
+	mutex_lock(&pn->routes.lock);
+	if (!pn_txn_get(&pn->routes, net, pn_sender(info), &err)) {
+		pn_txn_extack(info->extack, err);
+	} else if (info->genlhdr->cmd == PODNET_CMD_ROUTE_SET_ABORT) {
+		pn_txn_abort(&pn->routes);
+	} else {
+		pn_txn_commit(&pn->routes);
+		pn_net_changed(net);
+		pn_notify(pn, PODNET_CMD_ROUTE_SET, NULL);
+	}
+	mutex_unlock(&pn->routes.lock);
+	dev_put(pn->dev);
+	return err;
+}
+
+/*
+ * A device, of any netns, with a transaction of @portid of @net,
+ * referenced; NULL if none is left.
+ */
+static struct net_device *pn_txn_dev(struct net *owner, u32 portid)
+{
+	struct net_device *dev, *found = NULL;
+	struct net *net;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		for_each_netdev_rcu(net, dev) {
+			if (pn_is_podnet(dev) &&
+			    pn_txn_owned_by(&((struct pn_dev *)netdev_priv(dev))->routes,
+					    owner, portid)) {
+				dev_hold(dev);
+				found = dev;
+				goto out;
+			}
+		}
+	}
+out:
+	rcu_read_unlock();
+	return found;
+}
+
+/* A closed socket's transactions are aborted (devices may have moved). */
+static int pn_netlink_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct net_device *dev;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !pn_txn_any())
+		return NOTIFY_DONE;
+	while ((dev = pn_txn_dev(n->net, n->portid))) {
+		struct pn_dev *pn = netdev_priv(dev);
+
+		mutex_lock(&pn->routes.lock);
+		if (pn_txn_owned_by(&pn->routes, n->net, n->portid))
+			pn_txn_abort(&pn->routes);
+		mutex_unlock(&pn->routes.lock);
+		dev_put(dev);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pn_netlink_notifier = {
+	.notifier_call = pn_netlink_event,
+};
+
 /* ---- PODNET_CMD_ROUTE_GET ---- */
 
 static int pn_route_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -766,6 +927,22 @@ static const struct genl_ops pn_ops[] = {
 		.cmd = PODNET_CMD_ROUTE_SET,
 		.doit = pn_route_set_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PODNET_CMD_ROUTE_SET_BEGIN,
+		.doit = pn_txn_begin_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PODNET_CMD_ROUTE_SET_APPEND,
+		.doit = pn_txn_append_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PODNET_CMD_ROUTE_SET_COMMIT,
+		.doit = pn_txn_end_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = PODNET_CMD_ROUTE_SET_ABORT,
+		.doit = pn_txn_end_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -794,10 +971,19 @@ static struct genl_family pn_family __ro_after_init = {
 
 int __init pn_genl_init(void)
 {
-	return genl_register_family(&pn_family);
+	int err;
+
+	err = netlink_register_notifier(&pn_netlink_notifier);
+	if (err)
+		return err;
+	err = genl_register_family(&pn_family);
+	if (err)
+		netlink_unregister_notifier(&pn_netlink_notifier);
+	return err;
 }
 
 void pn_genl_uninit(void)
 {
 	genl_unregister_family(&pn_family);
+	netlink_unregister_notifier(&pn_netlink_notifier);
 }

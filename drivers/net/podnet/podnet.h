@@ -111,6 +111,16 @@ struct pn_routes {
 	unsigned int max_routes;
 	unsigned int npeers;
 	DECLARE_HASHTABLE(peers, PN_PEER_HASH_BITS);
+	/*
+	 * The pending route set transaction, if any (PODNET_CMD_ROUTE_SET_*):
+	 * the table it builds and the socket it belongs to, by netns and
+	 * netlink portid (0: none).  Written under lock; txn_portid and
+	 * txn_net are also read locklessly to find a closed socket's.
+	 */
+	struct pn_trie *txn_trie;
+	struct net *txn_net;
+	u32 txn_portid;
+	unsigned int txn_chunks;
 };
 
 /*
@@ -153,6 +163,13 @@ unsigned int pn_routes_count(struct pn_routes *r);
 unsigned int pn_routes_peers(struct pn_routes *r);
 int pn_routes_walk(struct pn_routes *r, struct pn_walk_pos *pos,
 		   pn_walk_fn fn, void *ctx);
+int pn_txn_begin(struct pn_routes *r, struct net *net, u32 portid);
+struct pn_trie *pn_txn_get(struct pn_routes *r, struct net *net, u32 portid,
+			   int *err);
+void pn_txn_abort(struct pn_routes *r);
+void pn_txn_commit(struct pn_routes *r);
+bool pn_txn_owned_by(struct pn_routes *r, struct net *net, u32 portid);
+bool pn_txn_any(void);
 bool pn_prefix_valid(const struct pn_addr *dst, u8 cidr);
 void pn_peer_stats(const struct pn_peer *p, u64 *tx_packets, u64 *tx_bytes,
 		   u64 *rx_packets, u64 *rx_bytes);

@@ -24,6 +24,9 @@ enum { PN_MAX_DEPTH = 130 };
 
 static struct kmem_cache *pn_node_cache;
 
+/* Pending route set transactions of every device (see pn_txn_any()). */
+static atomic_t pn_txn_count = ATOMIC_INIT(0);
+
 #define pn_deref(r, p) rcu_dereference_protected(p, lockdep_is_held(&(r)->lock))
 
 /* The table changed: a dump running across the change must say so. */
@@ -371,6 +374,10 @@ int pn_routes_init(struct pn_routes *r)
 	RCU_INIT_POINTER(r->trie, t);
 	r->generation = 1;
 	r->max_routes = PODNET_DEFAULT_MAX_ROUTES;
+	r->txn_trie = NULL;
+	r->txn_net = NULL;
+	r->txn_portid = 0;
+	r->txn_chunks = 0;
 	return 0;
 }
 
@@ -380,6 +387,7 @@ void pn_routes_destroy(struct pn_routes *r)
 	struct pn_trie *t;
 
 	mutex_lock(&r->lock);
+	pn_txn_abort(r);
 	t = pn_deref(r, r->trie);
 	RCU_INIT_POINTER(r->trie, NULL);
 	if (t) {
@@ -722,7 +730,7 @@ static unsigned int subtree_count(struct pn_node *root)
 /* Removes every route of @family, or of both families if it is 0. */
 unsigned int pn_routes_flush(struct pn_routes *r, sa_family_t family)
 {
-	struct pn_trie *t = pn_deref(r, r->trie);
+	struct pn_trie *grave, *t = pn_deref(r, r->trie);
 	struct pn_node *gone[2] = { };
 	unsigned int removed = 0;
 	int i;
@@ -744,13 +752,25 @@ unsigned int pn_routes_flush(struct pn_routes *r, sa_family_t family)
 	}
 	WRITE_ONCE(t->count, t->count - removed);
 	changed(r);
-	if (gone[0] || gone[1]) {
-		/* Called with r->lock held, in process context. */
-		synchronize_rcu();
-		for (i = 0; i < 2; i++)
-			if (gone[i])
-				free_subtree(gone[i]);
+	if (!gone[0] && !gone[1])
+		return removed;
+	/*
+	 * Free what readers may still be walking after a grace period, from
+	 * the free queue, as a swap does: waiting here would hold r->lock
+	 * (and every writer and dump of the device) for a grace period.
+	 */
+	grave = pn_trie_alloc();
+	if (grave) {
+		RCU_INIT_POINTER(grave->root4, gone[0]);
+		RCU_INIT_POINTER(grave->root6, gone[1]);
+		pn_trie_free_deferred(grave);
+		return removed;
 	}
+	/* Out of memory for even that: wait, as the only way left. */
+	synchronize_rcu();
+	for (i = 0; i < 2; i++)
+		if (gone[i])
+			free_subtree(gone[i]);
 	return removed;
 }
 
@@ -763,6 +783,95 @@ void pn_routes_swap(struct pn_routes *r, struct pn_trie *t)
 	changed(r);
 	put_trie_peers(r, old);
 	pn_trie_free_deferred(old);
+}
+
+/* ---- route set transactions (routes->lock held) ---- */
+
+/*
+ * A transaction builds a table aside, in as many steps as its owner
+ * likes, and pn_txn_commit() swaps it in.  The owner is a netlink socket
+ * by its netns and portid; pn_txn_get() refuses everyone else.
+ */
+int pn_txn_begin(struct pn_routes *r, struct net *net, u32 portid)
+{
+	struct pn_trie *t;
+
+	lockdep_assert_held(&r->lock);
+	if (r->txn_trie)
+		return -EBUSY;
+	t = pn_trie_alloc();
+	if (!t)
+		return -ENOMEM;
+	r->txn_trie = t;
+	r->txn_chunks = 0;
+	atomic_inc(&pn_txn_count);
+	WRITE_ONCE(r->txn_net, net);
+	WRITE_ONCE(r->txn_portid, portid);
+	return 0;
+}
+
+/* The transaction's table, if @portid of @net owns it; else NULL, *@err
+ * -ENOENT (there is none) or -EBUSY (another socket's).
+ */
+struct pn_trie *pn_txn_get(struct pn_routes *r, struct net *net, u32 portid,
+			   int *err)
+{
+	lockdep_assert_held(&r->lock);
+	if (!r->txn_trie) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	if (!pn_txn_owned_by(r, net, portid)) {
+		*err = -EBUSY;
+		return NULL;
+	}
+	return r->txn_trie;
+}
+
+static void txn_end(struct pn_routes *r)
+{
+	atomic_dec(&pn_txn_count);
+	r->txn_trie = NULL;
+	r->txn_chunks = 0;
+	WRITE_ONCE(r->txn_portid, 0);
+	WRITE_ONCE(r->txn_net, NULL);
+}
+
+/* Drops the transaction; the live table and its generation stay. */
+void pn_txn_abort(struct pn_routes *r)
+{
+	struct pn_trie *t = r->txn_trie;
+
+	lockdep_assert_held(&r->lock);
+	if (!t)
+		return;
+	txn_end(r);
+	pn_trie_discard(r, t);
+}
+
+/* Publishes the transaction's table, as pn_routes_swap() does. */
+void pn_txn_commit(struct pn_routes *r)
+{
+	struct pn_trie *t = r->txn_trie;
+
+	lockdep_assert_held(&r->lock);
+	txn_end(r);
+	pn_routes_swap(r, t);
+}
+
+/* Whether @portid of @net owns the pending transaction; may be called
+ * without the lock, to find candidates.
+ */
+bool pn_txn_owned_by(struct pn_routes *r, struct net *net, u32 portid)
+{
+	return portid && READ_ONCE(r->txn_portid) == portid &&
+	       READ_ONCE(r->txn_net) == net;
+}
+
+/* Whether any device has a transaction: closing sockets look for theirs. */
+bool pn_txn_any(void)
+{
+	return atomic_read(&pn_txn_count);
 }
 
 unsigned int pn_routes_count(struct pn_routes *r)

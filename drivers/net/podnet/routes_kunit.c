@@ -2,8 +2,8 @@
 /*
  * KUnit tests of the podnet route table (routes.c, included whole so the
  * test module is self-contained): prefixes of every length and family,
- * overlaps, the write semantics, walks and whole-table swaps, and a long
- * randomized run checked against a naive list.
+ * overlaps, the write semantics, walks, whole-table swaps, route set
+ * transactions, and a long randomized run checked against a naive list.
  */
 
 #include <kunit/test.h>
@@ -630,6 +630,98 @@ static void pn_test_peers_limit(struct kunit *test)
 	mutex_unlock(&r->lock);
 }
 
+/* ---- route set transactions ---- */
+
+static struct { int x; } fake_net[2];
+
+static void pn_test_txn(struct kunit *test)
+{
+	struct net *na = (void *)&fake_net[0], *nb = (void *)&fake_net[1];
+	struct pn_routes *r = test->priv;
+	struct pn_addr dst, via;
+	struct pn_trie *t;
+	u32 gen;
+	int err, i;
+
+	KUNIT_EXPECT_EQ(test, add4(r, 0x0a010000, 16, 1), 0);
+	gen = r->generation;
+	mutex_lock(&r->lock);
+	KUNIT_EXPECT_PTR_EQ(test, pn_txn_get(r, na, 1, &err), NULL);
+	KUNIT_EXPECT_EQ(test, err, -ENOENT);
+	KUNIT_EXPECT_EQ(test, pn_txn_begin(r, na, 1), 0);
+	KUNIT_EXPECT_TRUE(test, pn_txn_any());
+	/* One transaction per device, whoever asks. */
+	KUNIT_EXPECT_EQ(test, pn_txn_begin(r, na, 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, pn_txn_begin(r, nb, 2), -EBUSY);
+	/* Only its owner, by netns and portid, may use it. */
+	KUNIT_EXPECT_PTR_EQ(test, pn_txn_get(r, nb, 1, &err), NULL);
+	KUNIT_EXPECT_EQ(test, err, -EBUSY);
+	KUNIT_EXPECT_PTR_EQ(test, pn_txn_get(r, na, 2, &err), NULL);
+	KUNIT_EXPECT_EQ(test, err, -EBUSY);
+	KUNIT_EXPECT_TRUE(test, pn_txn_owned_by(r, na, 1));
+	KUNIT_EXPECT_FALSE(test, pn_txn_owned_by(r, na, 0));
+	t = pn_txn_get(r, na, 1, &err);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (i = 0; i < 3; i++) {
+		pn_addr4(&dst, 0x0b000000 + (i << 16));
+		via_id(&via, 2 + i);
+		KUNIT_EXPECT_EQ(test, pn_routes_insert(r, t, &dst, 16, &via,
+						       PN_INSERT_EXCL), 0);
+	}
+	KUNIT_EXPECT_EQ(test, pn_routes_insert(r, t, &dst, 16, &via,
+					       PN_INSERT_EXCL), -EEXIST);
+	mutex_unlock(&r->lock);
+	/* Nothing of it is visible before the commit. */
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0b000001), -1);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010001), 1);
+	KUNIT_EXPECT_EQ(test, r->generation, gen);
+	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 1U);
+
+	/* An abort leaves the table, its generation and its peers. */
+	mutex_lock(&r->lock);
+	pn_txn_abort(r);
+	KUNIT_EXPECT_PTR_EQ(test, pn_txn_get(r, na, 1, &err), NULL);
+	KUNIT_EXPECT_EQ(test, err, -ENOENT);
+	mutex_unlock(&r->lock);
+	KUNIT_EXPECT_FALSE(test, pn_txn_any());
+	KUNIT_EXPECT_EQ(test, r->generation, gen);
+	KUNIT_EXPECT_EQ(test, pn_routes_peers(r), 1U);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010001), 1);
+
+	/* Bounded by the device's limit; a commit swaps the whole table. */
+	WRITE_ONCE(r->max_routes, 2);
+	mutex_lock(&r->lock);
+	KUNIT_EXPECT_EQ(test, pn_txn_begin(r, nb, 7), 0);
+	t = pn_txn_get(r, nb, 7, &err);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (i = 0; i < 3; i++) {
+		pn_addr4(&dst, 0x0c000000 + (i << 16));
+		via_id(&via, 9);
+		KUNIT_EXPECT_EQ(test, pn_routes_insert(r, t, &dst, 16, &via,
+						       PN_INSERT_EXCL),
+				i < 2 ? 0 : -ENOSPC);
+	}
+	pn_txn_commit(r);
+	KUNIT_EXPECT_PTR_EQ(test, pn_txn_get(r, nb, 7, &err), NULL);
+	KUNIT_EXPECT_EQ(test, err, -ENOENT);
+	mutex_unlock(&r->lock);
+	KUNIT_EXPECT_FALSE(test, pn_txn_any());
+	KUNIT_EXPECT_EQ(test, r->generation, gen + 1);
+	KUNIT_EXPECT_EQ(test, pn_routes_count(r), 2U);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a010001), -1);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0c010001), 9);
+	KUNIT_EXPECT_EQ(test, pn_routes_peers(r), 1U);
+
+	/* A transaction still pending is freed with the table (exit). */
+	mutex_lock(&r->lock);
+	KUNIT_EXPECT_EQ(test, pn_txn_begin(r, na, 3), 0);
+	t = pn_txn_get(r, na, 3, &err);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	pn_addr4(&dst, 0x0d000000);
+	KUNIT_EXPECT_EQ(test, pn_routes_insert(r, t, &dst, 8, &via, 0), 0);
+	mutex_unlock(&r->lock);
+}
+
 /* ---- walks resumed by key ---- */
 
 #define RESUME_ROUTES	3000
@@ -755,6 +847,7 @@ static struct kunit_case pn_routes_cases[] = {
 	KUNIT_CASE(pn_test_walk),
 	KUNIT_CASE(pn_test_swap_flush),
 	KUNIT_CASE(pn_test_peers_limit),
+	KUNIT_CASE(pn_test_txn),
 	KUNIT_CASE(pn_test_walk_resume),
 	KUNIT_CASE(pn_test_random),
 	{}

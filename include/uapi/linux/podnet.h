@@ -159,7 +159,52 @@
  *    as are more than IFLA_PODNET_MAX_ROUTES of them (-ENOSPC).
  *    Counters of prefixes present in both tables are kept.  A large table
  *    needs a large message: raise the socket's send buffer
- *    (SO_SNDBUFFORCE) accordingly, about 64 bytes per route.
+ *    (SO_SNDBUFFORCE) accordingly, about 64 bytes per route, or send
+ *    the table in a transaction (below).
+ *
+ * Route set transactions: a whole-table replace of any size
+ *    A table too large for one message is sent in several, as nftables
+ *    sends a batch: PODNET_CMD_ROUTE_SET_BEGIN, any number of
+ *    PODNET_CMD_ROUTE_SET_APPEND, then PODNET_CMD_ROUTE_SET_COMMIT (or
+ *    PODNET_CMD_ROUTE_SET_ABORT).  The table is built aside; readers and
+ *    the data path see the old table until the commit swaps the new one in
+ *    at once, exactly as PODNET_CMD_ROUTE_SET does (same notification,
+ *    counters of kept prefixes kept, one generation change).  Each command
+ *    carries the device (IFINDEX or IFNAME) and nothing else but for the
+ *    routes of APPEND.
+ *
+ *    A transaction belongs to the netlink socket that began it: only that
+ *    socket may append to, commit or abort it (another gets -EBUSY), and
+ *    it is aborted when that socket is closed.  A device has at most one
+ *    transaction: a second BEGIN, from any socket, fails with -EBUSY
+ *    until the first is committed or aborted.  Single changes
+ *    (ROUTE_NEW, ROUTE_DEL, ROUTE_FLUSH, ROUTE_SET) meanwhile still apply
+ *    to the live table, and the commit replaces them with the
+ *    transaction's table.  The transaction's table is bounded by
+ *    IFLA_PODNET_MAX_ROUTES and its memory is charged to the memory
+ *    cgroup of the caller.
+ *
+ * PODNET_CMD_ROUTE_SET_BEGIN (do)
+ *    Device.  Starts an empty transaction.  -EBUSY if the device has one.
+ *
+ * PODNET_CMD_ROUTE_SET_APPEND (do)
+ *    Device and any number of PODNET_A_ROUTE attributes at the top level,
+ *    as in PODNET_CMD_ROUTE_SET, each with FAMILY, DST, DST_LEN and VIA.
+ *    Adds them to the transaction's table.  A route that is invalid,
+ *    given twice (in this chunk or an earlier one), or beyond
+ *    IFLA_PODNET_MAX_ROUTES (-ENOSPC) aborts the whole transaction: the
+ *    error's extack names the route (its attribute offset in this
+ *    message) and nothing is applied.  -ENOENT if the device has no
+ *    transaction (none begun, or aborted), -EBUSY if it is another
+ *    socket's.
+ *
+ * PODNET_CMD_ROUTE_SET_COMMIT (do)
+ *    Device.  Swaps the transaction's table in and ends the transaction.
+ *    -ENOENT / -EBUSY as for APPEND.
+ *
+ * PODNET_CMD_ROUTE_SET_ABORT (do)
+ *    Device.  Discards the transaction; the live table and its generation
+ *    are untouched.  -ENOENT / -EBUSY as for APPEND.
  *
  * Multicast group PODNET_MCGRP_ROUTES ("routes")
  *    PODNET_CMD_ROUTE_NEW (route created or replaced) and
@@ -223,6 +268,10 @@ enum podnet_cmd {
 	PODNET_CMD_ROUTE_GET,
 	PODNET_CMD_ROUTE_FLUSH,
 	PODNET_CMD_ROUTE_SET,
+	PODNET_CMD_ROUTE_SET_BEGIN,
+	PODNET_CMD_ROUTE_SET_APPEND,
+	PODNET_CMD_ROUTE_SET_COMMIT,
+	PODNET_CMD_ROUTE_SET_ABORT,
 	__PODNET_CMD_MAX
 };
 
