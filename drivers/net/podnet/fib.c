@@ -166,7 +166,10 @@ unsigned int pn_fib_peers(struct pn_fib *f)
 /* The node an IPv6 route's gateway @a names (see the top of this file). */
 static void pn_fib_gw6(const struct in6_addr *a, struct pn_addr *gw)
 {
-	if (ipv6_addr_type(a) & (IPV6_ADDR_MAPPED | IPV6_ADDR_COMPATv4)) {
+	/* ::ffff:a.b.c.d, or ::a.b.c.d but :: and ::1 */
+	if (ipv6_addr_v4mapped(a) ||
+	    (!(a->s6_addr32[0] | a->s6_addr32[1] | a->s6_addr32[2]) &&
+	     ntohl(a->s6_addr32[3]) > 1)) {
 		gw->family = AF_INET;
 		gw->v4 = a->s6_addr32[3];
 	} else {

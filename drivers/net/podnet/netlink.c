@@ -514,13 +514,51 @@ static int pn_route_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int pn_route_set_doit(struct sk_buff *skb, struct genl_info *info)
+/*
+ * Insert the PODNET_A_ROUTE attributes of @info's request into table @t
+ * (a new table, or a transaction's), under routes.lock.  A route given
+ * twice or past the device's limit fails the whole request.
+ */
+static int pn_fill_table(struct pn_dev *pn, struct pn_trie *t,
+			 struct genl_info *info, bool txn)
 {
 	struct pn_route_req req;
-	struct pn_trie *t;
-	struct pn_dev *pn;
 	struct nlattr *a;
 	int err = 0, rem;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != PODNET_A_ROUTE)
+			continue;
+		err = pn_parse_route(pn, a, PN_NEED_LEN | PN_NEED_VIA, &req,
+				     info->extack);
+		if (err)
+			break;
+		err = pn_routes_insert(&pn->routes, t, &req.dst, req.cidr,
+				       &req.via, PN_INSERT_EXCL);
+		if (err == -EEXIST && txn)
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "podnet: prefix given twice in the transaction; transaction aborted");
+		else if (err == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "podnet: prefix given twice");
+		else if (err == -ENOSPC && txn)
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "podnet: more routes than the device's limit (maxroutes); transaction aborted");
+		else if (err == -ENOSPC)
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "podnet: more routes than the device's limit (maxroutes)");
+		if (err)
+			break;
+		cond_resched();
+	}
+	return err;
+}
+
+static int pn_route_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pn_trie *t;
+	struct pn_dev *pn;
+	int err = 0;
 
 	pn = pn_get_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(pn))
@@ -532,26 +570,7 @@ static int pn_route_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&pn->routes.lock);
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
-		if (nla_type(a) != PODNET_A_ROUTE)
-			continue;
-		err = pn_parse_route(pn, a, PN_NEED_LEN | PN_NEED_VIA, &req,
-				     info->extack);
-		if (err)
-			break;
-		err = pn_routes_insert(&pn->routes, t, &req.dst, req.cidr,
-				       &req.via, PN_INSERT_EXCL);
-		if (err) {
-			if (err == -EEXIST)
-				NL_SET_ERR_MSG_ATTR(info->extack, a,
-						    "podnet: prefix given twice");
-			else if (err == -ENOSPC)
-				NL_SET_ERR_MSG_ATTR(info->extack, a,
-						    "podnet: more routes than the device's limit (maxroutes)");
-			break;
-		}
-		cond_resched();
-	}
+	err = pn_fill_table(pn, t, info, false);
 	if (err) {
 		pn_trie_discard(&pn->routes, t);
 		mutex_unlock(&pn->routes.lock);
@@ -606,11 +625,9 @@ static int pn_txn_begin_doit(struct sk_buff *skb, struct genl_info *info)
 static int pn_txn_append_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct pn_route_req req;
 	struct pn_trie *t;
 	struct pn_dev *pn;
-	struct nlattr *a;
-	int err = 0, rem;
+	int err = 0;
 
 	pn = pn_get_dev(net, info->attrs, info->extack);
 	if (IS_ERR(pn))
@@ -622,26 +639,7 @@ static int pn_txn_append_doit(struct sk_buff *skb, struct genl_info *info)
 		goto unlock;
 	}
 	pn->routes.txn_chunks++;
-	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
-		if (nla_type(a) != PODNET_A_ROUTE)
-			continue;
-		err = pn_parse_route(pn, a, PN_NEED_LEN | PN_NEED_VIA, &req,
-				     info->extack);
-		if (err)
-			break;
-		err = pn_routes_insert(&pn->routes, t, &req.dst, req.cidr,
-				       &req.via, PN_INSERT_EXCL);
-		if (err) {
-			if (err == -EEXIST)
-				NL_SET_ERR_MSG_ATTR(info->extack, a,
-						    "podnet: prefix given twice in the transaction; transaction aborted");
-			else if (err == -ENOSPC)
-				NL_SET_ERR_MSG_ATTR(info->extack, a,
-						    "podnet: more routes than the device's limit (maxroutes); transaction aborted");
-			break;
-		}
-		cond_resched();
-	}
+	err = pn_fill_table(pn, t, info, true);
 	/* Nothing of a transaction with a bad route is ever applied. */
 	if (err)
 		pn_txn_abort(&pn->routes);
