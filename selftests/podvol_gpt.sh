@@ -12,18 +12,9 @@
 # vm-kernels: stock
 set -u
 
-. "$(dirname "$0")/ktap.sh"
+. "$(dirname "$0")/podvol_lib.sh"
 tmp=$(mktemp -d)
 loops=""
-cleanup() {
-	for p in $(podvolctl -j pool show 2>/dev/null | jq -r '.[].name' 2>/dev/null); do
-		podvolctl pool stop "$p" >/dev/null 2>&1
-	done
-	for l in $loops; do losetup -d "$l" 2>/dev/null; done
-	udevadm control --exit 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 GUID=e5a143ab-3833-4d31-be06-3a3e646f9cfc
 A=/dev/vda B=/dev/vdb C=/dev/vdc
