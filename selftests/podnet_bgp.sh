@@ -12,7 +12,7 @@
 # no route behind; BGP settings BIRD refuses are refused by --check.
 # vm-kernels: trixie
 # vm-core: yes
-# vm-timeout: 1500
+# vm-timeout: 2400
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
 
