@@ -9,7 +9,7 @@ conf="$(dirname "$0")/kernels.conf"
 rel=$(awk '$1 == "stock" { print $4 }' "$conf")
 PKGS="build-essential pkg-config qemu-system-x86 busybox-static linux-image-$rel
 linux-headers-$rel bc bison flex libelf-dev libssl-dev dwarves lvm2 xfsprogs
-cpio xz-utils zstd sparse libmnl-dev libblkid-dev libfdisk-dev libjansson-dev iproute2 fio iperf3 sockperf
+cpio xz-utils zstd sparse libmnl-dev libblkid-dev libfdisk-dev libjansson-dev libsmartcols-dev iproute2 fio iperf3 sockperf
 iputils-ping mdadm dmsetup udev kmod e2fsprogs util-linux tshark gnuplot-nox dkms
 python3 jq shellcheck linux-perf debootstrap mmdebstrap qemu-utils ethtool procps clang libclang-rt-14-dev
 bird2 podman containernetworking-plugins crun conmon golang-github-containers-common"

@@ -142,6 +142,15 @@ indent "#   " "$(<"$tmp/show")"
 t "route show -j is valid JSON with counters" sh -c \
 	"podnetctl -j route show dev podnet0 | jq -e 'length == 5 and all(.[]; .dev == \"podnet0\" and
 	 has(\"tx_packets\") and has(\"tx_bytes\") and has(\"rx_packets\") and has(\"rx_bytes\"))'"
+t "route show --output prefix,via --noheadings: the JSON's routes, in its order" sh -c \
+	"[ \"\$(podnetctl --output prefix,via --noheadings route show dev podnet0 | awk '{ print \$1, \$2 }')\" = \
+	   \"\$(podnetctl -j route show dev podnet0 | jq -r '.[] | \"\\(.dst) \\(.gateway)\"')\" ]"
+t "route show --pairs --output dev,prefix: one NAME=\"value\" line a route" sh -c \
+	"podnetctl --pairs --output dev,prefix route show dev podnet0 >'$tmp/pairs' &&
+	 [ \$(wc -l <'$tmp/pairs') = 5 ] &&
+	 ! grep -vqE '^DEV=\"podnet0\" PREFIX=\"[0-9a-f.:]+/[0-9]+\"\$' '$tmp/pairs'"
+t "route show --raw --noheadings: 6 fields a line, 5 lines" sh -c \
+	"[ \"\$(podnetctl --raw --noheadings route show dev podnet0 | awk '{ print NF }' | sort | uniq -c | awk '{ print \$1, \$2 }')\" = '5 6' ]"
 has "route show without dev lists every device" "podnet6" podnetctl route show
 t "route show -j without dev covers both devices" sh -c \
 	"[ \$(podnetctl -j route show | jq length) = 6 ]"

@@ -113,6 +113,16 @@ jqt "-j volume list" \
 	'length == 2 and .[0].name == "a" and .[0].size == 67108864 and .[0].stripe_width == 3 and .[0].chunk_size == 131072 and .[0].path == "/dev/podvol/fast/a" and (.[0].uuid | test("^[0-9a-f-]{36}$"))' \
 	podvolctl -j volume list
 jqt "-j volume list fast" 'length == 2 and .[1].size == 1572864' podvolctl -j volume list fast
+t "volume list -o name,size --noheadings --raw: the JSON's names, one line each" sh -c \
+	"[ \"\$(podvolctl -o name,size --noheadings --raw volume list fast | awk 'NF == 2 { print \$1 }')\" = \
+	   \"\$(podvolctl -j volume list fast | jq -r '.[].name')\" ]"
+has "volume list --pairs -o +maj:min is refused naming the columns" \
+	"unknown column 'maj:min'; columns: POOL,NAME,SIZE,DISK,WIDTH,EXTENTS,OPEN,UUID" \
+	sh -c "podvolctl --pairs -o +maj:min volume list fast 2>&1; [ \$? = 2 ]"
+t "pool show -o device --noheadings: the member table is the JSON's paths" sh -c \
+	"[ \"\$(podvolctl -o device --noheadings pool show fast | tail -n 3 | awk '{ print \$1 }')\" = \
+	   \"\$(podvolctl -j pool show fast | jq -r '.[0].members[].path')\" ]"
+fails "-o with -j is refused" "they do not apply to -j" podvolctl -j -o name volume list
 disk=$(podvolctl -j volume list fast | jq -r '.[0].disk')
 t "volume a is /dev/$disk of 64M" sh -c "[ \$(blockdev --getsize64 /dev/$disk) = 67108864 ]"
 t "write volume a" dd if=/dev/urandom of="$tmp/data" bs=1M count=16 status=none

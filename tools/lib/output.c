@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Output helpers shared by the tools: JSON documents built with libjansson
- * and column-aligned tables.
+ * and tables printed with libsmartcols.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <libsmartcols.h>
 
 #include "output.h"
 
@@ -262,54 +265,142 @@ int table_add(struct table *t, const char *const *row)
 	return 0;
 }
 
+struct table_opts table_opts;
+
+int table_opts_check(bool json_output)
+{
+	if (json_output && (table_opts.columns || table_opts.noheadings ||
+			    table_opts.mode != TABLE_ALIGNED))
+		return -1;
+	return 0;
+}
+
 static const char *heading(const struct table *t, unsigned int i, bool *right)
 {
 	*right = t->head[i][0] == '>';
 	return t->head[i] + *right;
 }
 
-static void print_row(const struct table *t, FILE *f, const size_t *w,
-		      const char *const *row)
+/* The column of t whose heading is name (len bytes, any case), or -1. */
+static int column_by_name(const struct table *t, const char *name, size_t len)
 {
 	unsigned int i;
 	bool right;
 
 	for (i = 0; i < t->ncols; i++) {
-		bool last = i + 1 == t->ncols;
+		const char *h = heading(t, i, &right);
 
-		heading(t, i, &right);
-		if (right)
-			fprintf(f, "%*s", (int)w[i], row[i]);
-		else if (last)
-			fputs(row[i], f);
-		else
-			fprintf(f, "%-*s", (int)w[i], row[i]);
-		fputs(last ? "\n" : "  ", f);
+		if (strlen(h) == len && !strncasecmp(h, name, len))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * The columns table_opts.columns selects, as lsblk -o reads its list:
+ * names separated by commas, in the order given; a list starting with
+ * '+' adds its columns to the default ones.
+ */
+static int select_columns(const struct table *t, int *sel, unsigned int *n)
+{
+	const char *s = table_opts.columns, *end;
+	unsigned int i;
+	bool right;
+
+	*n = 0;
+	if (!s || *s == '+') {
+		for (i = 0; i < t->ncols; i++)
+			sel[(*n)++] = i;
+		if (!s)
+			return 0;
+		s++;
+	}
+	for (; ; s = end + 1) {
+		int c;
+
+		end = strchrnul(s, ',');
+		c = column_by_name(t, s, end - s);
+		if (c < 0 || *n == TABLE_MAX_SEL) {
+			fprintf(stderr, c < 0 ? "unknown column '%.*s'; columns:" :
+				"too many columns in '%.*s'; columns:",
+				(int)(end - s), s);
+			for (i = 0; i < t->ncols; i++)
+				fprintf(stderr, "%s%s", i ? "," : " ",
+					heading(t, i, &right));
+			fputc('\n', stderr);
+			return -1;
+		}
+		sel[(*n)++] = c;
+		if (!*end)
+			return 0;
 	}
 }
 
-void table_print(const struct table *t, FILE *f)
+int table_columns_valid(unsigned int ncols, const char *const *head)
 {
-	const char *head[TABLE_MAX_COLS];
-	size_t w[TABLE_MAX_COLS];
-	unsigned int i;
-	size_t r;
+	int sel[TABLE_MAX_SEL];
+	unsigned int n;
+	struct table t;
+
+	table_init(&t, ncols, head);
+	return select_columns(&t, sel, &n) ? TABLE_BAD_COLUMNS : 0;
+}
+
+int table_print(const struct table *t, FILE *f)
+{
+	struct libscols_table *tb;
+	int sel[TABLE_MAX_SEL];
+	unsigned int n, i;
+	int ret = -1;
 	bool right;
+	size_t r;
 
-	for (i = 0; i < t->ncols; i++) {
-		head[i] = heading(t, i, &right);
-		w[i] = strlen(head[i]);
+	if (select_columns(t, sel, &n))
+		return TABLE_BAD_COLUMNS;
+	tb = scols_new_table();
+	if (!tb)
+		return -1;
+	/* Aligned output never depends on the terminal's width. */
+	if (scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER) ||
+	    scols_table_set_stream(tb, f) ||
+	    scols_table_enable_noheadings(tb, table_opts.noheadings))
+		goto out;
+	switch (table_opts.mode) {
+	case TABLE_ALIGNED:
+		if (scols_table_set_column_separator(tb, "  "))
+			goto out;
+		break;
+	case TABLE_RAW:
+		if (scols_table_enable_raw(tb, 1))
+			goto out;
+		break;
+	case TABLE_PAIRS:
+		/* MAJ:MIN="8:0" would not be a shell variable: MAJ_MIN. */
+		if (scols_table_enable_export(tb, 1) ||
+		    scols_table_enable_shellvar(tb, 1))
+			goto out;
+		break;
 	}
-	for (r = 0; r < t->nrows; r++)
-		for (i = 0; i < t->ncols; i++) {
-			size_t l = strlen(t->cells[r * t->ncols + i]);
+	for (i = 0; i < n; i++) {
+		const char *h = heading(t, sel[i], &right);
 
-			if (l > w[i])
-				w[i] = l;
-		}
-	print_row(t, f, w, head);
-	for (r = 0; r < t->nrows; r++)
-		print_row(t, f, w, (const char *const *)t->cells + r * t->ncols);
+		if (!scols_table_new_column(tb, h, 0, right ? SCOLS_FL_RIGHT : 0))
+			goto out;
+	}
+	for (r = 0; r < t->nrows; r++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln)
+			goto out;
+		for (i = 0; i < n; i++)
+			if (scols_line_set_data(ln, i,
+						t->cells[r * t->ncols + sel[i]]))
+				goto out;
+	}
+	ret = scols_print_table(tb) ? -1 : 0;
+out:
+	scols_unref_table(tb);
+	return ret;
 }
 
 void table_free(struct table *t)

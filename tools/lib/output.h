@@ -63,13 +63,15 @@ void prom_sample(FILE *f, const char *name, const char *const *labels,
 		 uint64_t value);
 
 #define TABLE_MAX_COLS 12
+/* At most this many columns may be selected (a column may repeat). */
+#define TABLE_MAX_SEL 32
 
 /*
- * A table is printed only once all its rows are known, so that every
- * column is exactly as wide as its widest cell.  Columns are separated by
- * two blanks; a left-aligned last column is not padded.  Columns whose
- * heading starts with a '>' are right-aligned (numbers); the '>' is not
- * printed.
+ * A table is printed with libsmartcols (the library behind lsblk and
+ * findmnt) once all its rows are known.  Columns whose heading starts with
+ * a '>' are right-aligned (numbers); the '>' is not part of the name.
+ * Aligned output separates columns by two blanks and pads every column to
+ * its widest cell but the last, whatever the terminal's width.
  */
 struct table {
 	unsigned int ncols;
@@ -78,6 +80,27 @@ struct table {
 	size_t nrows, cap;
 };
 
+/*
+ * How every table of a tool is printed, from its command-line options
+ * (the same as lsblk's): --output COLS selects and orders columns by their
+ * heading, any case, comma separated ("+COLS" appends to the default set);
+ * --noheadings; --raw (one blank between columns, unaligned, blanks and
+ * odd bytes escaped as \xHH); --pairs (NAME="value" pairs, names usable as
+ * shell variables).
+ */
+enum table_mode { TABLE_ALIGNED, TABLE_RAW, TABLE_PAIRS };
+
+struct table_opts {
+	const char *columns;		/* NULL: every column */
+	enum table_mode mode;
+	bool noheadings;
+};
+
+extern struct table_opts table_opts;
+
+/* -1 if table options were given together with JSON output. */
+int table_opts_check(bool json_output);
+
 /* ncols beyond TABLE_MAX_COLS are ignored; head is not copied. */
 void table_init(struct table *t, unsigned int ncols, const char *const *head);
 /*
@@ -85,7 +108,20 @@ void table_init(struct table *t, unsigned int ncols, const char *const *head);
  * Returns 0, or -1 on out of memory with the table unchanged.
  */
 int table_add(struct table *t, const char *const *row);
-void table_print(const struct table *t, FILE *f);
+
+#define TABLE_BAD_COLUMNS (-2)
+/*
+ * Print t as table_opts says.  0; TABLE_BAD_COLUMNS if --output names a
+ * column t does not have (a message listing t's columns is printed on
+ * stderr); -1 if memory ran out or the write failed.
+ */
+int table_print(const struct table *t, FILE *f);
+/*
+ * 0 if --output names only columns of a table with these headings, else
+ * TABLE_BAD_COLUMNS and the message: for commands that check before they
+ * print or ask anything.
+ */
+int table_columns_valid(unsigned int ncols, const char *const *head);
 void table_free(struct table *t);
 
 #endif

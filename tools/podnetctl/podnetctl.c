@@ -51,6 +51,12 @@ static const char usage_text[] =
 "  -4, -6             IPv4 or IPv6 prefixes only (route show, save, flush;\n"
 "                     monitor)\n"
 "  -n, --netns NAME   run in network namespace NAME (as ip -n)\n"
+"      --output COLS  table columns, comma separated; +COLS adds to the\n"
+"                     default ones (route show: DEV,PREFIX,VIA,TX_PACKETS,\n"
+"                     TX_BYTES,RX_PACKETS,RX_BYTES)\n"
+"      --noheadings   tables without their heading line\n"
+"      --raw          tables unaligned, one blank between columns\n"
+"      --pairs        tables as NAME=\"value\" pairs, one row a line\n"
 "  -V, --version      print the version\n"
 "      --help         this help\n"
 "\n"
@@ -327,16 +333,20 @@ static size_t filter_family(struct route *v, size_t n)
 	return k;
 }
 
+/* The columns of route show; --output picks among them. */
+static const char *const route_head[] = {
+	"DEV", "PREFIX", "VIA", ">TX_PACKETS", ">TX_BYTES",
+	">RX_PACKETS", ">RX_BYTES",
+};
+
 static int print_routes(struct route *v, size_t n, bool with_dev)
 {
-	static const char *const head[] = {
-		"DEV", "PREFIX", "VIA", ">TX_PACKETS", ">TX_BYTES",
-		">RX_PACKETS", ">RX_BYTES",
-	};
+	const char *const *head = route_head;
 	char c[7][PN_PREFIX_STRLEN];
 	const char *row[7];
 	struct table t;
-	unsigned int off = with_dev ? 0 : 1, i;
+	/* DEV is left out for one device's routes, unless asked for. */
+	unsigned int off = with_dev || table_opts.columns ? 0 : 1, i;
 	struct json j;
 	size_t k;
 	int ret = 0;
@@ -369,7 +379,14 @@ static int print_routes(struct route *v, size_t n, bool with_dev)
 			break;
 		}
 	}
-	table_print(&t, stdout);
+	if (!ret) {
+		int r = table_print(&t, stdout);
+
+		if (r == TABLE_BAD_COLUMNS)
+			ret = EXIT_USAGE;
+		else if (r)
+			ret = error("cannot print the table: out of memory or write error");
+	}
 	table_free(&t);
 	return ret;
 }
@@ -1412,7 +1429,7 @@ static int enter_netns(const char *name)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_HELP = 256 };
+	enum { OPT_HELP = 256, OPT_OUTPUT, OPT_NOHEADINGS, OPT_RAW, OPT_PAIRS };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
@@ -1420,6 +1437,10 @@ int main(int argc, char **argv)
 		{ "netns", required_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, OPT_HELP },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "noheadings", no_argument, NULL, OPT_NOHEADINGS },
+		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "pairs", no_argument, NULL, OPT_PAIRS },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *obj, *netns = NULL;
@@ -1454,6 +1475,20 @@ int main(int argc, char **argv)
 		case OPT_HELP:
 			fputs(usage_text, stdout);
 			return 0;
+		case OPT_OUTPUT:
+			if (!*optarg || !strcmp(optarg, "+"))
+				return usage_error("--output: no column given");
+			table_opts.columns = optarg;
+			break;
+		case OPT_NOHEADINGS:
+			table_opts.noheadings = true;
+			break;
+		case OPT_RAW:
+			table_opts.mode = TABLE_RAW;
+			break;
+		case OPT_PAIRS:
+			table_opts.mode = TABLE_PAIRS;
+			break;
 		default:
 			fputs("Try 'podnetctl --help' for more information.\n", stderr);
 			return EXIT_USAGE;
@@ -1461,6 +1496,11 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (table_opts_check(json))
+		return usage_error("--output, --noheadings, --raw and --pairs shape tables; they do not apply to -j");
+	/* route show prints the only table: its columns are known now. */
+	if (table_columns_valid(7, route_head))
+		return EXIT_USAGE;
 	if (!argc)
 		return usage_error("missing OBJECT (route, show, setconf, parse, monitor or metrics)");
 	obj = argv[0];

@@ -73,10 +73,26 @@ static char *table_of(unsigned int ncols, const char *const *head,
 	table_init(&t, ncols, head);
 	for (r = 0; r < nrows; r++)
 		table_add(&t, cells + r * ncols);
-	table_print(&t, f);
+	if (table_print(&t, f) == TABLE_BAD_COLUMNS)
+		fputs("TABLE_BAD_COLUMNS\n", f);
 	table_free(&t);
 	fclose(f);
 	return buf;
+}
+
+/* table_of() printed with the options of --output COLS and the others. */
+static char *table_with(const char *cols, enum table_mode mode, bool nohead,
+			const char *const *head, const char *const *cells,
+			size_t nrows)
+{
+	char *s;
+
+	table_opts.columns = cols;
+	table_opts.mode = mode;
+	table_opts.noheadings = nohead;
+	s = table_of(3, head, cells, nrows);
+	memset(&table_opts, 0, sizeof(table_opts));
+	return s;
 }
 
 int main(void)
@@ -86,6 +102,8 @@ int main(void)
 		"10.244.2.0/24", "192.168.0.2", "5",
 		"fd00:3::/64", "fd00::3", "123456",
 	};
+	static const char *const odd[] = { "a b", "c\"d", "7" };
+	static const char *const head2[] = { "MAJ:MIN", "VIA", ">TX_PKTS" };
 	printf("KTAP version 1\n");
 
 	expect("json plain string", json_of("podnet0"), "\"podnet0\"\n");
@@ -110,12 +128,42 @@ int main(void)
 	       "PREFIX         VIA          TX_PKTS\n"
 	       "10.244.2.0/24  192.168.0.2        5\n"
 	       "fd00:3::/64    fd00::3       123456\n");
-	expect("empty table prints headings only", table_of(3, head, rows, 0),
-	       "PREFIX  VIA  TX_PKTS\n");
+	expect("an empty table prints nothing, as lsblk's",
+	       table_of(3, head, rows, 0), "");
 	expect("last left-aligned column has no trailing blanks",
 	       table_of(2, head, rows, 1),
 	       "PREFIX         VIA\n"
 	       "10.244.2.0/24  192.168.0.2\n");
+
+	expect("--output picks and orders columns, any case",
+	       table_with("tx_pkts,Prefix", TABLE_ALIGNED, false, head, rows, 2),
+	       "TX_PKTS  PREFIX\n"
+	       "      5  10.244.2.0/24\n"
+	       " 123456  fd00:3::/64\n");
+	expect("--output +COLS appends to the default columns",
+	       table_with("+prefix", TABLE_ALIGNED, false, head, rows, 1),
+	       "PREFIX         VIA          TX_PKTS  PREFIX\n"
+	       "10.244.2.0/24  192.168.0.2        5  10.244.2.0/24\n");
+	expect("--output with an unknown column prints nothing and says so",
+	       table_with("prefix,via,nope", TABLE_ALIGNED, false, head, rows, 2),
+	       "TABLE_BAD_COLUMNS\n");
+	expect("--output with an empty name is refused",
+	       table_with("prefix,,via", TABLE_ALIGNED, false, head, rows, 2),
+	       "TABLE_BAD_COLUMNS\n");
+	expect("--noheadings drops the heading line, widths kept",
+	       table_with(NULL, TABLE_ALIGNED, true, head, rows, 2),
+	       "10.244.2.0/24  192.168.0.2        5\n"
+	       "fd00:3::/64    fd00::3       123456\n");
+	expect("--raw: one blank between columns, blanks in cells escaped",
+	       table_with(NULL, TABLE_RAW, false, head, odd, 1),
+	       "PREFIX VIA TX_PKTS\n"
+	       "a\\x20b c\"d 7\n");
+	expect("--pairs: NAME=\"value\", quotes in cells escaped",
+	       table_with("prefix,via", TABLE_PAIRS, false, head, odd, 1),
+	       "PREFIX=\"a b\" VIA=\"c\\x22d\"\n");
+	expect("--pairs: a heading that is no shell name is made one",
+	       table_with(NULL, TABLE_PAIRS, true, head2, rows, 1),
+	       "MAJ_MIN=\"10.244.2.0/24\" VIA=\"192.168.0.2\" TX_PKTS=\"5\"\n");
 
 	printf("1..%d\n", tests);
 	printf("# %d tests, %d failed\n", tests, failures);

@@ -2,7 +2,7 @@
 /*
  * podvolctl: manage podvol pools and volumes.
  *
- *   podvolctl [-j [-p]] OBJECT VERB [ARGS]
+ *   podvolctl [-j [-p]] [-o COLS] [--noheadings] [--raw|--pairs] OBJECT VERB [ARGS]
  *
  * Grammar as in ip(8): options first, then the object, then its verb.
  */
@@ -22,6 +22,13 @@ static void usage(FILE *f)
 		"  -j, --json      JSON output for show and list\n"
 		"  -p, --pretty    indent JSON output\n"
 		"  -v, --verbose   say what pool create and pool destroy do, step by step\n"
+		"  -o, --output COLS  table columns, comma separated, any case; +COLS\n"
+		"                  adds to the default ones (volume list: POOL,NAME,SIZE,\n"
+		"                  DISK,WIDTH,EXTENTS,OPEN,UUID; pool show's member table:\n"
+		"                  INDEX,DEVICE,MAJ:MIN,SIZE,FREE,UUID)\n"
+		"      --noheadings   tables without their heading line\n"
+		"      --raw       tables unaligned, one blank between columns\n"
+		"      --pairs     tables as NAME=\"value\" pairs, one row a line\n"
 		"  -h, --help      this text\n"
 		"  -V, --version   print the version\n"
 		"\n"
@@ -71,6 +78,18 @@ int main(int argc, char **argv)
 			opts.json = opts.pretty = true;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			opts.verbose = true;
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			if (i + 1 >= argc || !*argv[i + 1] || !strcmp(argv[i + 1], "+")) {
+				pv_err("%s: no column given", a);
+				return EXIT_USAGE;
+			}
+			table_opts.columns = argv[++i];
+		} else if (!strcmp(a, "--noheadings")) {
+			table_opts.noheadings = true;
+		} else if (!strcmp(a, "--raw")) {
+			table_opts.mode = TABLE_RAW;
+		} else if (!strcmp(a, "--pairs")) {
+			table_opts.mode = TABLE_PAIRS;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
@@ -81,6 +100,10 @@ int main(int argc, char **argv)
 			pv_err("unknown option \"%s\"; try \"podvolctl --help\"", a);
 			return EXIT_USAGE;
 		}
+	}
+	if (table_opts_check(opts.json)) {
+		pv_err("--output, --noheadings, --raw and --pairs shape tables; they do not apply to -j");
+		return EXIT_USAGE;
 	}
 	if (i >= argc) {
 		usage(stderr);

@@ -157,10 +157,12 @@ static void print_pool_json(struct json *j, const struct pv_pool_info *p)
 	json_obj_close(j);
 }
 
+/* The member table of pool show; --output picks among these columns. */
+static const char *const member_hdr[] = { ">INDEX", "DEVICE", "MAJ:MIN",
+					  ">SIZE", ">FREE", "UUID" };
+
 static void print_pool(const struct pv_pool_info *p)
 {
-	static const char *const hdr[] = { ">INDEX", "DEVICE", "MAJ:MIN", ">SIZE",
-					   ">FREE", "UUID" };
 	char uuid[37], b1[SIZE_BUF], b2[SIZE_BUF], b3[SIZE_BUF], b4[SIZE_BUF];
 	struct table t;
 	uint32_t i;
@@ -178,7 +180,7 @@ static void print_pool(const struct pv_pool_info *p)
 	       p->nr_present, p->nr_members, p->generation);
 	if (!p->nr_member_info)
 		return;
-	table_init(&t, 6, hdr);
+	table_init(&t, 6, member_hdr);
 	for (i = 0; i < p->nr_member_info; i++) {
 		const struct pv_member_info *m = &p->member[i];
 		char idx[12], mm[24];
@@ -205,7 +207,10 @@ static void print_pool(const struct pv_pool_info *p)
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
 
-		table_print(&t, f);
+		if (!f || table_print(&t, f)) {
+			pv_err("cannot print the table: out of memory");
+			exit(1);
+		}
 		fclose(f);
 		for (line = strtok_r(buf, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save))
@@ -228,6 +233,8 @@ static int pool_show(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (argc == 1 && bad_name("pool", argv[0]))
+		return EXIT_USAGE;
+	if (table_columns_valid(6, member_hdr))
 		return EXIT_USAGE;
 	if (pv_open(&nl))
 		return 1;

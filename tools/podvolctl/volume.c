@@ -90,10 +90,12 @@ static int cmp_volume(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+/* The columns of volume list; --output picks among them. */
+static const char *const volume_hdr[] = { "POOL", "NAME", ">SIZE", "DISK",
+					  ">WIDTH", ">EXTENTS", ">OPEN", "UUID" };
+
 static void print_volumes(struct pv_volume_info *v, size_t n)
 {
-	static const char *const hdr[] = { "POOL", "NAME", ">SIZE", "DISK",
-					   ">WIDTH", ">EXTENTS", ">OPEN", "UUID" };
 	struct table t;
 	size_t i;
 
@@ -111,7 +113,7 @@ static void print_volumes(struct pv_volume_info *v, size_t n)
 	}
 	if (!n)
 		return;
-	table_init(&t, 8, hdr);
+	table_init(&t, 8, volume_hdr);
 	for (i = 0; i < n; i++) {
 		char size[SIZE_BUF], w[12], e[12], o[12], uuid[37];
 		const char *cells[8] = { v[i].pool, v[i].name, size, v[i].disk,
@@ -127,7 +129,10 @@ static void print_volumes(struct pv_volume_info *v, size_t n)
 			exit(1);
 		}
 	}
-	table_print(&t, stdout);
+	if (table_print(&t, stdout)) {
+		pv_err("cannot print the table: out of memory or write error");
+		exit(1);
+	}
 	table_free(&t);
 }
 
@@ -240,6 +245,8 @@ static int volume_list(int argc, char **argv)
 		pv_err("invalid pool name \"%s\": %s", argv[0], why);
 		return EXIT_USAGE;
 	}
+	if (table_columns_valid(8, volume_hdr))
+		return EXIT_USAGE;
 	if (pv_open(&nl))
 		return 1;
 	if (argc == 1) {
