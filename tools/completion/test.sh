@@ -42,7 +42,9 @@ expect() {	# expect DESC "WANT" FUNC WORD...: completing the last WORD gives WAN
 
 expect "podnetctl: objects" "route show setconf parse monitor metrics help" _podnetctl podnetctl ""
 expect "podnetctl: an object's prefix" "route" _podnetctl podnetctl ro
-expect "podnetctl: options" "-j --json -p --pretty -h --human -4 -6 -n --netns -V --version --help" _podnetctl podnetctl -j -
+expect "podnetctl: options" "-j --json -p --pretty -h --human -4 -6 -n --netns --output --noheadings --raw --pairs -V --version --help" _podnetctl podnetctl -j -
+expect "podnetctl: --output columns after a comma" "prefix,tx_packets prefix,tx_bytes (nospace)" _podnetctl podnetctl --output prefix,tx_
+expect "podnetctl: --output's argument is not the object" "route" _podnetctl podnetctl --output prefix ro
 expect "podnetctl: long options" "--netns" _podnetctl podnetctl --ne
 expect "podnetctl: route verbs" "add replace del get show save flush" _podnetctl podnetctl route ""
 expect "podnetctl: route add keywords" "dev via" _podnetctl podnetctl route add 10.244.2.0/24 ""
@@ -53,6 +55,9 @@ expect "podnetctl: setconf options" "--check --allow-empty" _podnetctl podnetctl
 expect "podnetctl: parse kinds" "addr prefix ifaddr" _podnetctl podnetctl parse ""
 expect "podvolctl: objects" "pool volume probe check metrics monitor help" _podvolctl podvolctl ""
 expect "podvolctl: pool verbs" "create add stop destroy show" _podvolctl podvolctl -j pool ""
+expect "podvolctl: -o columns" "name (nospace)" _podvolctl podvolctl -o na
+expect "podvolctl: -o +COLS after a comma" "+size,disk (nospace)" _podvolctl podvolctl -o +size,di
+expect "podvolctl: -o's argument is not the object" "create add stop destroy show" _podvolctl podvolctl -o name pool ""
 expect "podvolctl: pool names (from pool show)" "fast slow" _podvolctl podvolctl pool stop ""
 expect "podvolctl: pool destroy --force" "--force" _podvolctl podvolctl pool destroy --f
 expect "podvolctl: pool create options" "--chunk --force --dry-run" _podvolctl podvolctl pool create fast --
