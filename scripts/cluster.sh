@@ -73,7 +73,8 @@ fail() {
 # tree.  Every node lists every pod prefix of the TOTAL nodes, node N+1's
 # included, so that the node added later needs no change elsewhere.
 node_settings() {
-	local i=$1 d="$dir/node$1.cfg" j
+	local i=$1 d="$dir/node$1.cfg" j t=120
+	[ -z "${BADCASE[$i]:-}" ] || t=20	# a missing disk is waited for that long
 	mkdir -p "$d/etc/podnet" "$d/etc/podvol" "$d/etc/systemd/network" "$d/etc/podkit-node"
 	echo "node$i" >"$d/etc/hostname"
 	cat >"$d/etc/systemd/network/10-underlay.network" <<-EOF
@@ -97,7 +98,7 @@ node_settings() {
 		done
 	} >"$d/etc/podnet/podnet0.conf"
 	cat >"$d/etc/podvol/pools.conf" <<-EOF
-	timeout ${BADCASE[$i]:+20}${BADCASE[$i]:-120}
+	timeout $t
 	pool node$i chunk 64K
 	    disk /dev/disk/by-id/virtio-n${i}d1
 	    disk /dev/disk/by-id/virtio-n${i}d2
