@@ -11,7 +11,15 @@
 #     are unaffected; booted again (podvol.service masked, so udev alone
 #     assembles its pool) its volume's data is intact;
 #   - node N+1, listed in the others' settings from the start, boots later
-#     from the same image with only its own settings disk.
+#     from the same image with only its own settings disk;
+#   - bad configuration at boot (CLUSTER_BADCONF=1, the default): three
+#     more nodes, one with a listed disk missing, one with an ext4 file
+#     system on a listed disk, one with a broken podnet0.conf.  Each must
+#     boot and stay reachable (agent, serial getty, the other units), the
+#     failing unit must say why in its journal, and no disk may be written
+#     (sha256 of every disk file before and after, taken on the host).
+#     CLUSTER_BADCONF=0 leaves that part out, CLUSTER_BADCONF=only runs it
+#     alone.
 # Ends with "RESULT: PASS (N checks)" or "RESULT: FAIL (...)"; exit status 0
 # or 1.
 #
@@ -20,13 +28,16 @@
 # multicast socket shared by all nodes (no host network setup), and the
 # control agent on virtio-serial org.podkit.agent (a QEMU pipe chardev).
 #
-#   NODES=3 CLUSTER_DIR=build/cluster KEEP=0 [IMAGE=DIR] scripts/cluster.sh
+#   NODES=3 CLUSTER_DIR=build/cluster KEEP=0 CLUSTER_BADCONF=1 [IMAGE=DIR] \
+#     scripts/cluster.sh
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 N=${NODES:-3}
 dir=${CLUSTER_DIR:-$top/build/cluster}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}
 case "$N" in [2-8]) ;; *) echo "cluster: NODES must be 2-8, not '$N'" >&2; exit 2 ;; esac
+BADCONF=${CLUSTER_BADCONF:-1}
+case "$BADCONF" in 0|1|only) ;; *) echo "cluster: CLUSTER_BADCONF must be 0, 1 or only, not '$BADCONF'" >&2; exit 2 ;; esac
 TOTAL=$((N + 1))
 VICTIM=$N
 
@@ -46,7 +57,8 @@ mkdir -p "$dir"
 MPORT=$((20000 + $$ % 20000))
 MGROUP=230.0.$((RANDOM % 250)).$((RANDOM % 250 + 1))
 
-declare -A PID W R T0
+declare -A PID W R T0 NDISKS BADCASE
+mac() { printf '52:54:00:50:00:%02x' "$1"; }
 NCHECK=0 NFAIL=0 FAILED=""
 
 pass() { NCHECK=$((NCHECK + 1)); echo "  PASS  $*"; }
@@ -61,12 +73,13 @@ fail() {
 # tree.  Every node lists every pod prefix of the TOTAL nodes, node N+1's
 # included, so that the node added later needs no change elsewhere.
 node_settings() {
-	local i=$1 d="$dir/node$1.cfg" j
+	local i=$1 d="$dir/node$1.cfg" j t=120
+	[ -z "${BADCASE[$i]:-}" ] || t=20	# a missing disk is waited for that long
 	mkdir -p "$d/etc/podnet" "$d/etc/podvol" "$d/etc/systemd/network" "$d/etc/podkit-node"
 	echo "node$i" >"$d/etc/hostname"
 	cat >"$d/etc/systemd/network/10-underlay.network" <<-EOF
 	[Match]
-	MACAddress=52:54:00:50:00:0$i
+	MACAddress=$(mac "$i")
 	[Network]
 	Address=192.168.0.$i/24
 	# a node routes its pods' traffic: net.ipv4.ip_forward=1
@@ -85,21 +98,35 @@ node_settings() {
 		done
 	} >"$d/etc/podnet/podnet0.conf"
 	cat >"$d/etc/podvol/pools.conf" <<-EOF
-	timeout 120
+	timeout $t
 	pool node$i chunk 64K
 	    disk /dev/disk/by-id/virtio-n${i}d1
 	    disk /dev/disk/by-id/virtio-n${i}d2
 	EOF
-	echo "POD=pod$i ADDR=10.244.$i.11 VOLUME=node$i/pod$i SIZE=96M" >"$d/etc/podkit-node/pod.conf"
+	case "${BADCASE[$i]:-}" in
+	"")	echo "POD=pod$i ADDR=10.244.$i.11 VOLUME=node$i/pod$i SIZE=96M" >"$d/etc/podkit-node/pod.conf" ;;
+	podnet)	# an address podnetctl's parser refuses
+		echo "route 10.244.250.0/24 via 192.168.0.300" >>"$d/etc/podnet/podnet0.conf" ;;
+	esac
 	mkfs.ext4 -q -L podkit-cfg -E root_owner=0:0 -d "$d" "$dir/node$i.cfg.img" 8M >/dev/null
 	qemu-img create -q -f qcow2 -F qcow2 -b "$img/root.qcow2" "$dir/node$i.qcow2"
 	truncate -s 256M "$dir/node$i.d1.img" "$dir/node$i.d2.img"
+	case "${BADCASE[$i]:-}" in
+	missing) NDISKS[$i]="$dir/node$i.d1.img:n${i}d1" ;;
+	foreign) mkfs.ext4 -q -L data "$dir/node$i.d2.img" ;;
+	esac
 }
 
 # ---------------------------------------------------------------- nodes --
 node_start() {	# node_start I [EXTRA KERNEL ARGS]
-	local i=$1 p="$dir/node$1.agent" fd
+	local i=$1 p="$dir/node$1.agent" fd d k=0 disks=()
 	shift
+	# the pool's disks: FILE:SERIAL words, node I's d1 and d2 unless set
+	for d in ${NDISKS[$i]:-$dir/node$i.d1.img:n${i}d1 $dir/node$i.d2.img:n${i}d2}; do
+		k=$((k + 1))
+		disks+=(-drive "file=${d%:*},if=none,id=d$k,format=raw"
+			-device "virtio-blk-pci,drive=d$k,serial=${d##*:}")
+	done
 	rm -f "$p.in" "$p.out"
 	mkfifo "$p.in" "$p.out"
 	T0[$i]=$(date +%s.%N)
@@ -112,12 +139,9 @@ node_start() {	# node_start I [EXTRA KERNEL ARGS]
 		-device virtio-blk-pci,drive=root \
 		-drive "file=$dir/node$i.cfg.img,if=none,id=cfg,format=raw,readonly=on" \
 		-device virtio-blk-pci,drive=cfg \
-		-drive "file=$dir/node$i.d1.img,if=none,id=d1,format=raw" \
-		-device "virtio-blk-pci,drive=d1,serial=n${i}d1" \
-		-drive "file=$dir/node$i.d2.img,if=none,id=d2,format=raw" \
-		-device "virtio-blk-pci,drive=d2,serial=n${i}d2" \
+		"${disks[@]}" \
 		-netdev "socket,id=ul,mcast=$MGROUP:$MPORT,localaddr=127.0.0.1" \
-		-device "virtio-net-pci,netdev=ul,mac=52:54:00:50:00:0$i" \
+		-device "virtio-net-pci,netdev=ul,mac=$(mac "$i")" \
 		-device virtio-serial-pci \
 		-chardev "pipe,id=agent,path=$p" \
 		-device virtserialport,chardev=agent,name=org.podkit.agent \
@@ -255,69 +279,152 @@ stream_pair() {
 echo "podkit cluster: $N nodes (+1 later) from $img"
 echo "  image: $(wc -l <"$img/packages.txt") packages, kernel $(grep -E '^linux-image-[0-9]' "$img/packages.txt"), ready in $t_img s"
 echo "  underlay: QEMU multicast $MGROUP:$MPORT, 192.168.0.0/24; pods 10.244.I.11"
-for i in $(seq "$TOTAL"); do node_settings "$i"; done
+[ "$BADCONF" = only ] || for i in $(seq "$TOTAL"); do node_settings "$i"; done
 echo "steps"
-t_boot=$(date +%s)
-for i in $(seq "$N"); do node_start "$i"; done
-for i in $(seq "$N"); do boot_wait "$i" || true; done
-echo "  ($N nodes booted side by side in $(($(date +%s) - t_boot)) s)"
+if [ "$BADCONF" != only ]; then
+	t_boot=$(date +%s)
+	for i in $(seq "$N"); do node_start "$i"; done
+	for i in $(seq "$N"); do boot_wait "$i" || true; done
+	echo "  ($N nodes booted side by side in $(($(date +%s) - t_boot)) s)"
 
-for i in $(seq "$N"); do
-	expect "node$i: units active (podkit-node-config, podvol, podnet@podnet0, podkit-pod)" "$i" \
-		'systemctl is-active podkit-node-config.service podvol.service podnet@podnet0.service podkit-pod.service'
-done
-for i in $(seq "$N"); do for j in $(seq "$N"); do
-	[ "$i" = "$j" ] || ping_pair "$i" "$j"
-done; done
-for i in $(seq "$N"); do for j in $(seq "$N"); do
-	[ "$i" = "$j" ] || stream_pair "$i" "$j"
-done; done
+	for i in $(seq "$N"); do
+		expect "node$i: units active (podkit-node-config, podvol, podnet@podnet0, podkit-pod)" "$i" \
+			'systemctl is-active podkit-node-config.service podvol.service podnet@podnet0.service podkit-pod.service'
+	done
+	for i in $(seq "$N"); do for j in $(seq "$N"); do
+		[ "$i" = "$j" ] || ping_pair "$i" "$j"
+	done; done
+	for i in $(seq "$N"); do for j in $(seq "$N"); do
+		[ "$i" = "$j" ] || stream_pair "$i" "$j"
+	done; done
 
-v=$VICTIM
-expect "node$v: 32 MiB written to pod$v's volume and synced" "$v" \
-	"head -c 32M /dev/urandom >/var/lib/pods/pod$v/data && sync && sha256sum /var/lib/pods/pod$v/data"
-sum=$(echo "$OUT" | tail -1 | cut -c1-64)
+	v=$VICTIM
+	expect "node$v: 32 MiB written to pod$v's volume and synced" "$v" \
+		"head -c 32M /dev/urandom >/var/lib/pods/pod$v/data && sync && sha256sum /var/lib/pods/pod$v/data"
+	sum=$(echo "$OUT" | tail -1 | cut -c1-64)
 
-echo "  node$v: powered off hard (QEMU killed)"
-node_kill "$v"
-expect "ping pod1 -> pod$v fails cleanly (no reply, exit 1, nothing else)" 1 \
-	"ip netns exec pod1 ping -q -c 3 -W 1 10.244.$v.11; rc=\$?; echo rc=\$rc; [ \$rc = 1 ]"
-expect "TCP connect pod1 -> pod$v times out (no error elsewhere)" 1 \
-	"! ip netns exec pod1 timeout 30 socat -u /dev/null TCP:10.244.$v.11:5001,connect-timeout=5"
-for i in $(seq "$((N - 1))"); do for j in $(seq "$((N - 1))"); do
-	[ "$i" = "$j" ] || ping_pair "$i" "$j"
-done; done
-[ "$N" -lt 3 ] || stream_pair 1 2
+	echo "  node$v: powered off hard (QEMU killed)"
+	node_kill "$v"
+	expect "ping pod1 -> pod$v fails cleanly (no reply, exit 1, nothing else)" 1 \
+		"ip netns exec pod1 ping -q -c 3 -W 1 10.244.$v.11; rc=\$?; echo rc=\$rc; [ \$rc = 1 ]"
+	expect "TCP connect pod1 -> pod$v times out (no error elsewhere)" 1 \
+		"! ip netns exec pod1 timeout 30 socat -u /dev/null TCP:10.244.$v.11:5001,connect-timeout=5"
+	for i in $(seq "$((N - 1))"); do for j in $(seq "$((N - 1))"); do
+		[ "$i" = "$j" ] || ping_pair "$i" "$j"
+	done; done
+	[ "$N" -lt 3 ] || stream_pair 1 2
 
-echo "  node$v: powered on again, podvol.service masked (systemd.mask=podvol.service): udev alone assembles"
-node_start "$v" systemd.mask=podvol.service
-boot_wait "$v" || true
-expect "node$v: podvol.service masked, not run; pool node$v assembled by udev" "$v" \
-	"systemctl show -P LoadState podvol.service | grep -qx masked &&
-	 podvolctl pool show node$v | grep 'state running'"
-expect "node$v: pod$v's volume data intact after the power cut (sha256)" "$v" \
-	"sha256sum /var/lib/pods/pod$v/data | grep -q '^$sum '"
-ping_pair 1 "$v"
-ping_pair "$v" 1
+	echo "  node$v: powered on again, podvol.service masked (systemd.mask=podvol.service): udev alone assembles"
+	node_start "$v" systemd.mask=podvol.service
+	boot_wait "$v" || true
+	expect "node$v: podvol.service masked, not run; pool node$v assembled by udev" "$v" \
+		"systemctl show -P LoadState podvol.service | grep -qx masked &&
+		 podvolctl pool show node$v | grep 'state running'"
+	expect "node$v: pod$v's volume data intact after the power cut (sha256)" "$v" \
+		"sha256sum /var/lib/pods/pod$v/data | grep -q '^$sum '"
+	ping_pair 1 "$v"
+	ping_pair "$v" 1
 
-a=$TOTAL
-echo "  node$a: added, same image, its own settings disk only"
-node_start "$a"
-boot_wait "$a" || true
-for i in $(seq "$N"); do ping_pair "$a" "$i"; ping_pair "$i" "$a"; done
-stream_pair 1 "$a"
+	a=$TOTAL
+	echo "  node$a: added, same image, its own settings disk only"
+	node_start "$a"
+	boot_wait "$a" || true
+	for i in $(seq "$N"); do ping_pair "$a" "$i"; ping_pair "$i" "$a"; done
+	stream_pair 1 "$a"
 
-echo "boot time (power on to podnet0 up and pool running)"
-for i in $(seq "$TOTAL"); do
-	echo "  node$i  ${BOOT[$i]:-not up}"
-done
-echo "  (node1..node$N booted side by side on this machine's CPUs; node$v's reboot and node$a alone)"
+	echo "boot time (power on to podnet0 up and pool running)"
+	for i in $(seq "$TOTAL"); do
+		echo "  node$i  ${BOOT[$i]:-not up}"
+	done
+	echo "  (node1..node$N booted side by side on this machine's CPUs; node$v's reboot and node$a alone)"
 
-if call 1 60 'systemd-analyze critical-chain --no-pager podnet@podnet0.service podvol.service podkit-pod.service'; then
-	echo "node1: systemd-analyze critical-chain podnet@podnet0.service podvol.service podkit-pod.service"
-	echo "$OUT" | sed 's/^/  /'
+	if call 1 60 'systemd-analyze critical-chain --no-pager podnet@podnet0.service podvol.service podkit-pod.service'; then
+		echo "node1: systemd-analyze critical-chain podnet@podnet0.service podvol.service podkit-pod.service"
+		echo "$OUT" | sed 's/^/  /'
+	fi
+	call 1 60 'systemd-analyze --no-pager' && echo "node1: $OUT"
 fi
-call 1 60 'systemd-analyze --no-pager' && echo "node1: $OUT"
+
+# ------------------------------------------------- bad configuration --
+# node_poweroff I: systemctl poweroff through the agent (everything the
+# node wrote reaches its disk files), QEMU killed after 120 s.
+node_poweroff() {
+	local i=$1 end
+	end=$(($(date +%s) + 120))
+	printf 'off %s\n' "$(printf 'systemctl poweroff' | base64 -w0)" >&"${W[$i]}"
+	while kill -0 "${PID[$i]}" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 1; done
+	kill -0 "${PID[$i]}" 2>/dev/null && echo "  node$i: not powered off in 120 s, killed"
+	node_kill "$i"
+}
+
+disk_sums() { (cd "$dir" && sha256sum "node$1".d*.img); }
+
+bad_run() {
+	local c i unit pat other
+	declare -A SUMS
+	i=$TOTAL
+	for c in missing foreign podnet; do
+		i=$((i + 1))
+		BADCASE[$i]=$c
+		node_settings "$i"
+		SUMS[$i]=$(disk_sums "$i")
+	done
+	echo "bad configuration at boot (nodes $((TOTAL + 1))-$i, booted side by side):"
+	echo "  node$((TOTAL + 1)): pools.conf lists 2 disks, only 1 is attached"
+	echo "  node$((TOTAL + 2)): an ext4 file system (label data) on its 2nd listed disk"
+	echo "  node$((TOTAL + 3)): podnet0.conf has a route via 192.168.0.300"
+	for i in "${!BADCASE[@]}"; do node_start "$i"; done
+	for i in $(printf '%s\n' "${!BADCASE[@]}" | sort -n); do
+		c=${BADCASE[$i]}
+		case $c in
+		missing) unit=podvol.service
+			pat="node$i: /dev/disk/by-id/virtio-n${i}d2: no such disk|node$i: not created"
+			other='ip link show podnet0 | grep -qE "[<,]UP[,>]" && ! podvolctl pool show node'$i ;;
+		foreign) unit=podvol.service
+			pat="virtio-n${i}d2 \(/dev/vd[a-z]+\) has a ext4 filesystem labelled 'data': foreign data, left alone|node$i: not created"
+			other='ip link show podnet0 | grep -qE "[<,]UP[,>]" && ! podvolctl pool show node'$i ;;
+		podnet) unit=podnet@podnet0.service
+			pat="podnet0.conf:[0-9]+: invalid address '192.168.0.300'|podnet0: configuration has errors; nothing changed"
+			other='! ip link show podnet0 2>/dev/null && podvolctl pool show node'$i' | grep "state running"' ;;
+		esac
+		if ! wait_hello "$i"; then
+			fail "node$i ($c): boots, agent answers (console in $dir/node$i.console)"
+			continue
+		fi
+		pass "node$i ($c): booted, the agent answers"
+		expect "node$i ($c): boot finished (degraded): multi-user.target, serial-getty@ttyS0, networkd active; $unit the only failed unit" "$i" \
+			"st=\$(systemctl is-system-running --wait); echo \"state \$st\"; [ \"\$st\" = degraded ] &&
+			 systemctl is-active multi-user.target serial-getty@ttyS0.service systemd-networkd.service podkit-node-config.service &&
+			 f=\$(systemctl list-units --failed --plain --no-legend | awk '{ print \$1 }' | tr '\n' ' ');
+			 echo \"failed: \$f\"; [ \"\$f\" = '$unit ' ]"
+		if call "$i" 60 "journalctl -b -o cat -u $unit | grep -E \"$pat\" && [ \$(journalctl -b -o cat -u $unit | grep -cE \"$pat\") = 2 ]"; then
+			pass "node$i ($c): journalctl -u $unit says why:"
+			echo "$OUT" | sed 's/^/          /'
+		else
+			fail "node$i ($c): journalctl -u $unit says why"
+			echo "$OUT" | tail -8 | sed 's/^/        /'
+		fi
+		case $c in
+		podnet) expect "node$i ($c): no podnet0; the other units ran: pool node$i created on its blank disks" "$i" "$other" ;;
+		*) expect "node$i ($c): no pool node$i; the other units ran: podnet0 up" "$i" "$other" ;;
+		esac
+	done
+	for i in $(printf '%s\n' "${!BADCASE[@]}" | sort -n); do
+		[ -n "${PID[$i]:-}" ] && node_poweroff "$i"
+		c=${BADCASE[$i]}
+		[ "$c" != podnet ] || continue	# its pool was made, as it should be
+		if [ "$(disk_sums "$i")" = "${SUMS[$i]}" ]; then
+			pass "node$i ($c): no disk written (sha256 of node$i.d*.img equal before and after, on the host)"
+		else
+			fail "node$i ($c): no disk written (sha256 before and after)"
+			printf '%s\n%s\n' "${SUMS[$i]}" "$(disk_sums "$i")" | sed 's/^/        /'
+		fi
+	done
+}
+
+if [ "$BADCONF" != 0 ]; then
+	bad_run
+fi
 
 if [ $NFAIL = 0 ]; then
 	echo "RESULT: PASS ($NCHECK checks)"

@@ -13,7 +13,11 @@
 #     plus the test workload and control agent make cluster uses.
 #
 # Output (cached, keyed by a hash of every input; rebuilt only when one
-# changes), in $PODKIT_CACHE/image-HASH/ (default /var/cache/podkit):
+# changes), in $PODKIT_CACHE/image-HASH/ (default /var/cache/podkit).  The
+# Debian root alone (step 1, the slow one) is cached apart in
+# $PODKIT_CACHE/imagebase-HASH/, keyed by the suite, the kernel and the
+# package list only, so that a change to podkit's sources rebuilds steps 2-4
+# on a copy of it, not the whole root:
 #   root.qcow2  the root file system (ext4, whole disk, label podkit-root)
 #   vmlinuz, initrd.img   the image's own kernel and initramfs (direct boot)
 #   packages.txt          the package set (name version), sorted
@@ -47,8 +51,15 @@ fi
 # (Essential: yes and apt).  The kernel is pinned to the exact version of
 # kernels.conf; the rest come from the suite as it is on the day of the
 # build, and packages.txt records what was installed.
+# bird2, podman and containernetworking-plugins are what the cluster
+# (routing daemon, container runtime and its CNI plugins) runs on a node.
 PKGS="systemd systemd-sysv udev kmod initramfs-tools linux-image-$krel=$kver
-iproute2 libmnl0 libjansson4 jq iputils-ping socat e2fsprogs procps"
+iproute2 libmnl0 libjansson4 jq iputils-ping socat e2fsprogs procps
+bird2 podman containernetworking-plugins"
+# The recipe of the Debian root: bump BASE_REV when step 1 changes.
+BASE_REV=1
+basehash=$(echo "$BASE_REV $SUITE $ksuite $kver $krel $PKGS" | sha256sum | cut -c1-12)
+base="$cache/imagebase-$basehash"
 
 # Every input of the image: this script, the kernel line, the package list
 # and podkit's sources as they are in the working tree (what make install
@@ -110,13 +121,25 @@ fail() {
 	exit 1
 }
 
-# 1. The Debian root.
-# shellcheck disable=SC2086
-mmdebstrap --mode=root --variant=apt --include="$(echo $PKGS | tr ' ' ,)" \
-	--aptopt='Acquire::Retries "3"' \
-	--customize-hook='chroot "$1" apt-get clean' \
-	"$SUITE" "$root" "deb $mirror $SUITE main" "deb $mirror $SUITE-updates main" \
-	"deb $secmirror $SUITE-security main" >>"$log" 2>&1 || fail "mmdebstrap failed"
+# 1. The Debian root, from the cache or made now (kept in $base/root; the
+#    image is made on a copy of it).
+if [ -f "$base/.done" ]; then
+	echo "image: Debian root from $base" >>"$log"
+else
+	rm -rf --one-file-system "$base.tmp" "$base"
+	mkdir -p "$base.tmp"
+	tb=$(date +%s)
+	# shellcheck disable=SC2086
+	mmdebstrap --mode=root --variant=apt --include="$(echo $PKGS | tr ' ' ,)" \
+		--aptopt='Acquire::Retries "3"' \
+		--customize-hook='chroot "$1" apt-get clean' \
+		"$SUITE" "$base.tmp/root" "deb $mirror $SUITE main" "deb $mirror $SUITE-updates main" \
+		"deb $secmirror $SUITE-security main" >>"$log" 2>&1 || fail "mmdebstrap failed"
+	mv "$base.tmp" "$base"
+	touch "$base/.done"
+	echo "image: Debian root made in $(($(date +%s) - tb)) s" >&2
+fi
+cp -a "$base/root" "$root" || fail "copying the Debian root failed"
 
 # 2. podkit, as an image builder installs it.  The tree is built in a copy
 #    so that the checkout's own build/ and tool objects are left alone.

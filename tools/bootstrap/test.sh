@@ -212,6 +212,16 @@ out=$(prun)
 rc=$?
 [ $rc = 0 ] && [ "$(cat run/st/calls)" = "podnetctl setconf podnet0 -" ]
 ok $? "a changed route: one setconf, nothing else" "$out"$'\n'"$(cat run/st/calls)"
+# At boot (podnet@.service): a file broken since the last run is refused
+# as a whole, the running device is left exactly as it is.
+cp run/conf/podnet0.conf run/good.conf
+echo "route 10.244.250.0/24 via 192.168.0.300" >> run/conf/podnet0.conf
+out=$(prun)
+rc=$?
+[ $rc = 1 ] && grep -q "podnet0.conf:12: invalid address '192.168.0.300'" <<<"$out" &&
+	grep -q "podnet0: configuration has errors; nothing changed" <<<"$out" && [ ! -s run/st/calls ]
+ok $? "a broken file when applying (not --check): exit 1, the line named, no command run" "$out"$'\n'"$(cat run/st/calls)"
+mv run/good.conf run/conf/podnet0.conf
 
 # BGP settings: normalized by --check, refused by its own rules and by
 # BIRD's parser (bird -p on the generated configuration), written as BIRD

@@ -41,5 +41,23 @@ else
 	echo "not ok $n - units are ordered after network-online/udev and before the container runtime"
 	failed=1
 fi
+# A bootstrap unit that fails (a missing disk, a broken file) must leave the
+# boot going: wanted by its target, never required, no failure action, and
+# a bounded start.
+n=$((n + 1))
+out=""
+for u in podvol.service podnet@.service; do
+	grep -qE '^WantedBy=(sysinit|multi-user)\.target$' "$here/$u" || out="$out $u: not WantedBy= sysinit/multi-user.target;"
+	grep -qE '^(RequiredBy|RequisiteOf|FailureAction|OnFailure|SuccessAction|StartLimitAction)=' "$here/$u" &&
+		out="$out $u: a setting that takes the boot down with it;"
+done
+grep -qE '^TimeoutStartSec=[1-9]' "$here/podvol.service" || out="$out podvol.service: no bounded TimeoutStartSec;"
+if [ -z "$out" ]; then
+	echo "ok $n - a failing podvol.service or podnet@.service leaves the boot going"
+else
+	echo "not ok $n - a failing podvol.service or podnet@.service leaves the boot going"
+	echo "#$out"
+	failed=1
+fi
 echo "1..$n"
 exit $failed
