@@ -908,8 +908,24 @@ static int pool_extend(int argc, char **argv)
 	nlh = extend_req(&nl, name, d.member, force, false);
 	ret = pv_nl_talk(&nl, nlh, pv_pool_list_cb, &l);
 	if (ret) {
+		const struct pv_pool_info *now;
+
 		pv_nl_perror(&nl, ret, extend_hint(ret),
 			     "cannot extend pool \"%s\" with %s", name, d.arg);
+		/*
+		 * A metadata write failed once the new member's was done (the
+		 * pool is read-only now): the next assembly may need the disk,
+		 * so its partition stays.
+		 */
+		free(pools.v);
+		memset(&pools, 0, sizeof(pools));
+		if (d.gpt_written &&
+		    (find_pool(&nl, &pools, name, &now) || !now ||
+		     now->state != PODVOL_POOL_RUNNING)) {
+			d.gpt_written = false;
+			pv_warn("%s keeps its podvol partition: the pool's metadata may list it; stop the pool and add its members again (podvolctl pool add) to see whether it is a member",
+				d.path);
+		}
 		goto out;
 	}
 	d.gpt_written = false;	/* it stays */
