@@ -81,7 +81,8 @@ L0=$(loop "$tmp/f0" 48) && loops="$loops $L0"
 L1=$(loop "$tmp/f1" 48) && loops="$loops $L1"
 check "two dm-linear old members over loop devices" sh -c "
 	dmsetup create m0 --table '0 $((48 << 11)) linear $L0 0' &&
-	dmsetup create m1 --table '0 $((48 << 11)) linear $L1 0'"
+	dmsetup create m1 --table '0 $((48 << 11)) linear $L1 0' &&
+	dmsetup mknodes m0 && dmsetup mknodes m1"	# no udev in the guest
 M0=/dev/mapper/m0 M1=/dev/mapper/m1
 check "pool create grow on the two" $pv pool create grow --chunk 64K $M0 $M1
 check "volume create a 24M, b 16M" sh -c "$pv volume create grow/a 24M && $pv volume create grow/b 16M"
@@ -124,7 +125,7 @@ t "c is striped over the new member too (width 3)" test "$(width grow/c)" = 3
 jqt "the new member holds part of c" \
 	'[.[0].members[] | select(.index == 2)] | .[0].free < .[0].size' $pv -j pool show grow
 check "fill c" sh -c "head -c 24M /dev/urandom | dd of=/dev/$(voldev grow/c) bs=1M oflag=direct status=none"
-check "grow b onto the new member" $pv volume resize grow/b 40M
+check "grow b to 40M" $pv volume resize grow/b 40M
 S1=$(sums)
 tf "extend with the same disk again refused" $pv pool extend grow $D
 check "podvolctl check of the three members" $pv check $M0 $M1 $D
@@ -136,16 +137,16 @@ check "stop, add the new member first" readd $D $M1 $M0
 check "3 members, data back" state_is 3 "$S1"
 
 # --- the member limit -----------------------------------------------------------------
-many=""
-for i in $(seq 0 31); do
-	l=$(loop "$tmp/m$i" 3) && loops="$loops $l" && many="$many $l"
-done
+# 33 memory-backed null_blk disks (pages allocated only when written)
+check "33 null_blk disks" modprobe null_blk nr_devices=33 memory_backed=1 gb=1 bs=4096 irqmode=0
+many=$(for i in $(seq 0 31); do echo /dev/nullb$i; done)
 # shellcheck disable=SC2086 # the member list
 check "pool create full with 32 members" $pv pool create full --chunk 4K $many
-X=$(loop "$tmp/x" 8) && loops="$loops $X"
-G1=$($pv -j pool show full)
+X=/dev/nullb32
+fulljs() { $pv -j pool show full 2>&1 | jq -c 'map(del(.dirty))'; }
+G1=$(fulljs)
 tf "extend beyond 32 members refused" $pv pool extend full "$X"
-t "pool full unchanged" test "$($pv -j pool show full)" = "$G1"
+t "pool full unchanged" test "$(fulljs)" = "$G1"
 check "pool stop full" $pv pool stop full
 
 # --- a cut in the middle of the commit ------------------------------------------------
