@@ -122,6 +122,14 @@ static void check_slots(struct report *r, struct member_read *mr)
 			if (i == 0 && mr->best == 1 &&
 			    mr->slot[1].meta->generation == 1)
 				continue;
+			/*
+			 * So has a member that pool extend added, until the
+			 * pool's next update: it is the last member.
+			 */
+			if (mr->best == 1 - i &&
+			    mr->slot[1 - i].meta->member_index + 1 ==
+			    mr->slot[1 - i].meta->geom.nr_members)
+				continue;
 			if (mr->best >= 0)
 				problem(r, mr->path, i, "no metadata (the other slot has generation %" PRIu64 ")",
 					newest);
