@@ -729,7 +729,8 @@ static int pv_member_fits(struct pv_pool *pool, struct pv_member *m,
 		return -EINVAL;
 	}
 	if (bdev_write_cache(bdev) && !cache) {
-		pv_errmsg(extack, "%s has a volatile write cache and the members of pool %s have none: its volumes would never flush it",
+		pv_errmsg(extack,
+			  "%s has a volatile write cache and the members of pool %s have none: its volumes would never flush it",
 			  path, pool->name);
 		return -EINVAL;
 	}
@@ -900,7 +901,8 @@ int pv_pool_extend(struct pv_pool *pool, const char *path, bool force,
 	ret = pv_pool_write_one(pool, meta, idx, &io, extack);
 	if (ret) {
 		if (io)
-			pv_errmsg(extack, "metadata write to %s failed (error %d); pool %s unchanged",
+			pv_errmsg(extack,
+				  "metadata write to %s failed (error %d); pool %s unchanged",
 				  path, ret, pool->name);
 		goto undo;
 	}
