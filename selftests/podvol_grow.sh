@@ -28,9 +28,11 @@ trap 'cleanup; cleanup_dm' EXIT
 loop() { # loop FILE MiB: a loop device on a new sparse file
 	truncate -s "$2M" "$1" && losetup -f --show "$1"
 }
-voldev() { # voldev POOL/NAME: the volume's disk name
+voldev() { # voldev POOL/NAME: the volume's disk name (builtins: TCG is slow)
+	local d p v
 	for d in /sys/block/podvol*; do
-		[ "$(cat "$d/podvol/pool")/$(cat "$d/podvol/name")" = "$1" ] && basename "$d"
+		read -r p <"$d/podvol/pool" && read -r v <"$d/podvol/name" &&
+			[ "$p/$v" = "$1" ] && echo "${d##*/}"
 	done
 }
 sums() { # sums: the CRC of every volume, as POOL/NAME=CRC words
@@ -62,7 +64,7 @@ state_is() { # state_is N SUMS: the pool has N members and the volumes SUMS
 	[ "$n" = "$1" ] && [ "$s" = "$2" ] ||
 		{ echo "members $n, sums $s, want $1, $2"; return 1; }
 }
-width() { cat "/sys/block/$(voldev "$1")/podvol/stripe_width"; }
+width() { local w; read -r w <"/sys/block/$(voldev "$1")/podvol/stripe_width"; echo "$w"; }
 readd() { # readd DISK...: stop the pool, pool add each DISK in turn
 	$pv pool stop grow || return 1
 	for d in "$@"; do $pv pool add "$d" || return 1; done
@@ -117,17 +119,14 @@ same "the pool is unchanged after the refusals and the dry run" "$G0"
 
 # --- extend -------------------------------------------------------------------------
 check "pool extend grow $D" $pv pool extend grow $D
-jqt "3 members, 3 present, the generation one up" \
-	".[0].nr_members == 3 and .[0].nr_present == 3 and .[0].generation == $(echo "$G0" | jq '.[0].generation') + 1" \
+jqt "3 members, 3 present, the generation one up, more free space" \
+	".[0].nr_members == 3 and .[0].nr_present == 3 and .[0].generation == $(echo "$G0" | jq '.[0].generation') + 1 and .[0].free > $free0" \
 	$pv -j pool show grow
-jqt "more free space" ".[0].free > $free0" $pv -j pool show grow
 t "$D got the podvol GPT" sh -c "blkid -p -o value -s PTTYPE $D | grep -qx gpt"
 t "the data reads back" test "$(sums)" = "$S0"
 t "volume a keeps its width 2" test "$(width grow/a)" = 2
 check "volume create c 6M" $pv volume create grow/c 6M
-t "c is striped over the new member too (width 3)" test "$(width grow/c)" = 3
-jqt "the new member holds part of c" \
-	'[.[0].members[] | select(.index == 2)] | .[0].free < .[0].size' $pv -j pool show grow
+t "c is striped over all 3 members, the new one too" test "$(width grow/c)" = 3
 check "fill c" dd if="$tmp/rnd" of="/dev/$(voldev grow/c)" bs=1M skip=2 oflag=direct status=none
 check "grow b to 12M" $pv volume resize grow/b 12M
 S1=$(sums)
@@ -149,12 +148,12 @@ sys.path.insert(0, sys.argv[1])
 from podvol_crafted import loop_attach
 for i in range(33):
     f = "%s/m%d" % (sys.argv[2], i)
-    os.truncate(f, 3 << 20)
+    with open(f, "wb") as fh:
+        fh.truncate(3 << 20)
     print(loop_attach(f))' "$(dirname "$0")" "$tmp" >"$tmp/many" 2>&1
 check "33 small loop devices" grep -c "^/dev/loop" "$tmp/many"
 t "... all 33 of them" test "$(grep -c "^/dev/loop" "$tmp/many")" = 33
-many=$(head -32 "$tmp/many")
-loops="$loops $(cat "$tmp/many")"
+many=$(head -32 "$tmp/many")	# left attached: the guest powers off
 X=$(tail -1 "$tmp/many")
 # shellcheck disable=SC2086 # the member list
 check "pool create full with 32 members" $pv pool create full --chunk 4K $many
@@ -174,7 +173,7 @@ check "member 1 works again" swap_table m1 "$L1"
 check "stop, add old members first, the cut disk last" readd $M0 $M1 $D $E
 check "assembled without $E: 3 members, data back" state_is 3 "$S1"
 jqt "the generation from before the cut" \
-	".[0].generation == $(echo "$G2" | jq '.[0].generation')" $pv -j pool show grow
+	".[0].generation == $(echo "$G2" | jq '.[0].generation')" echo "$(pooljs)"
 has "podvolctl check notes the member left over" "did not complete" \
 	$pv check $M0 $M1 $D $E
 tf "pool add of the left-over disk refused" $pv pool add $E
@@ -183,7 +182,5 @@ check "assembled without $E again: 3 members, data back" state_is 3 "$S1"
 tf "extend with the left-over disk refused without --force" $pv pool extend grow $E
 check "extend with it, --force" $pv pool extend grow $E --force
 check "4 members, data back" state_is 4 "$S1"
-check "stop, re-assemble the 4 members" readd $E $M0 $D $M1
-check "4 members, data back after re-assembly" state_is 4 "$S1"
 check "pool stop grow" $pv pool stop grow
 finish
