@@ -290,8 +290,11 @@ enum podvol_member_attr {
  *
  * Everything except member_uuid/member_index/slot and sb_crc is identical on
  * all members for one generation.  Assembly uses the highest generation G for
- * which every member has a valid slot and all those copies agree (pool uuid,
- * member list, chunk, data offset, table_crc, table_bytes, nr_volumes).
+ * which every member G lists has a valid slot and all those copies agree
+ * (pool uuid, member list, chunk, data offset, table_crc, table_bytes,
+ * nr_volumes).  Member lists only grow, by appending (POOL_EXTEND, which
+ * writes the new member first): a member past the end of G's list is left
+ * over from an extension that did not reach every old member.
  *
  * An extent maps logical sectors [lstart, lstart + width * stripe_sectors) of
  * its volume: logical chunk c of the extent (c = (sector - lstart) / chunk)
