@@ -54,13 +54,15 @@ expect "podnetctl: -n then an object" "route" _podnetctl podnetctl -n ns1 rou
 expect "podnetctl: setconf options" "--check --allow-empty" _podnetctl podnetctl setconf --
 expect "podnetctl: parse kinds" "addr prefix ifaddr" _podnetctl podnetctl parse ""
 expect "podvolctl: objects" "pool volume probe check metrics monitor help" _podvolctl podvolctl ""
-expect "podvolctl: pool verbs" "create add stop destroy show" _podvolctl podvolctl -j pool ""
+expect "podvolctl: pool verbs" "create add extend stop destroy show" _podvolctl podvolctl -j pool ""
 expect "podvolctl: -o columns" "name (nospace)" _podvolctl podvolctl -o na
 expect "podvolctl: -o +COLS after a comma" "+size,disk (nospace)" _podvolctl podvolctl -o +size,di
-expect "podvolctl: -o's argument is not the object" "create add stop destroy show" _podvolctl podvolctl -o name pool ""
+expect "podvolctl: -o's argument is not the object" "create add extend stop destroy show" _podvolctl podvolctl -o name pool ""
 expect "podvolctl: pool names (from pool show)" "fast slow" _podvolctl podvolctl pool stop ""
 expect "podvolctl: pool destroy --force" "--force" _podvolctl podvolctl pool destroy --f
 expect "podvolctl: pool create options" "--chunk --force --dry-run" _podvolctl podvolctl pool create fast --
+expect "podvolctl: pool extend pool names" "fast slow" _podvolctl podvolctl pool extend ""
+expect "podvolctl: pool extend options" "--force --dry-run" _podvolctl podvolctl pool extend fast --
 expect "podvolctl: volume create: POOL/ without a space" "fast/ (nospace)" _podvolctl podvolctl volume create f
 expect "podvolctl: volumes as POOL/NAME (from volume list)" "fast/a slow/db" _podvolctl podvolctl volume delete ""
 expect "podvolctl: nothing after the volume" "" _podvolctl podvolctl volume resize fast/a ""

@@ -122,6 +122,14 @@ static void check_slots(struct report *r, struct member_read *mr)
 			if (i == 0 && mr->best == 1 &&
 			    mr->slot[1].meta->generation == 1)
 				continue;
+			/*
+			 * So has a member that pool extend added, until the
+			 * pool's next update: it is the last member.
+			 */
+			if (mr->best == 1 - i &&
+			    mr->slot[1 - i].meta->member_index + 1 ==
+			    mr->slot[1 - i].meta->geom.nr_members)
+				continue;
 			if (mr->best >= 0)
 				problem(r, mr->path, i, "no metadata (the other slot has generation %" PRIu64 ")",
 					newest);
@@ -198,10 +206,12 @@ static bool all_members(const struct pv_meta *ref, const bool *seen)
  * kernel's own pv_meta_pick() over the copies as the kernel keeps them
  * (a copy in the wrong slot is damaged; of two copies of different pools
  * only the newer counts).  @owner[j] is the disk given for member j.
- * Reports the refusal as a problem and returns 0 when there is none.
+ * Reports the refusal as a problem and returns NULL when there is none.
  */
-static uint64_t kernel_pick(struct report *r, struct member_read *mr,
-			    const struct pv_meta *ref, const int *owner)
+static const struct pv_meta *kernel_pick(struct report *r,
+					 struct member_read *mr,
+					 const struct pv_meta *ref,
+					 const int *owner)
 {
 	struct pv_meta_copies c[PODVOL_MAX_MEMBERS] = {};
 	uint32_t nr = ref->geom.nr_members, j, repair = 0;
@@ -235,14 +245,18 @@ static uint64_t kernel_pick(struct report *r, struct member_read *mr,
 		uuid_to_str(ref->pool_uuid, pu);
 		problem(r, NULL, -1, "pool \"%s\" (%s): assembly refuses: %s",
 			ref->pool_name, pu, why);
-		return 0;
+		return NULL;
 	}
 	for (j = 0; j < nr; j++)
 		if ((repair & (1U << j)) && !opts.json)
 			printf("note: %s: slot %" PRIu32 " is damaged; assembly rewrites it with generation %" PRIu64 "\n",
 			       mr[owner[j]].path, best->slot,
 			       (uint64_t)best->generation);
-	return best->generation;
+	for (j = best->geom.nr_members; j < nr; j++)
+		if (!opts.json)
+			printf("note: %s: member %" PRIu32 " of a pool extension that did not complete (generation %" PRIu64 " does not list it); assembly runs without it and releases it\n",
+			       mr[owner[j]].path, j, (uint64_t)best->generation);
+	return best;
 }
 
 /*
@@ -290,7 +304,7 @@ int cmd_check(int argc, char **argv)
 {
 	struct member_read *mr;
 	struct report r = {};
-	const struct pv_meta *ref = NULL;
+	const struct pv_meta *ref = NULL, *picked = NULL, *m;
 	uint64_t gen = 0, g;
 	int i, j, ret = 0, nvalid = 0;
 	char pu[37], size[SIZE_BUF];
@@ -326,13 +340,19 @@ int cmd_check(int argc, char **argv)
 			continue;
 		}
 		nvalid++;
-		if (!ref)
-			ref = mr[i].slot[mr[i].best].meta;
+		/*
+		 * The longest member list of the pool, as assembly waits
+		 * for: members written by an extension list more.
+		 */
+		m = mr[i].slot[mr[i].best].meta;
+		if (!ref || (!memcmp(m->pool_uuid, ref->pool_uuid,
+				     PODVOL_UUID_SIZE) &&
+			     m->geom.nr_members > ref->geom.nr_members))
+			ref = m;
 	}
 
 	/* Cross-member checks, against the first valid member's pool. */
 	if (ref) {
-		const struct pv_meta *m;
 		bool seen[PODVOL_MAX_MEMBERS] = {}, all;
 		int owner[PODVOL_MAX_MEMBERS];
 
@@ -364,7 +384,9 @@ int cmd_check(int argc, char **argv)
 		 * copy on every member given, all copies agreeing.
 		 */
 		all = all_members(ref, seen);
-		gen = all ? kernel_pick(&r, mr, ref, owner) : common_gen(mr, argc);
+		picked = all ? kernel_pick(&r, mr, ref, owner) : NULL;
+		gen = all ? (picked ? picked->generation : 0) :
+		      common_gen(mr, argc);
 		if (!gen && !all) {
 			problem(&r, NULL, -1, "pool \"%s\" (%s): no generation is valid and consistent on every member given",
 				ref->pool_name, pu);
@@ -386,9 +408,9 @@ int cmd_check(int argc, char **argv)
 					problem(&r, argv[i], -1, "has generation %" PRIu64 ", newer than the %" PRIu64 " every member agrees on; assembly will use %" PRIu64,
 						g, gen, gen);
 			}
-			for (i = 0; i < argc && !copy_of(&mr[i], gen); i++)
+			for (i = 0; !picked && i < argc && !copy_of(&mr[i], gen); i++)
 				;
-			ref = copy_of(&mr[i], gen);
+			ref = picked ?: copy_of(&mr[i], gen);
 		}
 		for (j = 0; j < (int)ref->geom.nr_members; j++)
 			if (!seen[j] && !opts.json) {

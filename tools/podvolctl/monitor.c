@@ -28,6 +28,9 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 	case PODVOL_CMD_POOL_DEL_NTF:
 		ev = "del", obj = "pool";
 		break;
+	case PODVOL_CMD_POOL_CHANGE_NTF:
+		ev = "change", obj = "pool";
+		break;
 	case PODVOL_CMD_VOLUME_NEW_NTF:
 		ev = "new", obj = "volume";
 		break;

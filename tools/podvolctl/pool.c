@@ -29,6 +29,7 @@ void usage_pool(FILE *f)
 	fprintf(f,
 		"Usage: podvolctl pool create NAME [--chunk SIZE] [--force] [--dry-run] DISK...\n"
 		"       podvolctl pool add DISK\n"
+		"       podvolctl pool extend NAME [--force] [--dry-run] DISK\n"
 		"       podvolctl pool stop NAME\n"
 		"       podvolctl pool destroy [--force] NAME\n"
 		"       podvolctl [-j] pool show [NAME]\n");
@@ -769,6 +770,196 @@ out:
 	return ret ? 1 : 0;
 }
 
+/* The POOL_EXTEND request, checking only with @validate. */
+static struct nlmsghdr *extend_req(struct pv_nl *nl, const char *name,
+				   const char *path, bool force, bool validate)
+{
+	struct nlmsghdr *nlh = pv_nl_req(nl, PODVOL_CMD_POOL_EXTEND, 0);
+	struct nlattr *m;
+
+	mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, name);
+	if (force)
+		mnl_attr_put(nlh, PODVOL_A_FORCE, 0, NULL);
+	if (validate)
+		mnl_attr_put(nlh, PODVOL_A_VALIDATE_ONLY, 0, NULL);
+	m = mnl_attr_nest_start(nlh, PODVOL_A_MEMBER);
+	mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH, path);
+	mnl_attr_nest_end(nlh, m);
+	return nlh;
+}
+
+static const char *extend_hint(int err)
+{
+	switch (err) {
+	case -EOPNOTSUPP:
+		return "the podvol module is older than pool extend; update it";
+	case -ENOENT:
+		return "'podvolctl pool show' lists the pools";
+	case -EIO:
+		return "the pool must be running with a writable configuration";
+	default:
+		return create_hint(err);
+	}
+}
+
+/*
+ * pool extend: one more member for a running pool (LVM's vgextend).  The
+ * disk is checked as pool create checks one (the tool: in use, signatures,
+ * the size of the partition it would get; the kernel, asked to validate
+ * only: exclusive open, size, block size and features, podvol metadata),
+ * and only then are signatures erased (--force), its GPT written and the
+ * kernel asked to extend the pool with the partition.
+ */
+static int pool_extend(int argc, char **argv)
+{
+	struct create_disk d = { .fd = -1 };
+	struct pv_pool_list pools = {}, l = {};
+	const struct pv_pool_info *pool;
+	const char *name = NULL;
+	bool force = false, dry_run = false;
+	struct nlmsghdr *nlh;
+	struct pv_nl nl;
+	int i, ret;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--force") || !strcmp(a, "-f")) {
+			force = true;
+		} else if (!strcmp(a, "--dry-run") || !strcmp(a, "-n")) {
+			dry_run = true;
+		} else if (a[0] == '-' && a[1]) {
+			pv_err("pool extend: unknown option \"%s\"", a);
+			usage_pool(stderr);
+			return EXIT_USAGE;
+		} else if (!name) {
+			name = a;
+		} else if (!d.arg) {
+			d.arg = argv[i];
+		} else {
+			pv_err("pool extend: one DISK at a time");
+			usage_pool(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!name || !d.arg) {
+		pv_err("pool extend: need a pool NAME and a DISK");
+		usage_pool(stderr);
+		return EXIT_USAGE;
+	}
+	if (bad_name("pool", name))
+		return EXIT_USAGE;
+	if (pv_open(&nl))
+		return 1;
+	ret = find_pool(&nl, &pools, name, &pool);
+	if (ret)
+		goto out;
+	if (!pool) {
+		pv_err("cannot extend pool \"%s\": no such pool; 'podvolctl pool show' lists the pools",
+		       name);
+		ret = -ENOENT;
+		goto out;
+	}
+	if (pool->state != PODVOL_POOL_RUNNING) {
+		pv_err("cannot extend pool \"%s\": it is %s, not running", name,
+		       pv_state_name(pool->state));
+		ret = -EIO;
+		goto out;
+	}
+	if (check_create_disk(&d, name, pool->chunk, &pools, force, dry_run)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	nlh = extend_req(&nl, name, d.path, force, true);
+	ret = pv_nl_talk(&nl, nlh, NULL, NULL);
+	if (ret) {
+		pv_nl_perror(&nl, ret, extend_hint(ret),
+			     "cannot extend pool \"%s\" with %s%s", name, d.arg,
+			     d.wipe ? " (nothing was erased)" : "");
+		goto out;
+	}
+	step("the kernel checked the extension of pool %s with %s: it would succeed",
+	     name, d.path);
+	if (dry_run) {
+		if (opts.json) {
+			struct json js;
+
+			json_init(&js, stdout, opts.pretty);
+			json_obj_open(&js, NULL);
+			json_str(&js, "name", name);
+			json_str(&js, "disk", d.path);
+			json_bool(&js, "dry_run", true);
+			json_bool(&js, "erase", d.wipe);
+			json_obj_close(&js);
+			if (json_end(&js))
+				pv_err("cannot print JSON: out of memory or write error");
+		} else {
+			printf("pool %s can be extended with %s (dry run: nothing written)\n",
+			       name, d.path);
+		}
+		goto out;
+	}
+	if (d.wipe) {
+		int n = disk_wipe_signatures(d.path);
+
+		if (n < 0) {
+			ret = -EIO;
+			goto out;
+		}
+		step("%s: %d signature%s erased", d.path, n, n == 1 ? "" : "s");
+	}
+	if (write_gpts(&d, 1, name)) {
+		ret = -EIO;
+		goto out;
+	}
+	nlh = extend_req(&nl, name, d.member, force, false);
+	ret = pv_nl_talk(&nl, nlh, pv_pool_list_cb, &l);
+	if (ret) {
+		const struct pv_pool_info *now;
+
+		pv_nl_perror(&nl, ret, extend_hint(ret),
+			     "cannot extend pool \"%s\" with %s", name, d.arg);
+		/*
+		 * A metadata write failed once the new member's was done (the
+		 * pool is read-only now): the next assembly may need the disk,
+		 * so its partition stays.
+		 */
+		free(pools.v);
+		memset(&pools, 0, sizeof(pools));
+		if (d.gpt_written &&
+		    (find_pool(&nl, &pools, name, &now) || !now ||
+		     now->state != PODVOL_POOL_RUNNING)) {
+			d.gpt_written = false;
+			pv_warn("%s keeps its podvol partition: the pool's metadata may list it; stop the pool and add its members again (podvolctl pool add) to see whether it is a member",
+				d.path);
+		}
+		goto out;
+	}
+	d.gpt_written = false;	/* it stays */
+	if (opts.json) {
+		struct json js;
+
+		json_init(&js, stdout, opts.pretty);
+		if (l.n)
+			print_pool_json(&js, &l.v[0]);
+		if (json_end(&js))
+			pv_err("cannot print JSON: out of memory or write error");
+	} else if (l.n) {
+		char b1[SIZE_BUF], b2[SIZE_BUF];
+
+		printf("extended pool %s with %s: %" PRIu32 " members, %s, %s free\n",
+		       l.v[0].name, d.member, l.v[0].nr_members,
+		       format_size(l.v[0].size, b1, sizeof(b1)),
+		       format_size(l.v[0].free, b2, sizeof(b2)));
+	}
+out:
+	release_gpts(&d, 1);
+	free(pools.v);
+	free(l.v);
+	pv_nl_close(&nl);
+	return ret ? 1 : 0;
+}
+
 static int pool_stop(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
@@ -1114,6 +1305,8 @@ int cmd_pool(int argc, char **argv)
 		return pool_create(argc, argv);
 	if (!strcmp(verb, "add"))
 		return pool_add(argc, argv);
+	if (!strcmp(verb, "extend"))
+		return pool_extend(argc, argv);
 	if (!strcmp(verb, "stop"))
 		return pool_stop(argc, argv);
 	if (!strcmp(verb, "destroy"))

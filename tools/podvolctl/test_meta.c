@@ -44,8 +44,8 @@ static void make_images(void)
 	}
 }
 
-/* A pool of NR members with volumes a (8M) and b (4M). */
-static struct pv_meta *make_meta(uint64_t generation)
+/* A pool of @nr members with volumes a (8M) and b (4M). */
+static struct pv_meta *make_meta_nr(uint64_t generation, uint32_t nr)
 {
 	static const char *const names[] = { "a", "b" };
 	static const uint64_t sizes[] = { 8 << 11, 4 << 11 };
@@ -60,10 +60,10 @@ static struct pv_meta *make_meta(uint64_t generation)
 	m->ctime = 1700000000;
 	m->utime = 1700000000 + generation;
 	m->slot = generation & 1;
-	m->geom.nr_members = NR;
+	m->geom.nr_members = nr;
 	m->geom.chunk_sectors = 128;
 	m->geom.data_offset = 4096;
-	for (i = 0; i < NR; i++) {
+	for (i = 0; i < (int)nr; i++) {
 		m->geom.member_sectors[i] = MEMBER_BYTES / 512;
 		memset(m->member_uuid[i], 0x10 + i, PODVOL_UUID_SIZE);
 	}
@@ -80,6 +80,11 @@ static struct pv_meta *make_meta(uint64_t generation)
 		maps[i] = m->vol[i].map;
 	}
 	return m;
+}
+
+static struct pv_meta *make_meta(uint64_t generation)
+{
+	return make_meta_nr(generation, NR);
 }
 
 static void *encode(struct pv_meta *m, uint32_t member)
@@ -385,6 +390,71 @@ static void test_tool(const char *tool)
 	pv_meta_free(m);
 }
 
+/* Write generation @gen of @m to member @member only. */
+static void write_one(struct pv_meta *m, uint64_t gen, int member)
+{
+	void *buf;
+
+	m->generation = gen;
+	m->slot = gen & 1;
+	buf = encode(m, member);
+	write_slot(member, m->slot, buf);
+	free(buf);
+}
+
+/*
+ * A pool of two members grown to three by pool extend (its generation
+ * written to the new member first, then to the old ones), cut at each
+ * point: check, through the kernel's pv_meta_pick(), names the state
+ * assembly takes, and a stale copy of the new member never wins.
+ */
+static void test_grow(const char *tool)
+{
+	struct pv_meta *m = make_meta_nr(1, 2);
+	char args[512], all[400];
+
+	snprintf(all, sizeof(all), "%s %s %s", img[0], img[1], img[2]);
+	make_images();
+	write_one(m, 1, 0);
+	write_one(m, 1, 1);
+	write_one(m, 2, 0);
+	write_one(m, 2, 1);
+	snprintf(args, sizeof(args), "check %s %s", img[0], img[1]);
+	expect(tool, 0, "generation 2, 2 members, 2 volumes (12M): 0 problems",
+	       "grow: the pool of two members", args);
+
+	/* generation 3 lists member 2: on member 2, then member 0, then cut */
+	m->geom.nr_members = 3;
+	m->geom.member_sectors[2] = MEMBER_BYTES / 512;
+	memset(m->member_uuid[2], 0x12, PODVOL_UUID_SIZE);
+	write_one(m, 3, 2);
+	snprintf(args, sizeof(args), "check %s", all);
+	expect(tool, 0, "generation 2, 2 members",
+	       "grow: cut after the new member: assembly takes 2, without it", args);
+	expect(tool, 0, "member 2 of a pool extension that did not complete",
+	       "grow: the new member is noted as left over", args);
+	write_one(m, 3, 0);
+	expect(tool, 0, "generation 2, 2 members",
+	       "grow: cut after member 0 too: still 2", args);
+	write_one(m, 3, 1);
+	expect(tool, 0, "generation 3, 3 members, 2 volumes (12M): 0 problems",
+	       "grow: every member written: 3 members, the new one's blank slot is no problem",
+	       args);
+
+	/* cut after member 0 again, then the pool's own generation 3 */
+	write_one(m, 4, 2);
+	write_one(m, 4, 0);
+	m->geom.nr_members = 2;
+	write_one(m, 4, 0);
+	write_one(m, 4, 1);
+	expect(tool, 0, "generation 4, 2 members",
+	       "grow: the pool's own generation beats the stale copy of the same number",
+	       args);
+	expect(tool, 0, "member 2 of a pool extension that did not complete",
+	       "grow: the stale member is noted as left over", args);
+	pv_meta_free(m);
+}
+
 static void test_blkid(void)
 {
 	char what[256], cmd[256];
@@ -521,8 +591,10 @@ void test_meta(const char *tool)
 		exit(1);
 	}
 	test_codec();
-	if (tool)
+	if (tool) {
 		test_tool(tool);
+		test_grow(tool);
+	}
 	test_blkid();
 	test_gpt(tool);
 	snprintf(img[0], sizeof(img[0]), "rm -rf %s", dir);

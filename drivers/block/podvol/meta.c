@@ -708,24 +708,42 @@ int pv_meta_encode(struct pv_meta *meta, void *buf, size_t len,
 	return 0;
 }
 
-/* Do two copies belong to the same pool, with the same members and layout? */
-bool pv_meta_same_pool(const struct pv_meta *a, const struct pv_meta *b)
+/*
+ * Is @b's member list the start of @a's (or all of it), in a copy of the
+ * same pool with the same layout?  A pool only grows by appending members
+ * (PODVOL_CMD_POOL_EXTEND), so a copy from before an extension lists a
+ * prefix of the members a copy from after it lists.
+ */
+bool pv_meta_extends(const struct pv_meta *a, const struct pv_meta *b)
 {
 	u32 i;
 
 	if (memcmp(a->pool_uuid, b->pool_uuid, PODVOL_UUID_SIZE) ||
 	    strcmp(a->pool_name, b->pool_name) ||
 	    a->ctime != b->ctime ||
-	    a->geom.nr_members != b->geom.nr_members ||
+	    a->geom.nr_members < b->geom.nr_members ||
 	    a->geom.chunk_sectors != b->geom.chunk_sectors ||
 	    a->geom.data_offset != b->geom.data_offset)
 		return false;
-	for (i = 0; i < a->geom.nr_members && i < PODVOL_MAX_MEMBERS; i++)
+	for (i = 0; i < b->geom.nr_members && i < PODVOL_MAX_MEMBERS; i++)
 		if (a->geom.member_sectors[i] != b->geom.member_sectors[i] ||
 		    memcmp(a->member_uuid[i], b->member_uuid[i],
 			   PODVOL_UUID_SIZE))
 			return false;
 	return true;
+}
+
+/* Do two copies belong to the same pool, with the same members and layout? */
+bool pv_meta_same_pool(const struct pv_meta *a, const struct pv_meta *b)
+{
+	return a->geom.nr_members == b->geom.nr_members &&
+	       pv_meta_extends(a, b);
+}
+
+/* Same pool, one member list the start of the other's. */
+static bool pv_meta_related(const struct pv_meta *a, const struct pv_meta *b)
+{
+	return pv_meta_extends(a, b) || pv_meta_extends(b, a);
 }
 
 /* Do two members' copies describe the same pool state? */
@@ -761,7 +779,7 @@ static bool pv_pick_accepts(const struct pv_meta *cand,
 	for (k = 0; k < 2; k++) {
 		const struct pv_meta *m = c->slot[k];
 
-		if (!m || m->member_index != i || !pv_meta_same_pool(cand, m))
+		if (!m || m->member_index != i || !pv_meta_related(cand, m))
 			continue;
 		known = true;
 		if (pv_meta_in_place(m) && pv_meta_consistent(cand, m))
@@ -783,15 +801,19 @@ static bool pv_pick_accepts(const struct pv_meta *cand,
  * Choose the generation to assemble a pool from, given every member's
  * copies (@c[i] for member i; all @nr members present) and @ref, the pool
  * as its members named it when they were added (UUID, name, creation time,
- * geometry, member UUIDs; generation and volumes unused).
+ * geometry, member UUIDs; generation and volumes unused): the longest
+ * member list any of them had.
  *
- * The choice is the newest generation that every member holds with
- * identical content, as the member at its index, with the geometry and
- * member list of @ref; a member whose slot for that generation is damaged
- * does not veto it, but is marked in *@repair (bit i) to have that
- * generation written back into the damaged slot.  NULL, with the reason
- * the newest candidate failed in *@why, when there is no such generation:
- * the pool must not be assembled.
+ * The choice is the newest generation that every member it lists holds
+ * with identical content, as the member at its index, with the geometry of
+ * @ref and a member list that is @ref's or its start; a member whose slot
+ * for that generation is damaged does not veto it, but is marked in
+ * *@repair (bit i) to have that generation written back into the damaged
+ * slot.  A member past the end of the chosen generation's list is the new
+ * member of an extension that did not reach every old member: the pool
+ * assembles without it (the caller releases it).  NULL, with the reason the
+ * newest candidate failed in *@why, when there is no such generation: the
+ * pool must not be assembled.
  */
 struct pv_meta *pv_meta_pick(const struct pv_meta_copies *c, u32 nr,
 			     const struct pv_meta *ref, u32 *repair,
@@ -816,9 +838,9 @@ struct pv_meta *pv_meta_pick(const struct pv_meta_copies *c, u32 nr,
 				continue;
 			if (!pv_meta_in_place(cand))
 				reason = "a copy is in the wrong slot for its generation";
-			else if (!pv_meta_same_pool(cand, ref))
+			else if (!pv_meta_extends(ref, cand))
 				reason = "geometry or member list not the members' own";
-			for (i = 0; !reason && i < nr; i++) {
+			for (i = 0; !reason && i < cand->geom.nr_members; i++) {
 				bool f = false;
 
 				if (!pv_pick_accepts(cand, &c[i], i, &f, &reason))

@@ -49,6 +49,7 @@ int pv_meta_encode(struct pv_meta *meta, void *buf, size_t len,
 		   size_t *used, const char **why);
 int pv_meta_validate(const struct pv_meta *meta, const char **why);
 void pv_meta_seal(void *buf);
+bool pv_meta_extends(const struct pv_meta *a, const struct pv_meta *b);
 bool pv_meta_same_pool(const struct pv_meta *a, const struct pv_meta *b);
 bool pv_meta_consistent(const struct pv_meta *a, const struct pv_meta *b);
 struct pv_meta *pv_meta_pick(const struct pv_meta_copies *c, u32 nr,

@@ -677,6 +677,92 @@ static void pv_meta_pick_test(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, pv_meta_pick(c, 0, two, &repair, &why));
 }
 
+/*
+ * pv_meta_pick() on a pool grown from two members to three (POOL_EXTEND
+ * writes generation 3, which lists member 2, to member 2 first and then to
+ * members 0 and 1): whatever the cut, the pool assembles with all three
+ * members only when both old ones hold 3, and otherwise from generation 2
+ * without member 2; a stale copy of member 2 never wins.
+ */
+static void pv_meta_pick_grow_test(struct kunit *test)
+{
+	struct pv_meta *two = kunit_kzalloc(test, sizeof(*two), GFP_KERNEL);
+	struct pv_meta *three = kunit_kzalloc(test, sizeof(*three), GFP_KERNEL);
+	struct pv_meta_copies c[3];
+	struct pv_meta *a2, *b2, *a3, *b3, *d3;
+	const char *why;
+	u32 repair;
+
+	KUNIT_ASSERT_NOT_NULL(test, two);
+	KUNIT_ASSERT_NOT_NULL(test, three);
+	strscpy(two->pool_name, "fast", sizeof(two->pool_name));
+	memset(two->pool_uuid, 0xab, PODVOL_UUID_SIZE);
+	two->ctime = 1700000000;
+	two->geom.nr_members = 2;
+	two->geom.chunk_sectors = 128;
+	two->geom.data_offset = PODVOL_DATA_OFFSET_MIN / 512;
+	two->geom.member_sectors[0] = 1 << 20;
+	two->geom.member_sectors[1] = 1 << 20;
+	memset(two->member_uuid[0], 0x10, PODVOL_UUID_SIZE);
+	memset(two->member_uuid[1], 0x11, PODVOL_UUID_SIZE);
+	*three = *two;
+	three->geom.nr_members = 3;
+	three->geom.member_sectors[2] = 1 << 21;
+	memset(three->member_uuid[2], 0x12, PODVOL_UUID_SIZE);
+	KUNIT_EXPECT_TRUE(test, pv_meta_extends(three, two));
+	KUNIT_EXPECT_FALSE(test, pv_meta_extends(two, three));
+	KUNIT_EXPECT_FALSE(test, pv_meta_same_pool(three, two));
+
+	a2 = pick_copy(test, two, 2, 0);
+	b2 = pick_copy(test, two, 2, 1);
+	a3 = pick_copy(test, three, 3, 0);
+	b3 = pick_copy(test, three, 3, 1);
+	d3 = pick_copy(test, three, 3, 2);
+	memset(c, 0, sizeof(c));
+
+	/* Cut after the new member's write: 2, without member 2. */
+	c[0].slot[0] = a2;
+	c[1].slot[0] = b2;
+	c[2].slot[1] = d3;
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 3, three, &repair, &why), a2);
+	KUNIT_EXPECT_EQ(test, repair, 0U);
+	/* ... the old members alone, the new one not added: the same. */
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 2, two, &repair, &why), a2);
+	/* Cut after member 0's write too: still 2. */
+	c[0].slot[1] = a3;
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 3, three, &repair, &why), a2);
+	/* Every write done: 3, with member 2. */
+	c[1].slot[1] = b3;
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 3, three, &repair, &why), a3);
+	KUNIT_EXPECT_EQ(test, repair, 0U);
+	/* ... and member 1's copy of 3 torn: 3, member 1 repaired. */
+	c[1].slot[1] = NULL;
+	c[1].damaged[1] = true;
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 3, three, &repair, &why), a3);
+	KUNIT_EXPECT_EQ(test, repair, 2U);
+	c[1].damaged[1] = false;
+
+	/*
+	 * Assembled from 2 without member 2, the pool then wrote its own 3
+	 * (two members): member 2's stale 3 lists three and loses.
+	 */
+	c[0].slot[1] = pick_copy(test, two, 3, 0);
+	c[1].slot[1] = pick_copy(test, two, 3, 1);
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 3, three, &repair, &why),
+			    c[0].slot[1]);
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 2, two, &repair, &why),
+			    c[0].slot[1]);
+
+	/* The new member's own copy is needed: its slot blank, 2 wins. */
+	c[0].slot[1] = a3;
+	c[1].slot[1] = b3;
+	c[2].slot[1] = NULL;
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 3, three, &repair, &why), a2);
+	/* A longer list than the pool's own is never taken. */
+	c[2].slot[1] = d3;
+	KUNIT_EXPECT_PTR_EQ(test, pv_meta_pick(c, 2, two, &repair, &why), a2);
+}
+
 static void pv_name_test(struct kunit *test)
 {
 	static const char n63[] =
@@ -701,6 +787,7 @@ static struct kunit_case pv_meta_cases[] = {
 	KUNIT_CASE(pv_meta_fuzz_test),
 	KUNIT_CASE(pv_meta_full_test),
 	KUNIT_CASE(pv_meta_pick_test),
+	KUNIT_CASE(pv_meta_pick_grow_test),
 	KUNIT_CASE(pv_name_test),
 	{}
 };

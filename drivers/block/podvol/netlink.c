@@ -440,6 +440,44 @@ static int pv_nl_pool_add_member(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int pv_nl_pool_extend(struct sk_buff *skb, struct genl_info *info)
+{
+	bool validate = nla_get_flag(info->attrs[PODVOL_A_VALIDATE_ONLY]);
+	struct sk_buff *reply = NULL;
+	struct pv_pool *pool;
+	const char *path;
+	int ret;
+
+	if (!pv_nl_may_change(skb, info))
+		return -EPERM;
+	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_POOL_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, PODVOL_A_MEMBER))
+		return -EINVAL;
+	path = pv_member_path(info->attrs[PODVOL_A_MEMBER], info->extack);
+	if (!path)
+		return -EINVAL;
+	if (!validate) {
+		reply = genlmsg_new(PV_MSG_SIZE, GFP_KERNEL);
+		if (!reply)
+			return -ENOMEM;
+	}
+	mutex_lock(&pv_lock);
+	pool = pv_info_pool(info);
+	ret = PTR_ERR_OR_ZERO(pool);
+	if (!ret)
+		ret = pv_pool_extend(pool, path,
+				     nla_get_flag(info->attrs[PODVOL_A_FORCE]),
+				     validate, info->extack);
+	if (!ret && !validate) {
+		pv_notify_pool(pool, PODVOL_CMD_POOL_CHANGE_NTF);
+		pv_reply_pool_done(reply, pool, info);
+	} else {
+		nlmsg_free(reply);
+	}
+	mutex_unlock(&pv_lock);
+	return ret;
+}
+
 static int pv_nl_pool_stop(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *ntf;
@@ -672,6 +710,11 @@ static const struct genl_ops pv_genl_ops[] = {
 		.cmd = PODVOL_CMD_VOLUME_GET,
 		.doit = pv_nl_volume_get,
 		.dumpit = pv_nl_volume_dump,
+	},
+	{
+		.cmd = PODVOL_CMD_POOL_EXTEND,
+		.doit = pv_nl_pool_extend,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 

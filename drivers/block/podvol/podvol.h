@@ -93,6 +93,8 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 int pv_pool_add_member(const char *path, struct pv_pool **out,
 		       struct netlink_ext_ack *extack);
 int pv_pool_stop(struct pv_pool *pool, struct netlink_ext_ack *extack);
+int pv_pool_extend(struct pv_pool *pool, const char *path, bool force,
+		   bool validate, struct netlink_ext_ack *extack);
 struct pv_pool *pv_pool_find(const char *name);
 int pv_pool_commit(struct pv_pool *pool, struct pv_volume *add,
 		   struct pv_volume *drop, struct pv_volume *resize,

@@ -371,39 +371,59 @@ static void pv_pool_meta_header(struct pv_pool *pool, struct pv_meta *meta,
 	memcpy(meta->member_uuid, pool->member_uuid, sizeof(meta->member_uuid));
 }
 
-/* Encode @meta for every member and write it; see the top of the file. */
-static int pv_pool_write(struct pv_pool *pool, struct pv_meta *meta,
-			 struct netlink_ext_ack *extack)
+/*
+ * Encode @meta as member @i's copy and write it to that member's slot.
+ * *@io tells a failed write (which may have reached the disk in part) from
+ * a refusal to encode (nothing written).
+ */
+static int pv_pool_write_one(struct pv_pool *pool, struct pv_meta *meta, u32 i,
+			     bool *io, struct netlink_ext_ack *extack)
 {
+	struct block_device *bdev = pool->member[i]->b.bdev;
 	const char *why = "";
 	size_t used;
+	int ret;
+
+	*io = false;
+	meta->member_index = i;
+	ret = pv_meta_encode(meta, pool->slot_buf, PODVOL_SLOT_SIZE, &used, &why);
+	if (ret) {
+		/* Same content for every member: fails on the first. */
+		pv_errmsg(extack, "cannot store metadata: %s", why);
+		return ret;
+	}
+	ret = pv_meta_io(bdev, pv_slot_offset[meta->slot], pool->slot_buf, used,
+			 REQ_OP_WRITE | REQ_SYNC | REQ_META | REQ_PREFLUSH |
+			 REQ_FUA);
+	*io = ret;
+	return ret;
+}
+
+/*
+ * Write @meta to members 0 .. @nr - 1 in turn; see the top of the file.
+ * Once the first write may have reached a disk, a failure leaves the
+ * members disagreeing, which only a fresh assembly can sort out.
+ */
+static int pv_pool_write(struct pv_pool *pool, struct pv_meta *meta, u32 nr,
+			 bool written, struct netlink_ext_ack *extack)
+{
+	bool io;
 	u32 i;
 	int ret;
 
-	for (i = 0; i < pool->geom.nr_members; i++) {
-		struct block_device *bdev = pool->member[i]->b.bdev;
-
-		meta->member_index = i;
-		ret = pv_meta_encode(meta, pool->slot_buf, PODVOL_SLOT_SIZE,
-				     &used, &why);
-		if (ret) {
-			/* Same content for every member: fails at i == 0. */
-			pv_errmsg(extack, "cannot store metadata: %s", why);
-			return ret;
-		}
-		ret = pv_meta_io(bdev, pv_slot_offset[meta->slot],
-				 pool->slot_buf, used,
-				 REQ_OP_WRITE | REQ_SYNC | REQ_META |
-				 REQ_PREFLUSH | REQ_FUA);
-		if (ret) {
+	for (i = 0; i < nr; i++) {
+		ret = pv_pool_write_one(pool, meta, i, &io, extack);
+		if (ret && (io || i || written)) {
 			pool->state = PODVOL_POOL_FAILED;
 			pv_errmsg(extack,
 				  "metadata write to %pg failed (error %d); pool configuration is now read-only",
-				  bdev, ret);
+				  pool->member[i]->b.bdev, ret);
 			pr_err("pool %s: metadata write to %pg failed: %d; configuration is read-only until reassembled\n",
-			       pool->name, bdev, ret);
+			       pool->name, pool->member[i]->b.bdev, ret);
 			return ret;
 		}
+		if (ret)
+			return ret;
 	}
 	pool->generation = meta->generation;
 	pv_seq++;
@@ -491,7 +511,8 @@ int pv_pool_commit(struct pv_pool *pool, struct pv_volume *add,
 	meta->nr_volumes = n;
 	ret = pv_pool_commit_dirty(pool, meta);
 	if (!ret)
-		ret = pv_pool_write(pool, meta, extack);
+		ret = pv_pool_write(pool, meta, pool->geom.nr_members, false,
+				    extack);
 	if (!ret) {
 		swap(pool->dirty, meta->dirty);
 		pool->nr_dirty = meta->nr_dirty;
@@ -647,7 +668,7 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 	pool->nr_dirty = ret;
 	meta->dirty = pool->dirty;
 	meta->nr_dirty = pool->nr_dirty;
-	ret = pv_pool_write(pool, meta, extack);
+	ret = pv_pool_write(pool, meta, nr, false, extack);
 	if (ret) {
 		/*
 		 * A member after the one that failed has nothing of this pool;
@@ -676,6 +697,243 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 
 fail:
 	pv_pool_free(pool);
+	return ret;
+}
+
+/*
+ * Would @m, about to become a member, weaken what the pool's volumes tell
+ * the layers above (their limits are stacked from the members at creation
+ * and a resized volume may reach the new member)?  Its logical block may
+ * not be larger, it may not cache writes nobody would flush, and it must
+ * take the discards and secure erases every member takes.
+ */
+static int pv_member_fits(struct pv_pool *pool, struct pv_member *m,
+			  const char *path, struct netlink_ext_ack *extack)
+{
+	struct block_device *bdev = m->b.bdev;
+	bool cache = false, discard = true, secure = true;
+	unsigned int lbs = 0;
+	u32 i;
+
+	for (i = 0; i < pool->geom.nr_members; i++) {
+		struct block_device *b = pool->member[i]->b.bdev;
+
+		lbs = max(lbs, bdev_logical_block_size(b));
+		cache |= bdev_write_cache(b);
+		discard &= bdev_max_discard_sectors(b) != 0;
+		secure &= bdev_max_secure_erase_sectors(b) != 0;
+	}
+	if (bdev_logical_block_size(bdev) > lbs) {
+		pv_errmsg(extack, "%s has %u-byte logical blocks, larger than the pool's %u",
+			  path, bdev_logical_block_size(bdev), lbs);
+		return -EINVAL;
+	}
+	if (bdev_write_cache(bdev) && !cache) {
+		pv_errmsg(extack,
+			  "%s has a volatile write cache and the members of pool %s have none: its volumes would never flush it",
+			  path, pool->name);
+		return -EINVAL;
+	}
+	if ((discard && !bdev_max_discard_sectors(bdev)) ||
+	    (secure && !bdev_max_secure_erase_sectors(bdev))) {
+		pv_errmsg(extack, "%s does not support %s, which every member of pool %s does",
+			  path, discard && !bdev_max_discard_sectors(bdev) ?
+			  "discard" : "secure erase", pool->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The dirty list of @pool once member @idx (all its data area, whose past
+ * nobody knows) has joined: the pool's list, then that member's range.
+ */
+static long pv_pool_extend_dirty(struct pv_pool *pool, u32 idx,
+				 struct pv_range **out)
+{
+	struct pv_range *all, *d;
+	long n, i, k;
+
+	n = pv_space_ranges(&pool->geom, NULL, 0, &all);
+	if (n < 0)
+		return n;
+	d = kvcalloc(pool->nr_dirty + n + 1, sizeof(*d), GFP_KERNEL);
+	if (!d) {
+		pv_free(all);
+		return -ENOMEM;
+	}
+	if (pool->nr_dirty)
+		memcpy(d, pool->dirty, pool->nr_dirty * sizeof(*d));
+	k = pool->nr_dirty;
+	for (i = 0; i < n; i++)
+		if (all[i].member == idx)
+			d[k++] = all[i];
+	pv_free(all);
+	*out = d;
+	return k;
+}
+
+/*
+ * Add the device at @path to running pool @pool as member nr_members (see
+ * PODVOL_CMD_POOL_EXTEND).  Every check comes before the first write.  The
+ * new generation goes to the new member first, then to the old members in
+ * turn: until the last old member holds it, each old member's newest
+ * complete agreement is the previous generation, which does not list the
+ * new member, so assembly picks that one (pv_meta_pick()); the new member's
+ * copy can only win once every member holds it.  With @validate, check and
+ * write nothing.
+ */
+int pv_pool_extend(struct pv_pool *pool, const char *path, bool force,
+		   bool validate, struct netlink_ext_ack *extack)
+{
+	struct pv_pool *owner;
+	struct pv_geom old_geom = pool->geom;
+	u32 idx = pool->geom.nr_members, n = 0;
+	struct pv_member *m;
+	struct pv_volume *vol;
+	struct pv_meta *meta = NULL;
+	struct pv_range *dirty = NULL;
+	const char *why = "";
+	size_t used;
+	long nd;
+	bool io;
+	dev_t dev;
+	int ret;
+
+	lockdep_assert_held(&pv_lock);
+	if (pool->state != PODVOL_POOL_RUNNING) {
+		pv_errmsg(extack, "pool %s is %s", pool->name,
+			  pool->state == PODVOL_POOL_FAILED ?
+			  "read-only after a failed metadata write" :
+			  "not running");
+		return -EIO;
+	}
+	if (idx >= PODVOL_MAX_MEMBERS) {
+		pv_errmsg(extack, "pool %s has %u members, the most a pool can have",
+			  pool->name, idx);
+		return -E2BIG;
+	}
+	ret = lookup_bdev(path, &dev);
+	if (ret) {
+		pv_errmsg(extack, "%s: not a block device (error %d)", path, ret);
+		return ret;
+	}
+	if (pv_dev_in_use(dev, &owner)) {
+		pv_errmsg(extack, "%s is already a member of pool %s", path,
+			  owner->name);
+		return owner == pool ? -EEXIST : -EBUSY;
+	}
+	m = pv_member_open(path, extack);
+	if (IS_ERR(m))
+		return PTR_ERR(m);
+	m->index = idx;
+	if (bdev_nr_sectors(m->b.bdev) <
+	    pool->geom.data_offset + pool->geom.chunk_sectors) {
+		pv_errmsg(extack, "%s is too small: a member of pool %s needs at least %llu bytes",
+			  path, pool->name,
+			  (pool->geom.data_offset + pool->geom.chunk_sectors)
+			  << SECTOR_SHIFT);
+		ret = -ENOSPC;
+		goto out;
+	}
+	ret = pv_member_fits(pool, m, path, extack);
+	if (ret)
+		goto out;
+	if (!force && !pv_member_read(m, pool->slot_buf, NULL)) {
+		pv_errmsg(extack,
+			  "%s carries metadata of podvol pool %s (force to overwrite)",
+			  path, pv_member_newest(m)->pool_name);
+		ret = -EEXIST;
+		goto out;
+	}
+
+	/* The state to commit: every volume as it is, one member more. */
+	ret = -ENOMEM;
+	meta = kvzalloc_obj(*meta);
+	if (!meta)
+		goto out;
+	meta->vol = kvcalloc(pool->nr_volumes + 1, sizeof(*meta->vol),
+			     GFP_KERNEL);
+	if (!meta->vol)
+		goto out;
+	pool->geom.nr_members = idx + 1;
+	pool->geom.member_sectors[idx] = bdev_nr_sectors(m->b.bdev);
+	generate_random_uuid(pool->member_uuid[idx]);
+	pool->member[idx] = m;
+	pv_pool_meta_header(pool, meta, pool->generation + 1);
+	list_for_each_entry(vol, &pool->volumes, node) {
+		struct pv_meta_vol *v = &meta->vol[n++];
+
+		memcpy(v->uuid, vol->uuid, PODVOL_UUID_SIZE);
+		strscpy(v->name, vol->name, sizeof(v->name));
+		v->ctime = vol->ctime;
+		v->size = vol->size;
+		v->map = pv_vol_map(vol);
+	}
+	meta->nr_volumes = n;
+	nd = pv_pool_extend_dirty(pool, idx, &dirty);
+	if (nd < 0) {
+		ret = nd;
+		goto undo;
+	}
+	meta->dirty = dirty;
+	meta->nr_dirty = nd;
+	/* Refuses what would not fit in the table, before anything is written. */
+	ret = pv_meta_encode(meta, pool->slot_buf, PODVOL_SLOT_SIZE, &used,
+			     &why);
+	if (ret) {
+		pv_errmsg(extack, "pool %s: the metadata cannot list another member: %s",
+			  pool->name, why);
+		goto undo;
+	}
+	if (validate)
+		goto undo;
+
+	/* Wipe old signatures and both slots: only the new copy is valid. */
+	ret = blkdev_issue_zeroout(m->b.bdev, 0,
+				   (PODVOL_SLOT1_OFFSET + PODVOL_SLOT_SIZE) >>
+				   SECTOR_SHIFT, GFP_KERNEL, BLKDEV_ZERO_NOUNMAP);
+	if (ret) {
+		pv_errmsg(extack, "%s: cannot clear the metadata area (error %d)",
+			  path, ret);
+		goto undo;
+	}
+	ret = pv_pool_write_one(pool, meta, idx, &io, extack);
+	if (ret) {
+		if (io)
+			pv_errmsg(extack,
+				  "metadata write to %s failed (error %d); pool %s unchanged",
+				  path, ret, pool->name);
+		goto undo;
+	}
+	ret = pv_pool_write(pool, meta, idx, true, extack);
+	if (ret)
+		goto undo;
+	pool->nr_present++;
+	swap(pool->dirty, meta->dirty);
+	pool->nr_dirty = meta->nr_dirty;
+	pv_pool_zero_kick(pool);
+	pr_info("pool %s: %pg added as member %u (generation %llu)\n",
+		pool->name, m->b.bdev, idx, pool->generation);
+	m = NULL;
+	goto out;
+
+undo:
+	/*
+	 * Nothing in memory changes.  After a failed write to an old member
+	 * the pool is read-only, and the next assembly decides whether the
+	 * extension happened; the new member's copy is on its disk for that.
+	 */
+	pool->member[idx] = NULL;
+	memset(pool->member_uuid[idx], 0, PODVOL_UUID_SIZE);
+	pool->geom = old_geom;
+out:
+	if (meta) {
+		pv_free(meta->dirty);
+		kvfree(meta->vol);
+		kvfree(meta);
+	}
+	pv_member_close(m);
 	return ret;
 }
 
@@ -812,9 +1070,10 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 {
 	struct pv_volume *vol;
 	struct pv_meta *meta;
+	struct pv_geom geom_all;
 	const char *why;
 	int ret, fixed = 0;
-	u32 repair, i;
+	u32 repair, i, nr_all;
 
 	meta = pv_pool_pick(pool, &repair, &why);
 	if (!meta) {
@@ -826,6 +1085,14 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 		return -EINVAL;
 	}
 	pool->generation = meta->generation;
+	/*
+	 * Members past the chosen generation's list were added by an
+	 * extension that did not reach every old member: the pool runs
+	 * without them (released once it runs).
+	 */
+	nr_all = pool->geom.nr_members;
+	geom_all = pool->geom;
+	pool->geom = meta->geom;
 	if (repair) {
 		pr_warn("pool %s: rewriting damaged copies of generation %llu\n",
 			pool->name, meta->generation);
@@ -879,6 +1146,14 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 		pool->member[i]->slot[0] = NULL;
 		pool->member[i]->slot[1] = NULL;
 	}
+	for (i = pool->geom.nr_members; i < nr_all; i++) {
+		pr_warn("pool %s: %pg was added by an extension that did not complete; released, not a member\n",
+			pool->name, pool->member[i]->b.bdev);
+		pv_member_close(pool->member[i]);
+		pool->member[i] = NULL;
+		memset(pool->member_uuid[i], 0, PODVOL_UUID_SIZE);
+		pool->nr_present--;
+	}
 	pv_seq++;
 	pr_info("pool %s assembled: %u members, %u volumes, generation %llu\n",
 		pool->name, pool->geom.nr_members, pool->nr_volumes,
@@ -888,10 +1163,29 @@ static int pv_pool_start(struct pv_pool *pool, struct netlink_ext_ack *extack)
 
 fail:
 	pool->state = PODVOL_POOL_PENDING;
+	pool->geom = geom_all;
 	pv_pool_del_volumes(pool);
 	kvfree(pool->dirty);
 	pool->dirty = NULL;
 	pool->nr_dirty = 0;
+	return ret;
+}
+
+/*
+ * May @meta, the newest copy of a device, join @pool as it is known so far:
+ * the same pool, one member list the start of the other's?  1 if so, 0 if
+ * not, or a negative error.
+ */
+static int pv_pool_related(struct pv_pool *pool, const struct pv_meta *meta)
+{
+	struct pv_meta *ref = kvzalloc_obj(*ref);
+	int ret;
+
+	if (!ref)
+		return -ENOMEM;
+	pv_pool_meta_header(pool, ref, 0);
+	ret = pv_meta_extends(ref, meta) || pv_meta_extends(meta, ref);
+	kvfree(ref);
 	return ret;
 }
 
@@ -945,6 +1239,14 @@ int pv_pool_add_member(const char *path, struct pv_pool **out,
 		}
 	}
 	if (pool) {
+		if (pool->state != PODVOL_POOL_PENDING &&
+		    idx >= pool->geom.nr_members) {
+			pv_errmsg(extack,
+				  "%s claims to be member %u of pool %s, which runs with %u members: left over from an extension that did not complete (extend the pool with it again, forced)",
+				  path, idx, pool->name, pool->geom.nr_members);
+			ret = -EINVAL;
+			goto fail;
+		}
 		if (pool->member[idx]) {
 			pv_errmsg(extack,
 				  "%s claims to be member %u of pool %s, which %pg already is",
@@ -953,18 +1255,13 @@ int pv_pool_add_member(const char *path, struct pv_pool **out,
 			ret = -EEXIST;
 			goto fail;
 		}
-		if (pool->geom.nr_members != meta->geom.nr_members ||
-		    pool->geom.chunk_sectors != meta->geom.chunk_sectors ||
-		    pool->geom.data_offset != meta->geom.data_offset ||
-		    pool->ctime != meta->ctime ||
-		    memcmp(pool->geom.member_sectors, meta->geom.member_sectors,
-			   sizeof(pool->geom.member_sectors)) ||
-		    memcmp(pool->member_uuid, meta->member_uuid,
-			   sizeof(pool->member_uuid))) {
-			pv_errmsg(extack,
-				  "%s: metadata disagrees with the other members of pool %s",
-				  path, pool->name);
-			ret = -EINVAL;
+		ret = pv_pool_related(pool, meta);
+		if (ret <= 0) {
+			if (!ret)
+				pv_errmsg(extack,
+					  "%s: metadata disagrees with the other members of pool %s",
+					  path, pool->name);
+			ret = ret ?: -EINVAL;
 			goto fail;
 		}
 	} else {
@@ -982,13 +1279,23 @@ int pv_pool_add_member(const char *path, struct pv_pool **out,
 		       sizeof(pool->member_uuid));
 		pool->state = PODVOL_POOL_PENDING;
 	}
-	if (bdev_nr_sectors(m->b.bdev) < pool->geom.member_sectors[idx]) {
+	if (bdev_nr_sectors(m->b.bdev) < meta->geom.member_sectors[idx]) {
 		pv_errmsg(extack,
 			  "%s is smaller (%llu sectors) than member %u of pool %s was (%llu)",
 			  path, (u64)bdev_nr_sectors(m->b.bdev), idx,
-			  pool->name, pool->geom.member_sectors[idx]);
+			  pool->name, meta->geom.member_sectors[idx]);
 		ret = -EINVAL;
 		goto fail_pool;
+	}
+	/*
+	 * A pending pool waits for the longest member list any member
+	 * names: a member that lists more was written by an extension, so
+	 * the members it adds exist (they were written first).
+	 */
+	if (meta->geom.nr_members > pool->geom.nr_members) {
+		pool->geom = meta->geom;
+		memcpy(pool->member_uuid, meta->member_uuid,
+		       sizeof(pool->member_uuid));
 	}
 	pool->member[idx] = m;
 	pool->nr_present++;

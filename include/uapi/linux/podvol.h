@@ -101,6 +101,31 @@
  *      uevent with RESIZE=1); shrinking is refused with EBUSY while the
  *      volume is open.  out: a volume message.
  *
+ *  PODVOL_CMD_POOL_EXTEND (admin): add one blank device to a running pool
+ *      as member nr_members (LVM's vgextend).  The kernel opens it
+ *      exclusively and checks it as POOL_CREATE checks a member (size, not
+ *      zoned, no podvol metadata unless PODVOL_A_FORCE), zeroes its first
+ *      1.5 MiB, writes the next generation, which lists it, to the new
+ *      member first and then to every old member (each write PREFLUSH|FUA),
+ *      and only then adds it to the pool: until every old member holds that
+ *      generation, assembly picks the previous one, without the device.
+ *      Existing volumes keep their extents; later allocations may use it.
+ *      Its data area is free and dirty (zeroed before a volume gets it).
+ *        in:  PODVOL_A_POOL_NAME, PODVOL_A_MEMBER nest with
+ *             PODVOL_MEMBER_A_PATH, PODVOL_A_FORCE (optional flag),
+ *             PODVOL_A_VALIDATE_ONLY (optional flag: check, write nothing,
+ *             answer with the ack alone)
+ *        out: a pool message (as PODVOL_CMD_POOL_GET)
+ *      Errors: ENOENT no such pool; EIO the pool is not running or its
+ *      configuration is read-only; E2BIG the pool has PODVOL_MAX_MEMBERS
+ *      members; EEXIST the device is a member of this pool already, or
+ *      carries podvol metadata (without PODVOL_A_FORCE); EBUSY the device
+ *      is in use (another pool, mounted, held); ENOSPC too small, or the
+ *      metadata table cannot hold the new member's free space.  Nothing is
+ *      written on any refusal.  A metadata write that fails after the new
+ *      member was written makes the configuration read-only, as for every
+ *      update; the next assembly decides (with or without the device).
+ *
  *  PODVOL_CMD_VOLUME_GET: do (PODVOL_A_POOL_NAME + PODVOL_A_VOLUME_NAME) or
  *      dump (all volumes, or those of PODVOL_A_POOL_NAME if given).
  *      Volume message attributes:
@@ -115,6 +140,7 @@
  * the change is durable:
  *   PODVOL_CMD_POOL_NEW_NTF (pool created or assembled and running),
  *   PODVOL_CMD_POOL_DEL_NTF (pool stopped),
+ *   PODVOL_CMD_POOL_CHANGE_NTF (pool extended by a member),
  *       carrying a pool message;
  *   PODVOL_CMD_VOLUME_NEW_NTF, PODVOL_CMD_VOLUME_DEL_NTF,
  *   PODVOL_CMD_VOLUME_CHANGE_NTF (resized),
@@ -160,6 +186,8 @@ enum podvol_cmd {
 	PODVOL_CMD_VOLUME_NEW_NTF,
 	PODVOL_CMD_VOLUME_DEL_NTF,
 	PODVOL_CMD_VOLUME_CHANGE_NTF,
+	PODVOL_CMD_POOL_EXTEND,
+	PODVOL_CMD_POOL_CHANGE_NTF,
 
 	__PODVOL_CMD_MAX
 };
@@ -262,8 +290,11 @@ enum podvol_member_attr {
  *
  * Everything except member_uuid/member_index/slot and sb_crc is identical on
  * all members for one generation.  Assembly uses the highest generation G for
- * which every member has a valid slot and all those copies agree (pool uuid,
- * member list, chunk, data offset, table_crc, table_bytes, nr_volumes).
+ * which every member G lists has a valid slot and all those copies agree
+ * (pool uuid, member list, chunk, data offset, table_crc, table_bytes,
+ * nr_volumes).  Member lists only grow, by appending (POOL_EXTEND, which
+ * writes the new member first): a member past the end of G's list is left
+ * over from an extension that did not reach every old member.
  *
  * An extent maps logical sectors [lstart, lstart + width * stripe_sectors) of
  * its volume: logical chunk c of the extent (c = (sector - lstart) / chunk)
