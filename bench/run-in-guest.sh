@@ -14,7 +14,6 @@ share() {	# SUITE SUITES_LEFT (this one included)
 	case $1 in
 	net) case " $BENCH_SUITES " in *" block "*) echo "${BENCH_NET_SHARE:-35}" ;; *) echo 100 ;; esac ;;
 	*) echo $((100 / $2)) ;;	# an equal share of what is left
-
 	esac
 }
 
