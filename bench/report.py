@@ -358,7 +358,7 @@ def scale_vol(st, md, out, outdir):
               "create latency of the creates up to the count, delete latency of the deletes "
               "down from it (ms, median and p99 of the single operations, process start "
               "included), bytes written to the members per operation, assembly at the count "
-              "(podvol: pool stop and probe of the 4 members; LVM2: vgchange -an, -ay).")
+              "(podvol: pool stop and pool add of the 4 members; LVM2: vgchange -an, -ay).")
     md.append("")
     ms = ["create_ms", "create_p99_ms", "delete_ms", "delete_p99_ms", "create_wb", "delete_wb",
           "assemble_s"]

@@ -11,8 +11,8 @@
 #               down to the previous one
 #   create_wb / delete_wb   bytes written to the members per operation
 #               (/sys/block/loopN/stat write sectors, all 4 members)
-#   assemble_s  at this count: pool stop, then podvolctl probe of the 4
-#               members until the pool runs with all its volumes
+#   assemble_s  at this count: pool stop, then podvolctl pool add of the 4
+#               members (as udev runs it) until the pool runs with all its volumes
 # The anchor is LVM2 on the same members: a VG of the 4 PVs (256 KiB
 # extents), striped LVs (lvcreate -i 4 -I CHUNK), lvremove, and
 # vgchange -an + vgchange -ay as assembly; no udev runs in the guest, so
@@ -116,7 +116,7 @@ op_assemble() {
 	case $cand in
 	podvol)
 		podvolctl pool stop $POOL >/dev/null || return 1
-		for d in "${M[@]}"; do podvolctl probe "$d" >/dev/null || return 1; done
+		for d in "${M[@]}"; do podvolctl pool add "$d" >/dev/null || return 1; done
 		;;
 	lvm)
 		lvm vgchange -q --config "$LVMCONF" -an $VG >/dev/null &&
@@ -171,9 +171,9 @@ run() {
 			error_rec $S "$cand" "v$c" "$r" "assembly failed: $msg"
 			break
 		fi
-		for _ in $(seq 100); do
+		for _ in $(seq 20); do
 			[ "$(op_count)" = "$c" ] && break
-			sleep 0.05
+			sleep 0.1
 		done
 		asm=$(( ($(ms_now) - t0) / 1000 ))
 		got=$(op_count)
