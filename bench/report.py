@@ -228,16 +228,20 @@ def curves(outdir, name, title, panels, series):
     """panels: [(metric, ylabel, logy)]; series: {(label): {metric: [(x, y)]}}.
     One PNG of len(panels) plots, x logarithmic, one line per series."""
     dat = os.path.join(outdir, f"{name}.dat")
-    blocks = []
+    blocks = []  # (label, metric) of every data block, in the file's order
+    xs = []
     with open(dat, "w") as f:
         for label, per in series.items():
             for m, _, _ in panels:
                 pts = sorted(p for p in per.get(m, []) if p[1] is not None)
+                if not pts:
+                    continue
                 f.write(f"# {label} / {m}\n")
                 for x, y in pts:
                     f.write(f"{x} {y:.6g}\n")
                 f.write("\n\n")
-                blocks.append((label, m, len(pts)))
+                blocks.append((label, m))
+                xs += [x for x, _ in pts]
     png = os.path.join(outdir, f"{name}.png")
     gp = os.path.join(outdir, f"{name}.gp")
     rows = (len(panels) + 1) // 2
@@ -245,18 +249,19 @@ def curves(outdir, name, title, panels, series):
         f.write(f'set terminal pngcairo size 1100,{420 * rows} font ",9"\n')
         f.write(f'set output "{png}"\nset termoption noenhanced\n')
         f.write(f'set multiplot layout {rows},2 title "{title}"\n')
-        f.write("set logscale x\nset grid\nset key top left\nset format x \"%.0s%c\"\n")
+        f.write("set logscale x\nset grid\nset key top left\n")
+        if xs:
+            f.write(f"set xrange [{min(xs) / 2}:{max(xs) * 2}]\n")
         for m, ylabel, logy in panels:
-            f.write(f'set title "{ylabel}"\n')
-            f.write("set logscale y\n" if logy else "unset logscale y\nset yrange [0:*]\n")
-            plots = []
-            for i, (label, bm, n) in enumerate(blocks):
-                if bm == m and n:
-                    plots.append(f'"{dat}" index {i} using 1:2 with linespoints title "{label}"')
+            f.write(f'set title "{ylabel}"\nset autoscale y\n')
+            f.write("set logscale y\n" if logy else "unset logscale y\n")
+            plots = [f'"{dat}" index {i} using 1:2 with linespoints title "{label}"'
+                     for i, (label, bm) in enumerate(blocks) if bm == m]
             if plots:
                 f.write("plot " + ", \\\n     ".join(plots) + "\n")
             else:
-                f.write('set label 1 "not measured" at graph 0.4, 0.5\nplot NaN notitle\nunset label 1\n')
+                f.write('set label 1 "not measured" at graph 0.4, 0.5\nunset logscale y\n'
+                        'set yrange [0:1]\nplot 0 notitle lc rgb "white"\nunset label 1\n')
         f.write("unset multiplot\n")
     return gnuplot(gp, png, name)
 
@@ -273,7 +278,8 @@ def scale_net(st, md, out, outdir):
     md.append("setconf, dump and install times in seconds, memory in bytes per route "
               "(Slab + Percpu of /proc/meminfo before and after), 64-byte UDP pod to pod "
               "through the table in kpps; the kernel FIB holds the same prefixes and gateways "
-              "as `ip route` entries (ip -batch).")
+              "as `ip route` entries (ip -batch). Below about 1,000 routes the memory "
+              "figure is noise: /proc/meminfo moves by pages of other users.")
     cols = [("podnet", "setconf_s"), ("podnet", "parse_s"), ("podnet", "dump_s"),
             ("podnet", "mem_b"), ("podnet", "kpps"),
             ("fib", "install_s"), ("fib", "dump_s"), ("fib", "mem_b")]
