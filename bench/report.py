@@ -415,7 +415,7 @@ def flat_figures(st):
     for (suite, member, test, cand, metric), s in st.items():
         if s:
             f["/".join((suite, member, test, cand, metric))] = {
-                "median": s["median"], "spread_pct": round(s["spread_pct"], 2), "n": s["n"],
+                "median": s["median"], "spread_pct": round(abs(s["spread_pct"]), 2), "n": s["n"],
                 "better": METRICS.get(metric, ("", "", "I"))[2]}
     return f
 
