@@ -399,7 +399,7 @@ def scale_vol(st, md, out, outdir):
         out["targets"].append({"suite": S, "member": "loop", "test": big, "metric": "assemble_s",
                                "anchor": "-", "target": "< 1 s", "ratio": v, "verdict": vd})
     if curves(outdir, "scale-vol", "podvol and LVM2 at scale (medians; x: volumes)",
-              [("create_ms", "create / delete latency, median (ms)", True),
+              [("create_ms", "create latency, median and p99 (ms)", True),
                ("delete_ms", "delete latency, median and p99 (ms)", True),
                ("create_wb", "bytes written per operation", True),
                ("assemble_s", "assembly (s)", True)], series):
