@@ -2,14 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the "@@BENCH" records of a `make bench` run into a report.
 
-usage: report.py RAWLOG OUTDIR
+usage: report.py [--baseline FILE] [--write-baseline FILE [--baseline-note TEXT]]
+                 RAWLOG OUTDIR
 
 Writes OUTDIR/results.md (the tables), OUTDIR/results.json (every figure:
 medians, spreads, the single values, ratios and target verdicts),
 OUTDIR/ratios.dat + ratios.gp and OUTDIR/ratios.png (gnuplot), and
-OUTDIR/perf.txt when the run recorded profiles (BENCH_PERF=1).
+OUTDIR/perf.txt when the run recorded profiles (BENCH_PERF=1), and for the
+scale suites OUTDIR/scale-net.png and OUTDIR/scale-vol.png (curves).
 Prints the markdown to stdout.
+
+--baseline FILE compares every figure with FILE (bench/baseline.json: the
+medians and spreads of an earlier run) and flags the changes larger than
+the spread; --write-baseline FILE writes this run's figures as a new one.
 """
+import argparse
 import json
 import os
 import statistics
@@ -24,7 +31,7 @@ BLK_CAND = "podvol"
 
 CAND_LABEL = {
     "noencap": "no encap", "geneve": "geneve L3", "vxlan": "vxlan", "podnet": "podnet",
-    "podnetfib": "podnet, kernel route",
+    "podnetfib": "podnet, kernel route", "fib": "kernel FIB", "lvm": "LVM2",
     "raw1": "raw 1 member", "raw4": "raw aggregate", "dmstripe": "dm-stripe",
     "md0": "md raid0", "podvol": "podvol",
 }
@@ -44,6 +51,21 @@ METRICS = {
     "cpu_util": ("CPUs busy", "", "I"),
     "iops": ("IOPS", "", "H"),
     "mib_s": ("throughput", "MiB/s", "H"),
+    # scale suites
+    "setconf_s": ("setconf", "s", "L"),
+    "parse_s": ("setconf parse only", "s", "L"),
+    "install_s": ("ip -batch install", "s", "L"),
+    "dump_s": ("dump", "s", "L"),
+    "mem_b": ("kernel memory per route", "B", "L"),
+    "create_ms": ("create median", "ms", "L"),
+    "create_p99_ms": ("create p99", "ms", "L"),
+    "delete_ms": ("delete median", "ms", "L"),
+    "delete_p99_ms": ("delete p99", "ms", "L"),
+    "create_wb": ("bytes written per create", "B", "L"),
+    "delete_wb": ("bytes written per delete", "B", "L"),
+    "assemble_s": ("assembly", "s", "L"),
+    "per_route_b": ("memory per route (fitted)", "B", "L"),
+    "per_node_b": ("memory per node (fitted)", "B", "L"),
 }
 
 NET_TESTS = {
@@ -168,11 +190,304 @@ def best(metric, anchors):
     return k, s
 
 
+
+# ---- scale suites
+
+def _num(test):
+    """r100000 / v1000 -> 100000 / 1000."""
+    try:
+        return int(test[1:])
+    except ValueError:
+        return 0
+
+
+def value_verdict(s, op, bound):
+    """An absolute target on one figure: met / MISSED / within spread."""
+    if not s:
+        return None, "not measured"
+    v = s["median"]
+    ok = v <= bound if op == "<=" else v >= bound
+    if ok:
+        return v, "met"
+    if s["n"] > 1 and s["min"] <= bound <= s["max"]:
+        return v, "missed (within spread)"
+    return v, "MISSED"
+
+
+def gnuplot(gp, png, what):
+    try:
+        r = subprocess.run(["gnuplot", gp], capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            print(f"report: gnuplot failed on {what}: {r.stderr.strip()[:300]}", file=sys.stderr)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        print(f"report: gnuplot not run: {e}", file=sys.stderr)
+    return os.path.exists(png)
+
+
+def curves(outdir, name, title, panels, series):
+    """panels: [(metric, ylabel, logy)]; series: {(label): {metric: [(x, y)]}}.
+    One PNG of len(panels) plots, x logarithmic, one line per series."""
+    dat = os.path.join(outdir, f"{name}.dat")
+    blocks = []  # (label, metric) of every data block, in the file's order
+    xs = []
+    with open(dat, "w") as f:
+        for label, per in series.items():
+            for m, _, _ in panels:
+                pts = sorted(p for p in per.get(m, []) if p[1] is not None)
+                if not pts:
+                    continue
+                f.write(f"# {label} / {m}\n")
+                for x, y in pts:
+                    f.write(f"{x} {y:.6g}\n")
+                f.write("\n\n")
+                blocks.append((label, m))
+                xs += [x for x, _ in pts]
+    png = os.path.join(outdir, f"{name}.png")
+    gp = os.path.join(outdir, f"{name}.gp")
+    rows = (len(panels) + 1) // 2
+    with open(gp, "w") as f:
+        f.write(f'set terminal pngcairo size 1100,{420 * rows} font ",9"\n')
+        f.write(f'set output "{png}"\nset termoption noenhanced\n')
+        f.write(f'set multiplot layout {rows},2 title "{title}"\n')
+        f.write("set logscale x\nset grid\nset key top left\n")
+        if xs:
+            f.write(f"set xrange [{min(xs) / 2}:{max(xs) * 2}]\n")
+        for m, ylabel, logy in panels:
+            f.write(f'set title "{ylabel}"\nset autoscale y\n')
+            f.write("set logscale y\n" if logy else "unset logscale y\n")
+            plots = [f'"{dat}" index {i} using 1:2 with linespoints title "{label}"'
+                     for i, (label, bm) in enumerate(blocks) if bm == m]
+            if plots:
+                f.write("plot " + ", \\\n     ".join(plots) + "\n")
+            else:
+                f.write('set label 1 "not measured" at graph 0.4, 0.5\nunset logscale y\n'
+                        'set yrange [0:1]\nplot 0 notitle lc rgb "white"\nunset label 1\n')
+        f.write("unset multiplot\n")
+    return gnuplot(gp, png, name)
+
+
+def scale_net(st, md, out, outdir):
+    S = "scale-net"
+    groups = sorted({k[1] for k in st if k[0] == S}, key=lambda g: _num(g[4:] if g.startswith("nodes") else g))
+    if not groups:
+        return
+    get = lambda g, t, c, m: st.get((S, g, t, c, m))
+    md.append("")
+    md.append("## Scale: podnet routes (IPv4 /24 prefixes)")
+    md.append("")
+    md.append("setconf, dump and install times in seconds, memory in bytes per route "
+              "(Slab + Percpu of /proc/meminfo before and after), 64-byte UDP pod to pod "
+              "through the table in kpps; the kernel FIB holds the same prefixes and gateways "
+              "as `ip route` entries (ip -batch). Below about 1,000 routes the memory "
+              "figure is noise: /proc/meminfo moves by pages of other users.")
+    cols = [("podnet", "setconf_s"), ("podnet", "parse_s"), ("podnet", "dump_s"),
+            ("podnet", "mem_b"), ("podnet", "kpps"),
+            ("fib", "install_s"), ("fib", "dump_s"), ("fib", "mem_b")]
+    series = {}
+    out["scale_net"] = []
+    for g in groups:
+        nodes = g[5:] if g.startswith("nodes") else g
+        md.append("")
+        md.append(f"Prefixes spread over {nodes} nodes (fewer when there are fewer routes):")
+        md.append("")
+        md.append("| routes | " + " | ".join(f"{CAND_LABEL[c]} {METRICS[m][0]}" for c, m in cols) + " |")
+        md.append("|---:|" + "---:|" * len(cols))
+        tests = sorted({k[2] for k in st if k[0] == S and k[1] == g}, key=_num)
+        for t in tests:
+            row = {f"{c}/{m}": get(g, t, c, m) for c, m in cols}
+            md.append(f"| {_num(t):,} | " + " | ".join(cell(row[f'{c}/{m}']) for c, m in cols) + " |")
+            out["scale_net"].append({"nodes": nodes, "routes": _num(t), "figures": row})
+            for c, m in cols:
+                s = row[f"{c}/{m}"]
+                lab = f"{CAND_LABEL[c]}{' parse' if m == 'parse_s' else ''}, {nodes} nodes"
+                mm = "setconf_s" if m in ("install_s", "parse_s") else m
+                series.setdefault(lab, {}).setdefault(mm, []).append(
+                    (_num(t), s["median"] if s else None))
+        # Targets of issue 14 for this spread.
+        first, last = (tests[0], tests[-1]) if tests else (None, None)
+        if first and last and first != last:
+            c, a = get(g, last, "podnet", "kpps"), get(g, first, "podnet", "kpps")
+            r, v = verdict(c, a, ">=", 0.9)
+            out["targets"].append({"suite": S, "member": f"{nodes} nodes", "test": f"{last} vs {first}",
+                                   "metric": "kpps", "anchor": f"podnet at {_num(first):,} routes",
+                                   "target": ">= 0.9", "ratio": r, "verdict": v})
+        s100k = get(g, "r100000", "podnet", "setconf_s")
+        if s100k:
+            v, vd = value_verdict(s100k, "<=", 2.0)
+            out["targets"].append({"suite": S, "member": f"{nodes} nodes", "test": "r100000",
+                                   "metric": "setconf_s", "anchor": "-", "target": "< 2 s",
+                                   "ratio": v, "verdict": vd})
+    # Memory per route and per node, fitted from the two spreads at the
+    # largest table both have: mem/route = a + b * nodes / routes.
+    if len(groups) >= 2:
+        g1, g2 = groups[0], groups[-1]
+        common = sorted({k[2] for k in st if k[0] == S and k[1] == g1} &
+                        {k[2] for k in st if k[0] == S and k[1] == g2}, key=_num)
+        for t in reversed(common):
+            n = _num(t)
+            k1, k2 = min(n, _num(g1[4:])), min(n, _num(g2[4:]))
+            m1, m2 = get(g1, t, "podnet", "mem_b"), get(g2, t, "podnet", "mem_b")
+            if not m1 or not m2 or k1 == k2:
+                continue
+            per_node = (m2["median"] - m1["median"]) * n / (k2 - k1)
+            per_route = m1["median"] - per_node * k1 / n
+            out["scale_net_fit"] = {"routes": n, "per_route_b": per_route, "per_node_b": per_node}
+            md.append("")
+            md.append(f"Memory fitted from {n:,} routes over {k1:,} and over {k2:,} nodes "
+                      f"(per route + per node x nodes / routes): {per_route:.0f} B per route, "
+                      f"{per_node:.0f} B per node.")
+            spread = max(m1["spread_pct"], m2["spread_pct"]) if m1["n"] > 1 else 0
+            vd = "met" if per_route <= 128 else (
+                "missed (within spread)" if spread and per_route * (1 - spread / 100) <= 128 else "MISSED")
+            out["targets"].append({"suite": S, "member": "fit", "test": f"r{n}",
+                                   "metric": "per_route_b", "anchor": "-", "target": "<= 128 B",
+                                   "ratio": per_route, "verdict": vd})
+            break
+    if curves(outdir, "scale-net", "podnet at scale (medians; x: routes in the table)",
+              [("setconf_s", "setconf / ip -batch / parse only (s)", True),
+               ("dump_s", "dump (s)", True),
+               ("mem_b", "kernel memory per route (B)", False),
+               ("kpps", "64-byte UDP (kpps)", False)], series):
+        md.append("")
+        md.append("Curves: scale-net.png")
+
+
+def scale_vol(st, md, out, outdir):
+    S = "scale-vol"
+    if not any(k[0] == S for k in st):
+        return
+    get = lambda t, c, m: st.get((S, "loop", t, c, m))
+    md.append("")
+    md.append("## Scale: podvol volumes (4 loop members)")
+    md.append("")
+    md.append("A pool (a VG for LVM2) grows volume by volume to each count and shrinks back: "
+              "create latency of the creates up to the count, delete latency of the deletes "
+              "down from it (ms, median and p99 of the single operations, process start "
+              "included), bytes written to the members per operation, assembly at the count "
+              "(podvol: pool stop and pool add of the 4 members; LVM2: vgchange -an, -ay).")
+    md.append("")
+    ms = ["create_ms", "create_p99_ms", "delete_ms", "delete_p99_ms", "create_wb", "delete_wb",
+          "assemble_s"]
+    cols = [(c, m) for c in ("podvol", "lvm") for m in ms]
+    md.append("| volumes | " + " | ".join(f"{CAND_LABEL[c]} {METRICS[m][0]}" for c, m in cols) + " |")
+    md.append("|---:|" + "---:|" * len(cols))
+    tests = sorted({k[2] for k in st if k[0] == S}, key=_num)
+    series = {}
+    out["scale_vol"] = []
+    for t in tests:
+        row = {f"{c}/{m}": get(t, c, m) for c, m in cols}
+        md.append(f"| {_num(t):,} | " + " | ".join(cell(row[f'{c}/{m}']) for c, m in cols) + " |")
+        out["scale_vol"].append({"volumes": _num(t), "figures": row})
+        for c, m in cols:
+            s = row[f"{c}/{m}"]
+            mm = {"create_p99_ms": "create_ms", "delete_p99_ms": "delete_ms",
+                  "delete_wb": "create_wb"}.get(m, m)
+            lab = CAND_LABEL[c] + {"create_p99_ms": " p99", "delete_p99_ms": " p99",
+                                   "delete_wb": " delete", "create_wb": " create"}.get(m, "")
+            series.setdefault(lab, {}).setdefault(mm, []).append((_num(t), s["median"] if s else None))
+    big = tests[-1] if tests else None
+    if big:
+        for m in ("create_ms", "delete_ms"):
+            c, a = get(big, "podvol", m), get(big, "lvm", m)
+            r, v = verdict(a, c, ">=", 10.0)  # LVM's time / podvol's: podvol >= 10x faster
+            if c is None or a is None:
+                v = "not measured"
+            out["targets"].append({"suite": S, "member": "loop", "test": big, "metric": m,
+                                   "anchor": "lvm (LVM2 / podvol)", "target": ">= 10",
+                                   "ratio": r, "verdict": v})
+        v, vd = value_verdict(get(big, "podvol", "assemble_s"), "<=", 1.0)
+        out["targets"].append({"suite": S, "member": "loop", "test": big, "metric": "assemble_s",
+                               "anchor": "-", "target": "< 1 s", "ratio": v, "verdict": vd})
+    if curves(outdir, "scale-vol", "podvol and LVM2 at scale (medians; x: volumes)",
+              [("create_ms", "create latency, median and p99 (ms)", True),
+               ("delete_ms", "delete latency, median and p99 (ms)", True),
+               ("create_wb", "bytes written per operation", True),
+               ("assemble_s", "assembly (s)", True)], series):
+        md.append("")
+        md.append("Curves: scale-vol.png")
+
+
+# ---- baseline
+
+def flat_figures(st):
+    """Every figure of the run: "suite/member/test/cand/metric" -> stats."""
+    f = {}
+    for (suite, member, test, cand, metric), s in st.items():
+        if s:
+            f["/".join((suite, member, test, cand, metric))] = {
+                "median": s["median"], "spread_pct": round(abs(s["spread_pct"]), 2), "n": s["n"],
+                "better": METRICS.get(metric, ("", "", "I"))[2]}
+    return f
+
+
+def write_baseline(path, st, meta, host, note):
+    b = {"generated": time.strftime("%Y-%m-%d %H:%M:%S"), "how": note, "meta": meta,
+         "host": host, "figures": flat_figures(st)}
+    with open(path, "w") as f:
+        json.dump(b, f, indent=1, sort_keys=True)
+        f.write("\n")
+    print(f"report: wrote the baseline {path} ({len(b['figures'])} figures)", file=sys.stderr)
+
+
+def compare_baseline(path, st, md, out):
+    try:
+        with open(path) as f:
+            base = json.load(f)
+    except (OSError, ValueError) as e:
+        md.append("")
+        md.append(f"No comparison with the baseline: {path}: {e}")
+        return
+    cur = flat_figures(st)
+    rows = []
+    for key in sorted(cur):
+        c, b = cur[key], base.get("figures", {}).get(key)
+        if not b or not b["median"]:
+            rows.append({"figure": key, "median": c["median"], "baseline": None})
+            continue
+        ch = 100.0 * (c["median"] - b["median"]) / abs(b["median"])
+        spread = max(c["spread_pct"], b["spread_pct"])
+        better = c["better"]
+        flag = ""
+        if abs(ch) > spread:
+            if better == "I":
+                flag = "changed"
+            elif (ch > 0) == (better == "H"):
+                flag = "BETTER"
+            else:
+                flag = "WORSE"
+        rows.append({"figure": key, "median": c["median"], "baseline": b["median"],
+                     "change_pct": ch, "spread_pct": spread, "flag": flag})
+    out["baseline"] = {"file": path, "generated": base.get("generated"), "how": base.get("how"),
+                       "figures": rows}
+    worse = sum(1 for r in rows if r.get("flag") == "WORSE")
+    better = sum(1 for r in rows if r.get("flag") == "BETTER")
+    new = sum(1 for r in rows if r["baseline"] is None)
+    md.append("")
+    md.append(f"## Against the baseline ({os.path.basename(path)} of {base.get('generated', '?')})")
+    md.append("")
+    md.append(f"Change of every median against the baseline's; flagged when larger than the "
+              f"spread (the larger of the two runs' max-min, % of the median): {worse} worse, "
+              f"{better} better, {new} without a baseline figure. Under TCG on a shared host "
+              f"a single repetition has no spread, so every change of such a figure is flagged.")
+    md.append("")
+    md.append("| figure | median | baseline | change | spread | flag |")
+    md.append("|---|---:|---:|---:|---:|---|")
+    for r in rows:
+        if r["baseline"] is None:
+            md.append(f"| {r['figure']} | {fmt(r['median'])} | - | - | - | new |")
+        else:
+            md.append(f"| {r['figure']} | {fmt(r['median'])} | {fmt(r['baseline'])} | "
+                      f"{r['change_pct']:+.1f}% | {r['spread_pct']:.0f}% | {r['flag']} |")
+
 def main():
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    raw, outdir = sys.argv[1], sys.argv[2]
+    ap = argparse.ArgumentParser(usage=__doc__)
+    ap.add_argument("--baseline")
+    ap.add_argument("--write-baseline")
+    ap.add_argument("--baseline-note", default="")
+    ap.add_argument("raw")
+    ap.add_argument("outdir")
+    args = ap.parse_args()
+    raw, outdir = args.raw, args.outdir
     os.makedirs(outdir, exist_ok=True)
     recs, perf = parse(raw)
 
@@ -334,6 +649,9 @@ def main():
                                            "metric": m, "anchor": a, "target": f">= {bound}",
                                            "ratio": r, "verdict": v})
 
+    scale_net(st, md, out, outdir)
+    scale_vol(st, md, out, outdir)
+
     # ---- targets summary
     if out["targets"]:
         md.append("")
@@ -345,6 +663,11 @@ def main():
             if t["suite"] == "block" and t["metric"] != BLK_SHOWN.get(t["test"], "iops"):
                 continue  # IOPS and MiB/s agree for a fixed block size
             name = t["test"] if t["suite"] == "net" else f"{t['member']} {t['test']}"
+            if t["suite"].startswith("scale") and t["anchor"] == "-":
+                md.append(f"| {t['suite']} | {name} | {METRICS[t['metric']][0]} | - | "
+                          f"{t['target']} | {fmt(t['ratio']) if t['ratio'] is not None else '-'}"
+                          f" (value) | {t['verdict']} |")
+                continue
             md.append(f"| {t['suite']} | {name} | {METRICS[t['metric']][0]} | "
                       f"{CAND_LABEL.get(t['anchor'], t['anchor'])} | {t['target']} | "
                       f"{fmt(t['ratio']) if t['ratio'] else '-'} | {t['verdict']} |")
@@ -399,6 +722,11 @@ plot "{dat}" using 2:xtic(1) title "vs geneve (net) / dm-stripe (block): target 
             for p in perf:
                 f.write(f"==== {p[0]}\n" + "\n".join(p[1:]) + "\n\n")
         md.append("Profiles (BENCH_PERF=1): perf.txt")
+
+    if args.baseline:
+        compare_baseline(args.baseline, st, md, out)
+    if args.write_baseline:
+        write_baseline(args.write_baseline, st, meta, host, args.baseline_note)
 
     text = "\n".join(md) + "\n"
     with open(os.path.join(outdir, "results.md"), "w") as f:

@@ -11,7 +11,14 @@
 #   BENCH_BLK_RUNTIME=2      seconds per fio job
 #   BENCH_MEMBER_MB=256      size of each of the 4 block members
 #   BENCH_CHUNK_KB=64        stripe chunk of podvol, dm-stripe and md raid0
-#   BENCH_SUITES="net block"
+#   BENCH_SUITES="net block"  (also scale-net, scale-vol: routes and volumes at
+#                            scale; see bench/scale-net.sh and bench/scale-vol.sh)
+#   BENCH_SCALE_ROUTES="10 1000 100000"  BENCH_SCALE_NODES="10 5000"
+#   BENCH_SCALE_VOLS="1 100 1000"        BENCH_SCALE_LVM_VOLS (default the same)
+#   BENCH_BASELINE=FILE      compare every figure with FILE (default
+#                            bench/baseline.json; "none": no comparison)
+#   BENCH_WRITE_BASELINE=1   write this run's figures as bench/baseline.json
+#                            (or =FILE); BENCH_BASELINE_NOTE says how it was made
 #   BENCH_NET_CANDS="noencap geneve vxlan podnet"   BENCH_NET_TESTS="tcp1 tcp4 rr udp64"
 #   BENCH_BLK_CANDS="raw1 raw4 dmstripe md0 podvol" BENCH_BLK_MEMBERS="nullb loop"
 #   BENCH_BLK_JOBS="rr4k_qd1 rw4k_qd1 rr4k_qd32 rw4k_qd32 sr1m sw1m mis128k fsync4k"
@@ -56,7 +63,7 @@ fi
 
 # Everything the guest scripts read is passed on the guest's command line.
 for v in $(compgen -e | grep '^BENCH_'); do
-	case $v in BENCH_OUT|BENCH_MEM|BENCH_SMP|BENCH_TOTAL_S) continue ;; esac
+	case $v in BENCH_OUT|BENCH_MEM|BENCH_SMP|BENCH_TOTAL_S|BENCH_BASELINE*|BENCH_WRITE_BASELINE) continue ;; esac
 	guestenv+=("$v=${!v}")
 done
 
@@ -87,10 +94,20 @@ fi
 # How busy the host was: under TCG every figure depends on it.
 printf '@@BENCH {"type":"host","cpus":%s,"load_start":%s,"load_end":%s}\n' \
 	"$(nproc)" "$load0" "$(cut -d' ' -f1 /proc/loadavg)" >> "$raw"
-python3 "$top/bench/report.py" "$raw" "$out" || { say "report failed"; exit 1; }
+repopt=()
+: "${BENCH_BASELINE:=$top/bench/baseline.json}"
+[ "$BENCH_BASELINE" != none ] && [ -f "$BENCH_BASELINE" ] && repopt+=(--baseline "$BENCH_BASELINE")
+case ${BENCH_WRITE_BASELINE:-0} in
+0) ;;
+1) repopt+=(--write-baseline "$top/bench/baseline.json") ;;
+*) repopt+=(--write-baseline "$BENCH_WRITE_BASELINE") ;;
+esac
+[ ${BENCH_WRITE_BASELINE:-0} != 0 ] &&
+	repopt+=(--baseline-note "${BENCH_BASELINE_NOTE:-make bench, BENCH_SUITES=\"${BENCH_SUITES:-net block}\", $(date -u +%Y-%m-%dT%H:%MZ)}")
+python3 "$top/bench/report.py" "${repopt[@]+"${repopt[@]}"}" "$raw" "$out" || { say "report failed"; exit 1; }
 [ "$(dirname "$out")" = "$top/bench/results" ] &&
 	ln -sfn "$(basename "$out")" "$top/bench/results/latest"
-say "results: $out/results.md, results.json, ratios.png (took $(( $(date +%s) - start ))s)"
+say "results: $out/results.md, results.json, ratios.png, scale-*.png (took $(( $(date +%s) - start ))s)"
 if [ $vmrc != 0 ]; then
 	say "the guest run failed (exit $vmrc): the report may be partial"
 	exit 1

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "parse.h"
 
@@ -35,9 +36,49 @@ int parse_uint(const char *s, unsigned long long max, unsigned long long *v)
 	return 0;
 }
 
+/*
+ * The common case of a setconf file, a dotted quad without leading zeros,
+ * parsed by hand: inet_pton() costs several times more per address, which
+ * matters for a table of a million routes.  Anything else (a leading zero,
+ * a missing part, IPv6) returns false and is left to inet_pton(), so what
+ * is accepted does not change.
+ */
+static bool ipv4_fast(const char *s, struct in_addr *v4)
+{
+	uint32_t a = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned int v, n = 0;
+
+		if (part && *s++ != '.')
+			return false;
+		if (*s < '0' || *s > '9')
+			return false;
+		v = *s++ - '0';
+		n++;
+		while (*s >= '0' && *s <= '9') {
+			if (v == 0 || ++n > 3)
+				return false;	/* leading zero or too long */
+			v = v * 10 + (*s++ - '0');
+		}
+		if (v > 255)
+			return false;
+		a = a << 8 | v;
+	}
+	if (*s)
+		return false;
+	v4->s_addr = htonl(a);
+	return true;
+}
+
 static int addr_from_string(const char *s, struct pn_addr *a)
 {
 	memset(a, 0, sizeof(*a));
+	if (ipv4_fast(s, &a->v4)) {
+		a->family = AF_INET;
+		return 0;
+	}
 	if (inet_pton(AF_INET, s, &a->v4) == 1) {
 		a->family = AF_INET;
 		return 0;
@@ -161,17 +202,26 @@ void routes_free(struct pn_routes *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
+/*
+ * isspace() of the C locale without its per-character call through the
+ * locale tables (a setconf file is ASCII; other bytes are word characters).
+ */
+static inline bool is_blank(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 /* Split off the next whitespace-separated word of *s into w. */
 static const char *next_word(const char **s, char *w, size_t wlen)
 {
 	const char *p = *s;
 	size_t n = 0;
 
-	while (isspace((unsigned char)*p))
+	while (is_blank(*p))
 		p++;
 	if (!*p || *p == '#')
 		return NULL;
-	while (*p && !isspace((unsigned char)*p) && *p != '#') {
+	while (*p && !is_blank(*p) && *p != '#') {
 		if (n + 1 < wlen)
 			w[n] = *p;
 		n++;
@@ -209,43 +259,67 @@ int conf_parse_line(const char *line, struct pn_route *r,
 	return 1;
 }
 
-static int route_cmp(const void *a, const void *b)
+static bool route_same(const struct pn_route *x, const struct pn_route *y)
 {
-	const struct pn_route *x = a, *y = b;
-
-	if (x->prefix.addr.family != y->prefix.addr.family)
-		return x->prefix.addr.family - y->prefix.addr.family;
-	if (x->prefix.len != y->prefix.len)
-		return (int)x->prefix.len - (int)y->prefix.len;
-	return memcmp(x->prefix.addr.b, y->prefix.addr.b, 16);
+	return x->prefix.addr.family == y->prefix.addr.family &&
+	       x->prefix.len == y->prefix.len &&
+	       !memcmp(x->prefix.addr.b, y->prefix.addr.b, 16);
 }
 
+static uint32_t route_hash(const struct pn_route *r)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ r->prefix.addr.b[i]) * 0x100000001b3ULL;
+	h = (h ^ r->prefix.len) * 0x100000001b3ULL;
+	h = (h ^ (unsigned int)r->prefix.addr.family) * 0x100000001b3ULL;
+	return h ^ h >> 32;
+}
+
+/*
+ * A prefix given twice: an open-addressing hash of the routes' indices,
+ * filled in file order, so the first repeat found is the earliest line
+ * that repeats a prefix.  Linear in the number of routes (sorting a copy
+ * of the table cost more than parsing it).
+ */
 static int check_duplicates(const struct pn_routes *rs, const char *name,
 			    char *err, size_t errlen)
 {
-	struct pn_route *s;
 	char p[PN_PREFIX_STRLEN];
-	size_t i;
+	size_t i, mask, size = 16;
+	uint32_t *slot;
 
 	if (rs->n < 2)
 		return 0;
-	s = malloc(rs->n * sizeof(*s));
-	if (!s)
+	if (rs->n > UINT32_MAX / 2)
+		return fail(err, errlen, "%s: too many routes", name);
+	while (size < rs->n * 2)
+		size *= 2;
+	mask = size - 1;
+	slot = calloc(size, sizeof(*slot));	/* index + 1; 0 is free */
+	if (!slot)
 		return fail(err, errlen, "out of memory");
-	memcpy(s, rs->v, rs->n * sizeof(*s));
-	qsort(s, rs->n, sizeof(*s), route_cmp);
-	for (i = 1; i < rs->n; i++) {
-		if (!route_cmp(&s[i - 1], &s[i])) {
-			unsigned int a = s[i - 1].line, b = s[i].line;
+	for (i = 0; i < rs->n; i++) {
+		const struct pn_route *r = &rs->v[i];
+		size_t h = route_hash(r) & mask;
 
-			fail(err, errlen, "%s:%u: duplicate route %s (first on line %u)",
-			     name, a > b ? a : b,
-			     fmt_prefix(&s[i].prefix, p, sizeof(p)), a < b ? a : b);
-			free(s);
-			return -1;
+		while (slot[h]) {
+			const struct pn_route *o = &rs->v[slot[h] - 1];
+
+			if (route_same(o, r)) {
+				fail(err, errlen, "%s:%u: duplicate route %s (first on line %u)",
+				     name, r->line,
+				     fmt_prefix(&r->prefix, p, sizeof(p)), o->line);
+				free(slot);
+				return -1;
+			}
+			h = (h + 1) & mask;
 		}
+		slot[h] = i + 1;
 	}
-	free(s);
+	free(slot);
 	return 0;
 }
 
@@ -259,8 +333,21 @@ int conf_parse(FILE *f, const char *name, struct pn_routes *rs,
 	struct pn_route r;
 	ssize_t len;
 	char *nul;
+	struct stat st;
 	int ret = 0;
 
+	/*
+	 * Room for the whole file at once (a route line is at least 24
+	 * bytes): growing the array by doubling copies it over and over.
+	 */
+	if (!rs->cap && !fstat(fileno(f), &st) && S_ISREG(st.st_mode) &&
+	    st.st_size > 0) {
+		size_t want = st.st_size / 24 + 1;
+
+		rs->v = malloc(want * sizeof(*rs->v));
+		if (rs->v)
+			rs->cap = want;
+	}
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		/* getline() keeps a NUL; the parser would stop at it */

@@ -78,6 +78,21 @@ static void addr_case(const char *in, int family)
 		check(ret && strstr(err, "invalid address"), "address '%s' is refused", in);
 }
 
+/* The hand-parsed dotted quad accepts exactly what inet_pton() accepts. */
+static void addr_as_pton(const char *in)
+{
+	char err[ERRBUF_LEN] = "";
+	struct in_addr v4;
+	struct pn_addr a;
+	int ret = parse_addr(in, &a, err, sizeof(err));
+
+	if (inet_pton(AF_INET, in, &v4) == 1)
+		check(!ret && a.family == AF_INET && a.v4.s_addr == v4.s_addr,
+		      "address '%s' parses as inet_pton() does", in);
+	else if (!strchr(in, ':'))
+		check(ret != 0, "address '%s' is refused as by inet_pton()", in);
+}
+
 static void uint_case(const char *in, unsigned long long max, int want_ret,
 		      unsigned long long want)
 {
@@ -184,6 +199,18 @@ int main(void)
 	addr_case("192.168.0.2/32", 0);
 	addr_case("node2", 0);
 	addr_case("", 0);
+	{
+		static const char *const quads[] = {
+			"0.0.0.0", "255.255.255.255", "1.2.3.4", "10.244.1.0",
+			"256.1.1.1", "1.2.3.256", "01.2.3.4", "1.2.3.04", "1.2.3.00",
+			"1.2.3", "1.2.3.4.5", "1..3.4", ".1.2.3", "1.2.3.", "1.2.3.4 ",
+			"1.2.3.4x", "1234.1.1.1", "0x1.2.3.4", "-1.2.3.4", "999.0.0.0",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(quads) / sizeof(quads[0]); i++)
+			addr_as_pton(quads[i]);
+	}
 
 	uint_case("0", 10, 0, 0);
 	uint_case("6081", 65535, 0, 6081);
