@@ -131,6 +131,24 @@ u64 pv_map_sector(const struct pv_map *map, u64 sector, u32 *member,
 	       (off & ((1ULL << map->chunk_shift) - 1));
 }
 
+/*
+ * The stripe of extent @e that logical @sector (inside that extent) lands
+ * on, in *@stripe; returns how many sectors from @sector on stay on it (the
+ * rest of the chunk).  Walking a range with it visits the chunks of each
+ * stripe in the order of their member sectors: a read or write gathers the
+ * pieces of one stripe into one member bio this way, and pv_map_range()
+ * gives where that bio goes.
+ */
+u64 pv_map_chunk(const struct pv_extent *e, u32 chunk_shift, u64 sector,
+		 u32 *stripe)
+{
+	u64 off = sector - e->lstart;
+	u64 result;
+
+	pv_ext_map(e, chunk_shift, off, stripe, &result);
+	return (1ULL << chunk_shift) - (off & ((1ULL << chunk_shift) - 1));
+}
+
 /* dm-stripe's stripe_map_range_sector(), on extent offsets. */
 static u64 pv_ext_range_sector(const struct pv_extent *e, u32 chunk_shift,
 			       u64 off, u32 target)
