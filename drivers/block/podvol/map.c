@@ -112,7 +112,8 @@ static inline void pv_ext_map(const struct pv_extent *e, u32 chunk_shift,
 /*
  * Map logical @sector (< map->sectors) to a member and member sector.
  * Returns how many sectors, from @sector on, are contiguous there: the rest
- * of the chunk (extents always end on a chunk boundary of their last row).
+ * of the chunk (extents always end on a chunk boundary of their last row),
+ * or of the extent if it is one member wide, as dm-linear would.
  */
 u64 pv_map_sector(const struct pv_map *map, u64 sector, u32 *member,
 		  u64 *psector)
@@ -127,6 +128,8 @@ u64 pv_map_sector(const struct pv_map *map, u64 sector, u32 *member,
 	s = &map->stripe[e->first + stripe];
 	*member = s->member;
 	*psector = s->pstart + result;
+	if (e->width == 1)
+		return e->len - off;
 	return (1ULL << map->chunk_shift) -
 	       (off & ((1ULL << map->chunk_shift) - 1));
 }

@@ -109,16 +109,22 @@ static void pv_map_diff_test(struct kunit *test)
 				u64 ps, n, last;
 				u32 m;
 				const struct ref_chunk *rc = &ref[pos / chunk];
+				const struct pv_extent *e =
+					&map->ext[pv_map_find(map, pos)];
+				/* One member wide: to the extent's end. */
+				u64 want = e->width == 1 ?
+					   e->lstart + e->len - pos :
+					   chunk - pos % chunk;
 
 				n = pv_map_sector(map, pos, &m, &ps);
 				if (m != rc->member ||
 				    ps != rc->pchunk + pos % chunk ||
-				    n != chunk - pos % chunk) {
+				    n != want) {
 					KUNIT_FAIL(test,
 						   "geometry %u sector %llu: got member %u sector %llu len %llu, want %u %llu %llu",
 						   geo, pos, m, ps, n, rc->member,
 						   rc->pchunk + pos % chunk,
-						   chunk - pos % chunk);
+						   want);
 					bad++;
 					break;
 				}

@@ -280,7 +280,8 @@ static void pv_gather(const struct pv_extent *e, u32 chunk_shift,
  * need more on some member, or that puts at most one chunk on each, is
  * split at the next chunk boundary instead (bio_submit_split_bioset()),
  * and the piece remapped: no copying of bio_vecs where there is nothing to
- * gather.
+ * gather.  An extent one member wide is contiguous on it: a bio is split
+ * only where it leaves the extent (pv_map_sector()).
  */
 static void pv_submit_rw(struct pv_volume *vol, struct pv_io *io)
 {
