@@ -232,6 +232,37 @@ static void pv_submit_flush(struct pv_volume *vol, struct pv_io *io)
 }
 
 /*
+ * A REQ_NOWAIT bio must not sleep: what it needs from a mempool it takes
+ * only if it is there, and ends with BLK_STS_AGAIN if not (the caller
+ * retries from a context that may block).
+ */
+static inline gfp_t pv_gfp(struct bio *bio)
+{
+	return bio->bi_opf & REQ_NOWAIT ? GFP_NOWAIT : GFP_NOIO;
+}
+
+/*
+ * bio_submit_split_bioset(), which may sleep, for a bio that may not:
+ * split off the first @sectors and return them; the rest goes back through
+ * the block layer.  On failure @bio has been ended and NULL is returned.
+ */
+static struct bio *pv_split(struct bio *bio, unsigned int sectors)
+{
+	struct bio *split;
+
+	if (!(bio->bi_opf & REQ_NOWAIT))
+		return bio_submit_split_bioset(bio, sectors, &pv_split_set);
+	split = bio_split(bio, sectors, GFP_NOWAIT, &pv_split_set);
+	if (IS_ERR_OR_NULL(split)) {
+		bio_wouldblock_error(bio);
+		return NULL;
+	}
+	bio_chain(split, bio);
+	submit_bio_noacct(bio);
+	return split;
+}
+
+/*
  * Walk @bio's data in [its start, @lend), which lies in extent @e, in
  * pieces: single-page segments cut at chunk boundaries.  If @counts is
  * given, count the pieces of every stripe in it; if @mb is given, add
@@ -336,7 +367,7 @@ static void pv_submit_rw(struct pv_volume *vol, struct pv_io *io)
 
 	if (!gather) {
 		if (n < bio_sectors(bio)) {
-			bio = bio_submit_split_bioset(bio, n, &pv_split_set);
+			bio = pv_split(bio, n);
 			if (!bio)
 				return;
 		}
@@ -350,7 +381,11 @@ static void pv_submit_rw(struct pv_volume *vol, struct pv_io *io)
 		memset(counts, 0, e.width * sizeof(counts[0]));
 		pv_gather(&e, shift, bio, lend, counts, 0, NULL);
 		mb = bio_alloc_bioset(pv_member_bdev(vol, member), counts[s],
-				      bio->bi_opf, GFP_NOIO, &pv_split_set);
+				      bio->bi_opf, pv_gfp(bio), &pv_split_set);
+		if (!mb) {
+			bio_wouldblock_error(bio);
+			return;
+		}
 		mb->bi_iter.bi_sector = psector;
 		mb->bi_ioprio = bio->bi_ioprio;
 		bio_clone_blkg_association(mb, bio);
@@ -414,7 +449,11 @@ static void pv_submit_range(struct pv_volume *vol, struct pv_io *io)
 		io->stripe = s;
 		io->written |= BIT_ULL(member);
 		mb = bio_alloc_bioset(pv_member_bdev(vol, member), 0, bio->bi_opf,
-				      GFP_NOIO, &pv_split_set);
+				      pv_gfp(bio), &pv_split_set);
+		if (!mb) {
+			bio_wouldblock_error(bio);
+			return;
+		}
 		mb->bi_iter.bi_sector = b;
 		mb->bi_iter.bi_size = (n - b) << SECTOR_SHIFT;
 		bio_chain(mb, bio);
@@ -432,6 +471,25 @@ static void pv_submit_range(struct pv_volume *vol, struct pv_io *io)
 	submit_bio_noacct(bio);
 }
 
+/*
+ * Can @vol take a REQ_NOWAIT bio?  Not with a pre-flush, which may go to
+ * every member and waits for them (as dm, which refuses it too), nor if a
+ * member it uses cannot (one added to the pool after the volume's queue
+ * limits were set).
+ */
+static bool pv_nowait(struct pv_volume *vol, struct bio *bio)
+{
+	bool ok = !(bio->bi_opf & REQ_PREFLUSH);
+	u64 mask;
+
+	rcu_read_lock();
+	mask = rcu_dereference(vol->map)->member_mask;
+	rcu_read_unlock();
+	for (; ok && mask; mask &= mask - 1)
+		ok = bdev_nowait(pv_member_bdev(vol, __ffs64(mask)));
+	return ok;
+}
+
 static void pv_submit_bio(struct bio *bio)
 {
 	struct pv_volume *vol = bio->bi_bdev->bd_disk->private_data;
@@ -440,7 +498,15 @@ static void pv_submit_bio(struct bio *bio)
 	if (!io) {
 		struct bio *clone;
 
-		clone = bio_alloc_clone(bio->bi_bdev, bio, GFP_NOIO, &pv_io_set);
+		if (unlikely(bio->bi_opf & REQ_NOWAIT) && !pv_nowait(vol, bio)) {
+			bio_wouldblock_error(bio);
+			return;
+		}
+		clone = bio_alloc_clone(bio->bi_bdev, bio, pv_gfp(bio), &pv_io_set);
+		if (!clone) {
+			bio_wouldblock_error(bio);
+			return;
+		}
 		io = container_of(clone, struct pv_io, clone);
 		io->vol = vol;
 		io->orig = bio;
@@ -617,14 +683,16 @@ static u32 pv_io_opt(struct pv_pool *pool, u32 width)
 /*
  * A volume's limits are its members' stacked, as dm-stripe's and raid0's
  * are, with io_min the chunk and io_opt a full stripe of @width chunks.
- * It has a write cache or FUA if any member has, and is rotational if any
- * member is.  Returns the features to allocate the disk with.
+ * It has a write cache or FUA if any member has, is rotational if any
+ * member is, and takes REQ_NOWAIT bios if every member does (so that
+ * io_uring need not hand each I/O to a worker).  Returns the features to
+ * allocate the disk with.
  */
 static blk_features_t pv_volume_limits(struct pv_pool *pool, u32 width,
 				       struct queue_limits *lim)
 {
 	blk_features_t features = BLK_FEAT_IO_STAT;
-	bool discard = true, secure_erase = true;
+	bool discard = true, secure_erase = true, nowait = true;
 	u32 i;
 
 	blk_set_stacking_limits(lim);
@@ -639,6 +707,7 @@ static blk_features_t pv_volume_limits(struct pv_pool *pool, u32 width,
 			features |= BLK_FEAT_FUA;
 		if (bdev_rot(bdev))
 			features |= BLK_FEAT_ROTATIONAL;
+		nowait &= bdev_nowait(bdev);
 		discard &= bdev_max_discard_sectors(bdev) != 0;
 		secure_erase &= bdev_max_secure_erase_sectors(bdev) != 0;
 	}
@@ -646,6 +715,8 @@ static blk_features_t pv_volume_limits(struct pv_pool *pool, u32 width,
 	 * A discard or secure erase goes to every member it covers, so all
 	 * must have it; stacking keeps the smallest non-zero limit instead.
 	 */
+	if (nowait)
+		features |= BLK_FEAT_NOWAIT;
 	if (!discard)
 		lim->max_hw_discard_sectors = 0;
 	if (!secure_erase)
