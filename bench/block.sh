@@ -38,6 +38,7 @@ job_spec() {
 	rw4k_qd1)  echo "randwrite 4k 1 1" ;;
 	rr4k_qd32) echo "randread 4k 32 $NJ" ;;
 	rw4k_qd32) echo "randwrite 4k 32 $NJ" ;;
+	rr4k_uring) echo "randread 4k 32 $NJ ioengine=io_uring" ;;
 	sr1m)      echo "read 1M 8 1" ;;
 	sw1m)      echo "write 1M 8 1" ;;
 	mis128k)   echo "randrw 128k 8 1 rwmixread=50 blockalign=4k" ;;

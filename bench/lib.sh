@@ -21,7 +21,7 @@ fi
 : "${BENCH_OVERLAY_MTU:=1450}"
 : "${BENCH_BLK_MEMBERS:=nullb loop}"
 : "${BENCH_BLK_CANDS:=podvol dmstripe raw4 raw1 md0}"
-: "${BENCH_BLK_JOBS:=rr4k_qd1 rw4k_qd1 rr4k_qd32 rw4k_qd32 sr1m sw1m mis128k fsync4k}"
+: "${BENCH_BLK_JOBS:=rr4k_qd1 rw4k_qd1 rr4k_qd32 rw4k_qd32 rr4k_uring sr1m sw1m mis128k fsync4k}"
 : "${BENCH_CHUNK_KB:=64}"
 : "${BENCH_PERF:=0}"          # 1: perf record podnet/podvol runs (investigation)
 : "${BENCH_WORK:=/tmp/bench}"

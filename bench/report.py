@@ -80,6 +80,7 @@ BLK_JOBS = {
     "rw4k_qd1": "4k randwrite QD1",
     "rr4k_qd32": "4k randread QD32 x jobs",
     "rw4k_qd32": "4k randwrite QD32 x jobs",
+    "rr4k_uring": "4k randread QD32 x jobs, io_uring",
     "sr1m": "1M seq read QD8",
     "sw1m": "1M seq write QD8",
     "mis128k": "128k misaligned randrw QD8",

@@ -147,6 +147,7 @@ typedef unsigned int __bitwise blk_features_t;
 #define BLK_FEAT_WRITE_CACHE	((__force blk_features_t)(1u << 0))
 #define BLK_FEAT_FUA		((__force blk_features_t)(1u << 1))
 #define BLK_FEAT_ROTATIONAL	((__force blk_features_t)(1u << 2))
+#define BLK_FEAT_NOWAIT		((__force blk_features_t)(1u << 3))
 #define BLK_FEAT_IO_STAT	((__force blk_features_t)(1u << 4))
 
 static inline struct gendisk *pv_blk_alloc_disk(struct queue_limits *lim,
@@ -164,6 +165,8 @@ static inline struct gendisk *pv_blk_alloc_disk(struct queue_limits *lim,
 		blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
 	if (features & BLK_FEAT_IO_STAT)
 		blk_queue_flag_set(QUEUE_FLAG_IO_STAT, disk->queue);
+	if (features & BLK_FEAT_NOWAIT)
+		blk_queue_flag_set(QUEUE_FLAG_NOWAIT, disk->queue);
 	return disk;
 }
 #else

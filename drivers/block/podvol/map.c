@@ -112,7 +112,8 @@ static inline void pv_ext_map(const struct pv_extent *e, u32 chunk_shift,
 /*
  * Map logical @sector (< map->sectors) to a member and member sector.
  * Returns how many sectors, from @sector on, are contiguous there: the rest
- * of the chunk (extents always end on a chunk boundary of their last row).
+ * of the chunk (extents always end on a chunk boundary of their last row),
+ * or of the extent if it is one member wide, as dm-linear would.
  */
 u64 pv_map_sector(const struct pv_map *map, u64 sector, u32 *member,
 		  u64 *psector)
@@ -127,8 +128,28 @@ u64 pv_map_sector(const struct pv_map *map, u64 sector, u32 *member,
 	s = &map->stripe[e->first + stripe];
 	*member = s->member;
 	*psector = s->pstart + result;
+	if (e->width == 1)
+		return e->len - off;
 	return (1ULL << map->chunk_shift) -
 	       (off & ((1ULL << map->chunk_shift) - 1));
+}
+
+/*
+ * The stripe of extent @e that logical @sector (inside that extent) lands
+ * on, in *@stripe; returns how many sectors from @sector on stay on it (the
+ * rest of the chunk).  Walking a range with it visits the chunks of each
+ * stripe in the order of their member sectors: a read or write gathers the
+ * pieces of one stripe into one member bio this way, and pv_map_range()
+ * gives where that bio goes.
+ */
+u64 pv_map_chunk(const struct pv_extent *e, u32 chunk_shift, u64 sector,
+		 u32 *stripe)
+{
+	u64 off = sector - e->lstart;
+	u64 result;
+
+	pv_ext_map(e, chunk_shift, off, stripe, &result);
+	return (1ULL << chunk_shift) - (off & ((1ULL << chunk_shift) - 1));
 }
 
 /* dm-stripe's stripe_map_range_sector(), on extent offsets. */

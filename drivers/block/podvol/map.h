@@ -69,6 +69,8 @@ struct pv_map *pv_map_dup(const struct pv_map *map);
 u32 pv_map_find(const struct pv_map *map, u64 sector);
 u64 pv_map_sector(const struct pv_map *map, u64 sector, u32 *member,
 		  u64 *psector);
+u64 pv_map_chunk(const struct pv_extent *e, u32 chunk_shift, u64 sector,
+		 u32 *stripe);
 bool pv_map_range(const struct pv_map *map, u32 ext, u32 stripe,
 		  u64 start, u64 end, u64 *pbegin, u64 *pend);
 

@@ -109,16 +109,22 @@ static void pv_map_diff_test(struct kunit *test)
 				u64 ps, n, last;
 				u32 m;
 				const struct ref_chunk *rc = &ref[pos / chunk];
+				const struct pv_extent *e =
+					&map->ext[pv_map_find(map, pos)];
+				/* One member wide: to the extent's end. */
+				u64 want = e->width == 1 ?
+					   e->lstart + e->len - pos :
+					   chunk - pos % chunk;
 
 				n = pv_map_sector(map, pos, &m, &ps);
 				if (m != rc->member ||
 				    ps != rc->pchunk + pos % chunk ||
-				    n != chunk - pos % chunk) {
+				    n != want) {
 					KUNIT_FAIL(test,
 						   "geometry %u sector %llu: got member %u sector %llu len %llu, want %u %llu %llu",
 						   geo, pos, m, ps, n, rc->member,
 						   rc->pchunk + pos % chunk,
-						   chunk - pos % chunk);
+						   want);
 					bad++;
 					break;
 				}
@@ -177,6 +183,71 @@ static void pv_map_diff_test(struct kunit *test)
 			}
 		}
 		kvfree(ref);
+		pv_map_free(map);
+		cond_resched();
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+}
+
+/*
+ * A read or write gathers, per stripe, the chunks pv_map_chunk() finds in
+ * logical order, and sends them to pv_map_range()'s member range: each
+ * piece must land exactly where the one before it ended there, and the
+ * pieces must fill that range.
+ */
+static void pv_map_gather_test(struct kunit *test)
+{
+	struct pv_rng r = { 0x5eed };
+	unsigned int geo, io, bad = 0;
+
+	for (geo = 0; geo < 200 && !bad; geo++) {
+		u32 nr_members = 1 + pv_rnd(&r, geo % 4 ? 8 : PODVOL_MAX_MEMBERS);
+		u32 chunk = 8U << pv_rnd(&r, 7);
+		struct pv_map *map = random_map(&r, nr_members, chunk);
+
+		KUNIT_ASSERT_NOT_NULL(test, map);
+		for (io = 0; io < 50 && !bad; io++) {
+			u32 ei = pv_rnd(&r, map->nr_extents), s;
+			const struct pv_extent *e = &map->ext[ei];
+			u64 elen = e->len * e->width;
+			u64 start = e->lstart + pv_rnd64(&r) % elen;
+			u64 end = start + 1 + pv_rnd64(&r) %
+				  min_t(u64, e->lstart + elen - start,
+					5ULL * chunk * e->width);
+
+			for (s = 0; s < e->width && !bad; s++) {
+				u64 b = 0, n = 0, at, pos, run, ps;
+				bool got;
+				u32 st, m;
+
+				got = pv_map_range(map, ei, s, start, end, &b, &n);
+				at = b;
+				for (pos = start; pos < end; pos += run) {
+					run = min(pv_map_chunk(e, map->chunk_shift,
+							       pos, &st),
+						  end - pos);
+					if (st != s)
+						continue;
+					pv_map_sector(map, pos, &m, &ps);
+					if (!got || ps != at ||
+					    m != map->stripe[e->first + s].member) {
+						KUNIT_FAIL(test,
+							   "[%llu,%llu) stripe %u: piece at %llu on member %u sector %llu, want %llu",
+							   start, end, s, pos, m,
+							   ps, at);
+						bad++;
+						break;
+					}
+					at += run;
+				}
+				if (!bad && got && at != n) {
+					KUNIT_FAIL(test,
+						   "[%llu,%llu) stripe %u: pieces end at %llu, range at %llu",
+						   start, end, s, at, n);
+					bad++;
+				}
+			}
+		}
 		pv_map_free(map);
 		cond_resched();
 	}
@@ -569,6 +640,7 @@ static void pv_dirty_test(struct kunit *test)
 
 static struct kunit_case pv_map_cases[] = {
 	KUNIT_CASE(pv_map_diff_test),
+	KUNIT_CASE(pv_map_gather_test),
 	KUNIT_CASE(pv_map_find_test),
 	KUNIT_CASE(pv_alloc_random_test),
 	KUNIT_CASE(pv_alloc_unequal_test),

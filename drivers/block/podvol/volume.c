@@ -11,8 +11,10 @@
  * remainder: the block layer submits what a pass sent to the members
  * before the next pass runs, so a pass never waits on the mempool while
  * it holds an element of it that nothing else will free.  A read or write
- * is split at the next chunk boundary (bio_submit_split_bioset()) and the
- * piece remapped to its member.  Discard and write-zeroes send one range
+ * that puts several chunks on a member sends that member one bio with all
+ * of them, one member per pass; otherwise it is split at the next chunk
+ * boundary (bio_submit_split_bioset()) and the piece remapped to its
+ * member.  Discard and write-zeroes send one range
  * per member and extent (dm-stripe's stripe_map_range()), one per pass.  A
  * pre-flush goes to every member the volume uses, one per pass, and data
  * that came with it is sent only once those flushes completed, from a work
@@ -229,27 +231,183 @@ static void pv_submit_flush(struct pv_volume *vol, struct pv_io *io)
 	pv_flush_put(io);	/* all sent: drop the count's bias */
 }
 
-/* @bio is our clone, or its remainder coming back after a split. */
+/*
+ * A REQ_NOWAIT bio must not sleep: what it needs from a mempool it takes
+ * only if it is there, and ends with BLK_STS_AGAIN if not (the caller
+ * retries from a context that may block).
+ */
+static inline gfp_t pv_gfp(struct bio *bio)
+{
+	return bio->bi_opf & REQ_NOWAIT ? GFP_NOWAIT : GFP_NOIO;
+}
+
+/*
+ * bio_submit_split_bioset(), which may sleep, for a bio that may not:
+ * split off the first @sectors and return them; the rest goes back through
+ * the block layer.  On failure @bio has been ended and NULL is returned.
+ */
+static struct bio *pv_split(struct bio *bio, unsigned int sectors)
+{
+	struct bio *split;
+
+	if (!(bio->bi_opf & REQ_NOWAIT))
+		return bio_submit_split_bioset(bio, sectors, &pv_split_set);
+	split = bio_split(bio, sectors, GFP_NOWAIT, &pv_split_set);
+	if (IS_ERR_OR_NULL(split)) {
+		bio_wouldblock_error(bio);
+		return NULL;
+	}
+	bio_chain(split, bio);
+	submit_bio_noacct(bio);
+	return split;
+}
+
+/*
+ * Walk @bio's data in [its start, @lend), which lies in extent @e, in
+ * pieces: single-page segments cut at chunk boundaries.  If @counts is
+ * given, count the pieces of every stripe in it; if @mb is given, add
+ * those of stripe @stripe to it, in order.  The chunks of one stripe are
+ * contiguous on its member (pv_map_chunk()), so @mb's data is exactly
+ * that member's range of @bio.
+ */
+static void pv_gather(const struct pv_extent *e, u32 chunk_shift,
+		      struct bio *bio, u64 lend, u32 *counts, u32 stripe,
+		      struct bio *mb)
+{
+	struct bvec_iter it = bio->bi_iter;
+	u64 pos = it.bi_sector;
+
+	while (pos < lend) {
+		u32 s;
+		u64 run = min(pv_map_chunk(e, chunk_shift, pos, &s), lend - pos);
+		unsigned int bytes = run << SECTOR_SHIFT;
+
+		pos += run;
+		if (!counts && s != stripe) {
+			bvec_iter_advance(bio->bi_io_vec, &it, bytes);
+			continue;
+		}
+		while (bytes) {
+			struct bio_vec bv = bvec_iter_bvec(bio->bi_io_vec, it);
+			unsigned int len = min(bv.bv_len, bytes);
+
+			if (counts)
+				counts[s]++;
+			if (mb && s == stripe)
+				__bio_add_page(mb, bv.bv_page, len, bv.bv_offset);
+			bvec_iter_advance_single(bio->bi_io_vec, &it, len);
+			bytes -= len;
+		}
+	}
+}
+
+/*
+ * A read or write.  Where the clone's part in the current extent puts
+ * more than one chunk on some member, each member gets one bio with all
+ * of its chunks (they are contiguous there), one member per pass, like a
+ * discard's ranges (pv_submit_range()); @io->stripe is the next stripe to
+ * send.  Such a member bio shares the pages of the bio from above but has
+ * its own bio_vec table, of at most BIO_MAX_VECS pieces; a part that would
+ * need more on some member, or that puts at most one chunk on each, is
+ * split at the next chunk boundary instead (bio_submit_split_bioset()),
+ * and the piece remapped: no copying of bio_vecs where there is nothing to
+ * gather.  An extent one member wide is contiguous on it: a bio is split
+ * only where it leaves the extent (pv_map_sector()).
+ */
 static void pv_submit_rw(struct pv_volume *vol, struct pv_io *io)
 {
+	u32 counts[PODVOL_MAX_MEMBERS];
 	struct bio *bio = &io->clone;
-	u64 psector, n;
-	u32 member;
+	u64 start = bio->bi_iter.bi_sector, end = bio_end_sector(bio);
+	u64 eend, lend, psector = 0, pend = 0, n = 0;
+	const struct pv_map *map;
+	struct pv_extent e;
+	u32 ei, i, s, shift, member = 0;
+	bool gather = false, got = false;
+	struct bio *mb;
 
 	rcu_read_lock();
-	n = pv_map_sector(rcu_dereference(vol->map), bio->bi_iter.bi_sector,
-			  &member, &psector);
+	map = rcu_dereference(vol->map);
+	shift = map->chunk_shift;
+	ei = pv_map_find(map, start);
+	e = map->ext[ei];
+	eend = e.lstart + e.len * e.width;
+	lend = min(end, eend);
+	if (io->stripe) {
+		gather = true;
+	} else {
+		n = pv_map_sector(map, start, &member, &psector);
+		gather = n < lend - start &&
+			 ((lend - 1) >> shift) - (start >> shift) >= e.width;
+	}
+	for (s = io->stripe; gather && s < e.width; s++) {
+		got = pv_map_range(map, ei, s, start, lend, &psector, &pend);
+		if (got) {
+			member = map->stripe[e.first + s].member;
+			break;
+		}
+	}
 	rcu_read_unlock();
-	if (op_is_write(bio_op(bio)))
+
+	if (gather && !io->stripe) {
+		/* Is there room for every member's pieces? */
+		memset(counts, 0, e.width * sizeof(counts[0]));
+		pv_gather(&e, shift, bio, lend, counts, 0, NULL);
+		for (i = 0; i < e.width && gather; i++)
+			gather = counts[i] <= BIO_MAX_VECS;
+		if (!gather) {
+			rcu_read_lock();
+			n = pv_map_sector(rcu_dereference(vol->map), start,
+					  &member, &psector);
+			rcu_read_unlock();
+		}
+	}
+	if (op_is_write(bio_op(bio)) && (!gather || got))
 		io->written |= BIT_ULL(member);
 
-	if (n < bio_sectors(bio)) {
-		bio = bio_submit_split_bioset(bio, n, &pv_split_set);
-		if (!bio)
-			return;
+	if (!gather) {
+		if (n < bio_sectors(bio)) {
+			bio = pv_split(bio, n);
+			if (!bio)
+				return;
+		}
+		bio_set_dev(bio, pv_member_bdev(vol, member));
+		bio->bi_iter.bi_sector = psector;
+		submit_bio_noacct(bio);
+		return;
 	}
-	bio_set_dev(bio, pv_member_bdev(vol, member));
-	bio->bi_iter.bi_sector = psector;
+
+	if (got) {
+		memset(counts, 0, e.width * sizeof(counts[0]));
+		pv_gather(&e, shift, bio, lend, counts, 0, NULL);
+		mb = bio_alloc_bioset(pv_member_bdev(vol, member), counts[s],
+				      bio->bi_opf, pv_gfp(bio), &pv_split_set);
+		if (!mb) {
+			bio_wouldblock_error(bio);
+			return;
+		}
+		mb->bi_iter.bi_sector = psector;
+		mb->bi_ioprio = bio->bi_ioprio;
+		bio_clone_blkg_association(mb, bio);
+		pv_gather(&e, shift, bio, lend, NULL, s, mb);
+		bio_chain(mb, bio);
+		if (WARN_ON_ONCE(bio_sectors(mb) != pend - psector)) {
+			bio_io_error(mb);
+			bio_endio(bio);
+			return;
+		}
+		io->stripe = s + 1;
+		submit_bio_noacct(mb);
+	}
+	if (!got || io->stripe == e.width) {
+		/* This extent is done. */
+		io->stripe = 0;
+		if (end <= eend) {
+			bio_endio(bio);
+			return;
+		}
+		bio_advance(bio, (eend - start) << SECTOR_SHIFT);
+	}
 	submit_bio_noacct(bio);
 }
 
@@ -291,7 +449,11 @@ static void pv_submit_range(struct pv_volume *vol, struct pv_io *io)
 		io->stripe = s;
 		io->written |= BIT_ULL(member);
 		mb = bio_alloc_bioset(pv_member_bdev(vol, member), 0, bio->bi_opf,
-				      GFP_NOIO, &pv_split_set);
+				      pv_gfp(bio), &pv_split_set);
+		if (!mb) {
+			bio_wouldblock_error(bio);
+			return;
+		}
 		mb->bi_iter.bi_sector = b;
 		mb->bi_iter.bi_size = (n - b) << SECTOR_SHIFT;
 		bio_chain(mb, bio);
@@ -309,6 +471,25 @@ static void pv_submit_range(struct pv_volume *vol, struct pv_io *io)
 	submit_bio_noacct(bio);
 }
 
+/*
+ * Can @vol take a REQ_NOWAIT bio?  Not with a pre-flush, which may go to
+ * every member and waits for them (as dm, which refuses it too), nor if a
+ * member it uses cannot (one added to the pool after the volume's queue
+ * limits were set).
+ */
+static bool pv_nowait(struct pv_volume *vol, struct bio *bio)
+{
+	bool ok = !(bio->bi_opf & REQ_PREFLUSH);
+	u64 mask;
+
+	rcu_read_lock();
+	mask = rcu_dereference(vol->map)->member_mask;
+	rcu_read_unlock();
+	for (; ok && mask; mask &= mask - 1)
+		ok = bdev_nowait(pv_member_bdev(vol, __ffs64(mask)));
+	return ok;
+}
+
 static void pv_submit_bio(struct bio *bio)
 {
 	struct pv_volume *vol = bio->bi_bdev->bd_disk->private_data;
@@ -317,7 +498,15 @@ static void pv_submit_bio(struct bio *bio)
 	if (!io) {
 		struct bio *clone;
 
-		clone = bio_alloc_clone(bio->bi_bdev, bio, GFP_NOIO, &pv_io_set);
+		if (unlikely(bio->bi_opf & REQ_NOWAIT) && !pv_nowait(vol, bio)) {
+			bio_wouldblock_error(bio);
+			return;
+		}
+		clone = bio_alloc_clone(bio->bi_bdev, bio, pv_gfp(bio), &pv_io_set);
+		if (!clone) {
+			bio_wouldblock_error(bio);
+			return;
+		}
 		io = container_of(clone, struct pv_io, clone);
 		io->vol = vol;
 		io->orig = bio;
@@ -494,14 +683,16 @@ static u32 pv_io_opt(struct pv_pool *pool, u32 width)
 /*
  * A volume's limits are its members' stacked, as dm-stripe's and raid0's
  * are, with io_min the chunk and io_opt a full stripe of @width chunks.
- * It has a write cache or FUA if any member has, and is rotational if any
- * member is.  Returns the features to allocate the disk with.
+ * It has a write cache or FUA if any member has, is rotational if any
+ * member is, and takes REQ_NOWAIT bios if every member does (so that
+ * io_uring need not hand each I/O to a worker).  Returns the features to
+ * allocate the disk with.
  */
 static blk_features_t pv_volume_limits(struct pv_pool *pool, u32 width,
 				       struct queue_limits *lim)
 {
 	blk_features_t features = BLK_FEAT_IO_STAT;
-	bool discard = true, secure_erase = true;
+	bool discard = true, secure_erase = true, nowait = true;
 	u32 i;
 
 	blk_set_stacking_limits(lim);
@@ -516,6 +707,7 @@ static blk_features_t pv_volume_limits(struct pv_pool *pool, u32 width,
 			features |= BLK_FEAT_FUA;
 		if (bdev_rot(bdev))
 			features |= BLK_FEAT_ROTATIONAL;
+		nowait &= bdev_nowait(bdev);
 		discard &= bdev_max_discard_sectors(bdev) != 0;
 		secure_erase &= bdev_max_secure_erase_sectors(bdev) != 0;
 	}
@@ -523,6 +715,8 @@ static blk_features_t pv_volume_limits(struct pv_pool *pool, u32 width,
 	 * A discard or secure erase goes to every member it covers, so all
 	 * must have it; stacking keeps the smallest non-zero limit instead.
 	 */
+	if (nowait)
+		features |= BLK_FEAT_NOWAIT;
 	if (!discard)
 		lim->max_hw_discard_sectors = 0;
 	if (!secure_erase)
@@ -855,7 +1049,7 @@ int pv_volume_init(void)
 		return ret;
 	/* A pass over a clone takes one at most (see pv_submit_flush()). */
 	ret = bioset_init(&pv_split_set, BIO_POOL_SIZE,
-			  offsetof(struct pv_flush, bio), 0);
+			  offsetof(struct pv_flush, bio), BIOSET_NEED_BVECS);
 	if (ret)
 		goto fail_io;
 	pv_wq = alloc_workqueue("podvol", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
