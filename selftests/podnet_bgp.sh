@@ -49,8 +49,24 @@ pu() {
 	N "n$i" env PODNET_RUNDIR="/run/podnet-n$i" podnet-up -c "$CONF/n$i" "$@"
 }
 declare -A RUNPID
-bgp_start() {	# bgp_start I: node I's podnet-bird service
-	pu "$1" --bgp-run podnet0 >"/tmp/bgp-run.n$1" 2>&1 &
+# No BIRD of this test may outlive it, whatever way it ends: the next test
+# of a batch guest would find its sessions and routes.
+kill_birds() {
+	local i pid
+	for i in 1 2 3 4 5; do
+		pid=$(cat "/run/podnet-n$i/podnet0.bird.pid" 2>/dev/null) &&
+			kill -KILL "$pid" 2>/dev/null
+	done
+	return 0
+}
+trap kill_birds EXIT
+# bgp_start I: node I's podnet-bird service.  ip, env and podnet-up exec
+# one another into bird, so RUNPID is bird's own PID (through a shell
+# function it would be a subshell's, and killing that leaves bird running
+# in the next test of the guest).
+bgp_start() {
+	ip netns exec "n$1" env PODNET_RUNDIR="/run/podnet-n$1" \
+		podnet-up -c "$CONF/n$1" --bgp-run podnet0 >"/tmp/bgp-run.n$1" 2>&1 &
 	RUNPID[$1]=$!
 }
 node() {	# node I [rr]: node I's namespace, pods and podnet0
@@ -283,6 +299,7 @@ report $ok "final tables equal on every node" "$ref"
 echo "# convergence: join $join s, loss $lossrr s at the reflector, $loss s everywhere (hold time $HOLD s)"
 for i in 1 2 3 5; do kill "${RUNPID[$i]}" 2>/dev/null; done
 wait
+kill_birds
 for i in 1 2 3 4 5; do
 	for j in 1 2; do ip netns del "p$i$j" 2>/dev/null; done
 	ip netns del "n$i" 2>/dev/null

@@ -30,6 +30,10 @@ cleanup() {
 	for i in "${!BIRD[@]}"; do kill "${BIRD[$i]}" 2>/dev/null; done
 	wait 2>/dev/null
 	for i in $NODES; do
+		pid=$(cat "$R/n$i/run/podnet0.bird.pid" 2>/dev/null) &&
+			kill -KILL "$pid" 2>/dev/null
+	done
+	for i in $NODES; do
 		P "$i" rm -a -f -t 0 >/dev/null 2>&1
 		P "$i" volume rm -a -f >/dev/null 2>&1
 	done
@@ -127,15 +131,16 @@ for i in $NODES; do
 		N "n$i" ip addr add fd44:$i::2/128 dev podnet0 nodad
 	report $? "node $i: podnet0 up (mtu 1380), its addresses"
 done
+# ip, env and podnet-up exec one another into bird: BIRD holds bird's PID
 for i in $NODES; do
-	N "n$i" env PODNET_RUNDIR="/run/podnet-n$i" \
+	ip netns exec "n$i" env PODNET_RUNDIR="$R/n$i/run" \
 		podnet-up -c "$R/n$i/podnet" --bgp-run podnet0 >"/tmp/podnet_cni.bird$i" 2>&1 &
 	BIRD[$i]=$!
 done
 # 300 s: the bound podnet_bgp allows a guest starved by make check's
 # other lanes
 t0=$SECONDS
-for _ in $(seq 600); do full_mesh && break; sleep 0.5; done
+until full_mesh || [ $((SECONDS - t0)) -ge 300 ]; do sleep 0.5; done
 full_mesh
 report $? "BGP: every node learned every other node's IPv4 and IPv6 pod prefixes ($((SECONDS - t0)) s)" \
 	"$(for i in $NODES; do echo "n$i:"; ip -n "n$i" route show proto bird; ip -n "n$i" -6 route show proto bird
