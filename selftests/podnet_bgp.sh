@@ -8,8 +8,8 @@
 # pods reach every other node's pods (ping, checksummed TCP); node 5 joins
 # with its own file only; node 4's BIRD freezes: the others withdraw its
 # prefixes within the hold time and its pods get ICMP unreachable; 1,000
-# prefixes announced and withdrawn twice on node 2 while a ping runs leave
-# no route behind; BGP settings BIRD refuses are refused by --check.
+# prefixes announced and withdrawn twice on node 2 while node 5's session
+# flaps three times and a ping runs leave no route behind; BGP settings BIRD refuses are refused by --check.
 # vm-kernels: trixie
 # vm-core: yes
 # vm-timeout: 2400
@@ -260,9 +260,30 @@ count4() {	# count4 I OP N: node I's number of IPv4 BGP routes OP N
 	*) [ "$c" -le "$3" ] ;;
 	esac
 }
+# flap: node 5's session with the reflector goes down (birdc disable: a
+# Cease to the reflector) and comes back, three times, during the churn;
+# each time every other node withdraws node 5's prefixes and learns them
+# again.  Node 5 is neither end of the ping.
+flap() {
+	local s=/run/podnet-n5/podnet0.bird.ctl n
+	for n in 1 2 3; do
+		if ! birdc -s "$s" disable peer_192_168_0_1 >/dev/null ||
+		   ! wait_for 120 all_lack 5 1 2 3; then
+			echo "flap $n: not withdrawn"
+			return 1
+		fi
+		if ! birdc -s "$s" enable peer_192_168_0_1 >/dev/null ||
+		   ! wait_for 180 all_have 5 1 2 3; then
+			echo "flap $n: not learnt again"
+			return 1
+		fi
+	done
+}
 echo "# $(date +%T) churn"
 N p31 ping -q -i 0.2 -c 150 10.244.1.11 >/tmp/bgp.ping 2>&1 &
 pingpid=$!
+flap >/tmp/bgp.flap 2>&1 &
+flappid=$!
 cp "$CONF/n2/podnet0.conf" /tmp/bgp.n2.conf
 churn=0
 for _ in 1 2; do
@@ -276,6 +297,9 @@ for _ in 1 2; do
 	wait_for 180 count4 3 -le 3 || churn=4
 done
 report $churn "1,000 prefixes announced and withdrawn twice on node 2"
+wait $flappid
+report $? "node 5's session flapped 3 times meanwhile: withdrawn and learnt again everywhere" \
+	"$(cat /tmp/bgp.flap)"
 wait $pingpid
 out=$(cat /tmp/bgp.ping)
 grep -q " 0% packet loss" <<<"$out"
