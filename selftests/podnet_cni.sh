@@ -10,12 +10,14 @@
 # each node (image made with podman import, no registry) pings the others
 # over IPv4 and IPv6 and fetches a checksummed 2 MiB file from the next
 # node's container over TCP (busybox httpd and wget), the traffic counted
-# on podnet0.  A podvol volume made a podman volume by
+# on podnet0.  A fourth node joins with its own files only: BGP brings
+# its prefixes to the others and theirs to it, its container and theirs
+# reach each other, and no other node's file changes.  A podvol volume made a podman volume by
 # podvol-podman: written by one container, read back by the next, its
 # release refused while a container uses it, then the volume gone.
 # vm-kernels: trixie
 # vm-core: yes
-# vm-timeout: 600
+# vm-timeout: 900
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
 
@@ -41,6 +43,7 @@ cleanup() {
 	podvolctl pool stop ctr >/dev/null 2>&1
 	for l in "${loops[@]+"${loops[@]}"}"; do losetup -d "$l" 2>/dev/null; done
 	udevadm control --exit 2>/dev/null
+	ip netns del n4 2>/dev/null
 	cluster_down
 	rm -rf "$R" /var/lib/podkit-cni /tmp/podnet_cni.*
 }
@@ -122,29 +125,41 @@ EOF
 		>> "$R/n$i/storage.conf"
 }
 
-# --- nodes and their CNI configuration -------------------------------------
-underlay_up
-for i in $NODES; do
-	node_conf "$i"
+podnet_up() {	# podnet_up N: node N's podnet0 (mtu 1380), its addresses
+	local i=$1
 	node_up "$i" 4 && N "n$i" ip link set podnet0 mtu 1380 &&
 		N "n$i" ip addr add 10.244.$i.2/32 dev podnet0 &&
 		N "n$i" ip addr add fd44:$i::2/128 dev podnet0 nodad
 	report $? "node $i: podnet0 up (mtu 1380), its addresses"
-done
-# ip, env and podnet-up exec one another into bird: BIRD holds bird's PID
+}
+# bird_up N: node N's BIRD, as podnet-bird@podnet0.service runs it.  ip,
+# env and podnet-up exec one another into bird: BIRD holds bird's PID
+# (this is not to be called in a subshell).
+bird_up() {
+	ip netns exec "n$1" env PODNET_RUNDIR="$R/n$1/run" \
+		podnet-up -c "$R/n$1/podnet" --bgp-run podnet0 >"/tmp/podnet_cni.bird$1" 2>&1 &
+	BIRD[$1]=$!
+}
+# converged WHAT: every node of NODES learns every other node's prefixes,
+# within 300 s (the bound podnet_bgp allows a guest starved by make
+# check's other lanes)
+converged() {
+	local t0=$SECONDS i
+	until full_mesh || [ $((SECONDS - t0)) -ge 300 ]; do sleep 0.5; done
+	full_mesh
+	report $? "BGP: $1 ($((SECONDS - t0)) s)" \
+		"$(for i in $NODES; do echo "n$i:"; ip -n "n$i" route show proto bird
+		   ip -n "n$i" -6 route show proto bird; cat "/tmp/podnet_cni.bird$i"; done)"
+}
+
+# --- nodes and their CNI configuration -------------------------------------
+underlay_up
 for i in $NODES; do
-	ip netns exec "n$i" env PODNET_RUNDIR="$R/n$i/run" \
-		podnet-up -c "$R/n$i/podnet" --bgp-run podnet0 >"/tmp/podnet_cni.bird$i" 2>&1 &
-	BIRD[$i]=$!
+	node_conf "$i"
+	podnet_up "$i"
 done
-# 300 s: the bound podnet_bgp allows a guest starved by make check's
-# other lanes
-t0=$SECONDS
-until full_mesh || [ $((SECONDS - t0)) -ge 300 ]; do sleep 0.5; done
-full_mesh
-report $? "BGP: every node learned every other node's IPv4 and IPv6 pod prefixes ($((SECONDS - t0)) s)" \
-	"$(for i in $NODES; do echo "n$i:"; ip -n "n$i" route show proto bird; ip -n "n$i" -6 route show proto bird
-	   cat "/tmp/podnet_cni.bird$i"; done)"
+for i in $NODES; do bird_up "$i"; done
+converged "every node learned every other node's IPv4 and IPv6 pod prefixes"
 check "no pod route in podnet's own table: podnet reads the kernel's" \
 	eval 'for i in $NODES; do [ "$(N n$i podnetctl -j route show dev podnet0 | jq length)" = 0 ] || exit 1; done'
 
@@ -197,11 +212,10 @@ t "podman import of a busybox root" sh -c "tar -C $root -c . | \
 # each container serves 2 MiB of random data and its sha256 over HTTP
 serve='dd if=/dev/urandom of=/www/blob bs=64k count=32 2>/dev/null &&
 	sha256sum /www/blob > /www/blob.sum && httpd -p 8080 -h /www && exec sleep 3600'
-for i in $NODES; do
-	t "node $i: podman run --network podnet" P "$i" run -d --name "c$i" --network podnet $IMG sh -c "$serve"
-done
 declare -A A4 A6 PID
-for i in $NODES; do
+ctr_run() {	# ctr_run N: container cN on node N, its addresses into A4, A6
+	local i=$1 l4 mtu
+	t "node $i: podman run --network podnet" P "$i" run -d --name "c$i" --network podnet $IMG sh -c "$serve"
 	read -r "A4[$i]" "A6[$i]" "PID[$i]" < <(P "$i" inspect -f \
 		'{{.NetworkSettings.Networks.podnet.IPAddress}} {{.NetworkSettings.Networks.podnet.GlobalIPv6Address}} {{.State.Pid}}' "c$i")
 	l4=$(N "n$i" ip -j route show "${A4[$i]}" | jq -r '.[0].dev // empty')
@@ -210,19 +224,18 @@ for i in $NODES; do
 		[[ $l4 == veth* ]] && [ "$mtu" = 1380 ]
 	report $? "container $i: ${A4[$i]} and ${A6[$i]} from host-local (not the node's .2), mtu 1380, routed on node $i to its veth" \
 		"ip4 ${A4[$i]} ip6 ${A6[$i]} host route dev '$l4' mtu '$mtu'"
-done
+}
+for i in $NODES; do ctr_run "$i"; done
 
 diag "containers running at ${SECONDS}s"
-# One podman exec per container (each costs seconds under TCG): it pings
-# the other nodes' containers over IPv4 and IPv6 and fetches the next
-# node's file over both, printing "ping ADDR ok|fail" and "get URL SHA256".
-tx0=()
-for i in $NODES; do tx0[i]=$(txsum "$i"); done
-for i in $NODES; do
-	k=$((i % 3 + 1))
-	script=""
-	for j in $NODES; do
-		[ "$j" = "$i" ] && continue
+# probe I K J...: one podman exec in container I (each costs seconds
+# under TCG): it pings the containers of nodes J... over IPv4 and IPv6 and
+# fetches node K's file over both, printing "ping ADDR ok|fail" and
+# "get URL SHA256" into /tmp/podnet_cni.outI
+probe() {
+	local i=$1 k=$2 j a u script=""
+	shift 2
+	for j; do
 		for a in "${A4[$j]}" "${A6[$j]}"; do
 			script+="if ping -c 1 -W 3 $a >/dev/null || ping -c 2 -W 3 $a >/dev/null; then echo ping $a ok; else echo ping $a fail; fi;"
 		done
@@ -231,30 +244,39 @@ for i in $NODES; do
 		script+="echo get $u \$(wget -q -O - $u/blob | sha256sum);"
 	done
 	P "$i" exec "c$i" sh -c "$script" > "/tmp/podnet_cni.out$i" 2>&1
+}
+pinged() {	# pinged FAM I J...: container I's probe reached those of J...
+	local fam=$1 i=$2 j a out targets="" rc=0
+	shift 2
+	out=$(cat "/tmp/podnet_cni.out$i")
+	for j; do
+		if [ "$fam" = 4 ]; then a=${A4[$j]}; else a=${A6[$j]}; fi
+		targets+=" $a"
+		grep -qxF "ping $a ok" <<<"$out" || rc=1
+	done
+	report $rc "container $i pings the containers of node(s) $* over IPv$fam:$targets" "$out"
+}
+fetched() {	# fetched FAM I K: container I's probe got K's file intact
+	local fam=$1 i=$2 k=$3 u want got
+	if [ "$fam" = 4 ]; then u=http://${A4[$k]}:8080; else u=http://[${A6[$k]}]:8080; fi
+	want=$(cut -d' ' -f1 "/proc/${PID[$k]}/root/www/blob.sum")
+	got=$(grep -F "get $u " "/tmp/podnet_cni.out$i" | cut -d' ' -f3)
+	[ -n "$want" ] && [ "$want" = "$got" ]
+	report $? "container $i fetches 2 MiB from container $k over IPv$fam, sha256 intact" \
+		"sent $want, received $got"
+}
+others() { local j; for j in $NODES; do [ "$j" = "$1" ] || echo "$j"; done; }
+next() { echo $(($1 % 3 + 1)); }	# next I: whose file container I fetches
+tx0=()
+for i in $NODES; do tx0[i]=$(txsum "$i"); done
+# shellcheck disable=SC2046
+for i in $NODES; do probe "$i" "$(next "$i")" $(others "$i"); done
+for fam in 4 6; do
+	# shellcheck disable=SC2046
+	for i in $NODES; do pinged $fam "$i" $(others "$i"); done
 done
 for fam in 4 6; do
-	for i in $NODES; do
-		out=$(cat "/tmp/podnet_cni.out$i")
-		targets="" rc=0
-		for j in $NODES; do
-			[ "$j" = "$i" ] && continue
-			if [ $fam = 4 ]; then a=${A4[$j]}; else a=${A6[$j]}; fi
-			targets+=" $a"
-			grep -qxF "ping $a ok" <<<"$out" || rc=1
-		done
-		report $rc "container $i pings the other nodes' containers over IPv$fam:$targets" "$out"
-	done
-done
-for fam in 4 6; do
-	for i in $NODES; do
-		k=$((i % 3 + 1))
-		if [ $fam = 4 ]; then u=http://${A4[$k]}:8080; else u=http://[${A6[$k]}]:8080; fi
-		want=$(cut -d' ' -f1 "/proc/${PID[$k]}/root/www/blob.sum")
-		got=$(grep -F "get $u " "/tmp/podnet_cni.out$i" | cut -d' ' -f3)
-		[ -n "$want" ] && [ "$want" = "$got" ]
-		report $? "container $i fetches 2 MiB from container $k over IPv$fam, sha256 intact" \
-			"sent $want, received $got"
-	done
+	for i in $NODES; do fetched $fam "$i" "$(next "$i")"; done
 done
 for i in $NODES; do
 	tx=$(txsum "$i")
@@ -263,11 +285,34 @@ for i in $NODES; do
 	[ $((tx - tx0[i])) -ge $((4 << 20)) ]
 	report $? "node $i: the traffic went through podnet0 ($((tx - tx0[i])) bytes sent)"
 done
+
+diag "traffic checked at ${SECONDS}s"
+# --- node 4 joins with its own files only -------------------------------------
+files() { local i; for i in 1 2 3; do md5sum "$R/n$i/podnet/podnet0.conf" "$R/n$i/net.d/podnet.conflist"; done; }
+before=$(files)
+underlay_node 4
+node_conf 4
+podnet_up 4
+bird_up 4
+NODES="1 2 3 4"
+converged "node 4 joins: every node learned its prefixes, and it learned theirs"
+t "node 4: podnet-cni writes the CNI network" cni 4
+ctr_run 4
+probe 4 1 1 2 3
+probe 1 4 4
+for fam in 4 6; do
+	pinged $fam 4 1 2 3
+	pinged $fam 1 4
+	fetched $fam 4 1
+	fetched $fam 1 4
+done
+check "no other node's podnet0.conf or CNI configuration changed" test "$(files)" = "$before"
+
 for i in $NODES; do P "$i" rm -f -t 0 "c$i" >/dev/null 2>&1; done
 check "IPAM released the containers' addresses" \
 	eval "! ls $R/n*/ipam/podnet/ | grep -q '^10\.244\|^fd44'"
 
-diag "traffic checked at ${SECONDS}s"
+diag "node 4 checked at ${SECONDS}s"
 # --- a podvol volume for containers -----------------------------------------
 modprobe loop
 for d in 0 1; do

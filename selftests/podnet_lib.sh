@@ -28,19 +28,23 @@ drop_count() {
 underlay_up() {
 	ip link add br0 type bridge
 	ip link set br0 up
-	for i in 1 2 3; do
-		ip netns add n$i
-		ip link add ul$i type veth peer name eth0 netns n$i
-		ip link set ul$i master br0 up
-		ip -n n$i -force -batch - <<-EOF
-		link set lo up
-		link set eth0 up
-		addr add 192.168.0.$i/24 dev eth0
-		addr add fd00::$i/64 dev eth0 nodad
-		EOF
-		N n$i sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
-			net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-	done
+	for i in 1 2 3; do underlay_node $i; done
+}
+# underlay_node N: node N's namespace on the switch br0, 192.168.0.N and
+# fd00::N (a node joining later than underlay_up's three)
+underlay_node() {
+	local i=$1
+	ip netns add n$i
+	ip link add ul$i type veth peer name eth0 netns n$i
+	ip link set ul$i master br0 up
+	ip -n n$i -force -batch - <<-EOF
+	link set lo up
+	link set eth0 up
+	addr add 192.168.0.$i/24 dev eth0
+	addr add fd00::$i/64 dev eth0 nodad
+	EOF
+	N n$i sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
 }
 
 # pods_up N: the two pods of node N
