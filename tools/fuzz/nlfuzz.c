@@ -96,6 +96,8 @@ static const struct aspec pn_attrs[PODNET_A_MAX + 1] = {
 	[PODNET_A_ROUTE_COUNT] = { K_U32, R_ANY, NULL, 0 },
 	[PODNET_A_GENERATION] = { K_U32, R_ANY, NULL, 0 },
 	[PODNET_A_DROPS] = { K_NEST, R_ANY, pn_drops, PODNET_DROP_A_MAX },
+	[PODNET_A_MAX_ROUTES] = { K_U32, R_ANY, NULL, 0 },
+	[PODNET_A_PEER_COUNT] = { K_U32, R_ANY, NULL, 0 },
 };
 
 static const struct aspec pv_member[PODVOL_MEMBER_A_MAX + 1] = {
@@ -134,13 +136,15 @@ static const struct aspec pv_attrs[PODVOL_A_MAX + 1] = {
 	[PODVOL_A_STRIPE_WIDTH] = { K_U32, R_ANY, NULL, 0 },
 	[PODVOL_A_NR_EXTENTS] = { K_U32, R_ANY, NULL, 0 },
 	[PODVOL_A_OPEN_COUNT] = { K_U32, R_ANY, NULL, 0 },
+	[PODVOL_A_POOL_DIRTY] = { K_U64, R_SIZE, NULL, 0 },
+	[PODVOL_A_VALIDATE_ONLY] = { K_FLAG, R_ANY, NULL, 0 },
 };
 
 /* Per command: which attributes a well-formed request carries. */
 struct cspec {
 	int cmd;
 	bool dump;		/* GET: dump allowed */
-	int attrs[4];		/* 0-terminated */
+	int attrs[5];		/* 0-terminated */
 };
 
 static const struct cspec pn_cmds[] = {
@@ -150,10 +154,14 @@ static const struct cspec pn_cmds[] = {
 	{ PODNET_CMD_ROUTE_GET, true, { PODNET_A_IFNAME, PODNET_A_ROUTE } },
 	{ PODNET_CMD_ROUTE_FLUSH, false, { PODNET_A_IFNAME, PODNET_A_FAMILY } },
 	{ PODNET_CMD_ROUTE_SET, false, { PODNET_A_IFNAME, PODNET_A_ROUTE } },
+	{ PODNET_CMD_ROUTE_SET_BEGIN, false, { PODNET_A_IFNAME } },
+	{ PODNET_CMD_ROUTE_SET_APPEND, false, { PODNET_A_IFNAME, PODNET_A_ROUTE } },
+	{ PODNET_CMD_ROUTE_SET_COMMIT, false, { PODNET_A_IFNAME } },
+	{ PODNET_CMD_ROUTE_SET_ABORT, false, { PODNET_A_IFINDEX } },
 };
 
 static const struct cspec pv_cmds[] = {
-	{ PODVOL_CMD_POOL_CREATE, false, { PODVOL_A_POOL_NAME, PODVOL_A_MEMBERS, PODVOL_A_CHUNK_SIZE, PODVOL_A_FORCE } },
+	{ PODVOL_CMD_POOL_CREATE, false, { PODVOL_A_POOL_NAME, PODVOL_A_MEMBERS, PODVOL_A_CHUNK_SIZE, PODVOL_A_FORCE, PODVOL_A_VALIDATE_ONLY } },
 	{ PODVOL_CMD_POOL_ADD_MEMBER, false, { PODVOL_A_MEMBER } },
 	{ PODVOL_CMD_POOL_STOP, false, { PODVOL_A_POOL_NAME } },
 	{ PODVOL_CMD_POOL_GET, true, { PODVOL_A_POOL_NAME } },
@@ -161,6 +169,7 @@ static const struct cspec pv_cmds[] = {
 	{ PODVOL_CMD_VOLUME_DELETE, false, { PODVOL_A_POOL_NAME, PODVOL_A_VOLUME_NAME } },
 	{ PODVOL_CMD_VOLUME_RESIZE, false, { PODVOL_A_POOL_NAME, PODVOL_A_VOLUME_NAME, PODVOL_A_VOLUME_SIZE } },
 	{ PODVOL_CMD_VOLUME_GET, true, { PODVOL_A_POOL_NAME, PODVOL_A_VOLUME_NAME } },
+	{ PODVOL_CMD_POOL_EXTEND, false, { PODVOL_A_POOL_NAME, PODVOL_A_MEMBER, PODVOL_A_FORCE, PODVOL_A_VALIDATE_ONLY } },
 };
 
 struct family {
@@ -454,13 +463,14 @@ static size_t build(struct family *f, char *buf, bool *dump)
 	g->cmd = cmd;
 	g->version = chance(97) ? f->version : (int)rn(256);
 
-	for (i = 0; i < 4 && c->attrs[i]; i++) {
+	for (i = 0; i < (int)(sizeof(c->attrs) / sizeof(c->attrs[0])) && c->attrs[i]; i++) {
 		int a = c->attrs[i];
 
 		if (chance(6))
 			continue;	/* a required attribute missing */
-		/* ROUTE_SET: many routes, or none */
-		n = (f->attrs == pn_attrs && cmd == PODNET_CMD_ROUTE_SET &&
+		/* ROUTE_SET, ROUTE_SET_APPEND: many routes, or none */
+		n = (f->attrs == pn_attrs && (cmd == PODNET_CMD_ROUTE_SET ||
+					      cmd == PODNET_CMD_ROUTE_SET_APPEND) &&
 		     a == PODNET_A_ROUTE) ? (int)rn(chance(10) ? 300 : 8) : 1;
 		while (n--) {
 			if (mnl_nlmsg_size(nlh->nlmsg_len) > BUFLEN / 2)
