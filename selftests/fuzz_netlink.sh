@@ -25,9 +25,29 @@ nmsg=${1:-200}
 fz=$(cd "$(dirname "$0")/../tools/fuzz" && pwd)
 export PATH=$PATH:/usr/sbin:/sbin
 
-t "modprobe podnet podvol null_blk" sh -c \
-	"modprobe podnet && modprobe podvol &&
-	 modprobe null_blk nr_devices=4 memory_backed=1 gb=1 bs=4096 irqmode=0"
+# The disks: four memory-backed null_blk devices of 256 MiB, made through
+# configfs (modprobe's gb= cannot go below 1 GiB).  Every byte of a pool
+# may be written: podvol zeroes the space it gives a volume, and the
+# fuzzer may grow fzp0 over all four disks (POOL_EXTEND) and fill it
+# with volumes.  Four disks of 1 GiB were more than the guest's memory:
+# its processes were killed and the guest hung (CI, 1 December 2026).
+NB=/sys/kernel/config/nullb
+nullb_up() {
+	local i
+	modprobe null_blk nr_devices=0 || return 1
+	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config || return 1
+	for i in 0 1 2 3; do
+		mkdir "$NB/nullb$i" &&
+		echo 256 >"$NB/nullb$i/size" && echo 4096 >"$NB/nullb$i/blocksize" &&
+		echo 1 >"$NB/nullb$i/memory_backed" && echo 0 >"$NB/nullb$i/irqmode" &&
+		echo 1 >"$NB/nullb$i/power" || return 1
+	done
+	udevadm settle 2>/dev/null
+	for i in 0 1 2 3; do [ -b "/dev/nullb$i" ] || return 1; done
+}
+nullb_down() { rmdir "$NB"/nullb* 2>/dev/null; rmmod null_blk; }
+t "modprobe podnet podvol" sh -c "modprobe podnet && modprobe podvol"
+check "null_blk: 4 memory-backed disks of 256 MiB" nullb_up
 t "fuzz targets: podnet devices fz0 fz1, pool fzp0 (nullb0, nullb1) with volume v0" sh -c \
 	"ip link add fz0 type podnet vni 42 && ip link add fz1 type podnet vni 43 port 6082 &&
 	 ip link set fz0 up && podnetctl route add 10.7.0.0/16 via 192.168.0.2 dev fz0 &&
@@ -87,7 +107,14 @@ reached() {	# reached LABEL FAMILY: handler replies >= 1% of the messages
 		"$(tail -2 /tmp/fz.$1.$2)"
 }
 
+# mem: the guest's free memory and what the null_blk disks hold
+mem() {
+	echo "# $1: $(awk '/^MemAvailable/ { print $2 / 1024 " MiB available" }' /proc/meminfo)," \
+		"$(podvolctl -j pool show 2>/dev/null | jq -r '[.[] | "\(.name) \((.size - .free) / 1048576) MiB in volumes"] | join(", ")')"
+}
+mem "before"
 pass root
+mem "after the root pass"
 reached root podnet
 reached root podvol
 
@@ -116,6 +143,7 @@ e=$(field /tmp/fz.$label.podvol eperm)
 [ "${e:-0}" -gt 0 ]
 report $? "nlfuzz $label ($how), podvol: mutating commands refused (EPERM x${e:-0})"
 
+mem "after the unprivileged pass"
 touch /tmp/fz.stop
 wait $churn
 echo "# churn: $(cat /tmp/fz.churns 2>/dev/null) rounds of device and pool create/delete"
@@ -127,5 +155,6 @@ for p in $(podvolctl -j pool show 2>/dev/null | jq -r '.[].name' 2>/dev/null); d
 	podvolctl pool stop "$p" >/dev/null 2>&1
 done
 ip link del fz0; ip link del fz1; ip link del fzc 2>/dev/null
-t "podnet and podvol unload" sh -c "rmmod podvol && rmmod podnet && rmmod null_blk"
+t "podnet and podvol unload" sh -c "rmmod podvol && rmmod podnet"
+check "null_blk unloads" nullb_down
 finish
