@@ -20,6 +20,7 @@
 # vm-timeout: 900
 set -u
 . "$(dirname "$0")/podnet_lib.sh"
+. "$(dirname "$0")/podman_lib.sh"
 
 R=/run/podkit-cni	# per node: podnet conf, CNI conf, IPAM state, podman
 IMG=localhost/podkit-busybox:latest
@@ -102,27 +103,11 @@ bgp-hold 15
 bgp-keepalive 3
 $(if [ "$i" = 1 ]; then echo "bgp-rr-clients 192.168.0.0/24"; else echo "bgp-peer 192.168.0.1"; fi)
 EOF
-	cat > "$R/n$i/containers.conf" <<EOF
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$R/n$i/events.log"
-runtime = "crun"
-tmp_dir = "$R/n$i/libpod"
-[network]
-network_backend = "cni"
-network_config_dir = "$R/n$i/net.d"
-EOF
-	# node 1 imports the image; the others read it from there (an
-	# import costs 25 s under TCG)
-	cat > "$R/n$i/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "/var/lib/podkit-cni/n$i"
-runroot = "$R/n$i/storage"
-EOF
-	[ "$i" = 1 ] || printf '[storage.options]\nadditionalimagestores = ["/var/lib/podkit-cni/n1"]\n' \
-		>> "$R/n$i/storage.conf"
+	if [ "$i" = 1 ]; then
+		podman_conf "$R/n$i" /var/lib/podkit-cni/n$i
+	else
+		podman_conf "$R/n$i" /var/lib/podkit-cni/n$i /var/lib/podkit-cni/n1
+	fi
 }
 
 podnet_up() {	# podnet_up N: node N's podnet0 (mtu 1380), its addresses
@@ -200,15 +185,7 @@ check "node 1's configuration is unchanged" test "$(md5sum "$R/n1/net.d/podnet.c
 
 diag "bad input checked at ${SECONDS}s"
 # --- podman containers on the overlay ---------------------------------------
-root=/tmp/podnet_cni.root
-mkdir -p $root/bin $root/www
-cp /bin/busybox $root/bin/
-for a in sh ls cat ping ping6 ip sleep dd sha256sum wget httpd mkdir mount umount; do
-	ln -s busybox $root/bin/$a
-done
-t "podman import of a busybox root" sh -c "tar -C $root -c . | \
-	CONTAINERS_CONF=$R/n1/containers.conf CONTAINERS_STORAGE_CONF=$R/n1/storage.conf \
-	podman import -q - $IMG"
+t "podman import of a busybox root" busybox_import "$R/n1" $IMG
 # each container serves 2 MiB of random data and its sha256 over HTTP
 serve='dd if=/dev/urandom of=/www/blob bs=64k count=32 2>/dev/null &&
 	sha256sum /www/blob > /www/blob.sum && httpd -p 8080 -h /www && exec sleep 3600'
