@@ -103,3 +103,40 @@ note() {
 	log "$1"
 	emit "{\"type\":\"note\",\"text\":$(json_str "$1")}"
 }
+
+# for_reps WHAT FUNC [DEADLINE]: FUNC REP for the repetitions 1 to
+# BENCH_REPS that fit the time budget (rep_fits), noting for WHAT where the
+# budget cut them short.  FUNC failing ends the repetitions too.  The
+# variables are named for this function alone: the scale scripts' own
+# measurements use t0.
+for_reps() {
+	rep_last=0
+	for rep in $(seq 1 "$BENCH_REPS"); do
+		if ! rep_fits "$rep" "$rep_last" "${3:-}"; then
+			note "$1: time budget reached, $((rep - 1)) of $BENCH_REPS repetitions run"
+			break
+		fi
+		rep_t0=$(now)
+		"$2" "$rep" || break
+		rep_last=$(( $(now) - rep_t0 ))
+	done
+}
+
+# perf_report FILE WHAT: the hottest symbols of perf profile FILE for the
+# host, between "@@PERF WHAT begin" and "@@PERF WHAT end".  The idle loop
+# (a guest waiting for its vCPUs) is left out.
+perf_report() {
+	echo "@@PERF $2 begin"
+	perf report -i "$1" --stdio --no-children --sort sym --percent-limit 0.2 -g none 2>/dev/null |
+		grep -v -e '^#' -e '^$' -e 'native_safe_halt' -e 'default_idle' | head -45 | sed 's/^/@@P /'
+	echo "@@PERF $2 end"
+}
+
+# wipe_heads MB DEV...: zero the first MB MiB of each DEV (old signatures
+# and metadata).
+wipe_heads() {
+	mb=$1; shift
+	for d in "$@"; do
+		dd if=/dev/zero of="$d" bs=1M count="$mb" oflag=direct status=none 2>/dev/null
+	done
+}
