@@ -70,13 +70,7 @@ members_up() {
 		done
 		;;
 	loop)
-		modprobe loop 2>/dev/null
-		for i in 0 1 2 3; do
-			f="$BENCH_WORK/member$i.img"
-			truncate -s "${BENCH_MEMBER_MB}M" "$f" || return 1
-			dev=$(losetup -f --show "$f") || return 1
-			M+=("$dev")
-		done
+		loop_members_up member "$BENCH_MEMBER_MB" || return 1
 		;;
 	esac
 	for d in "${M[@]}"; do
@@ -105,8 +99,7 @@ members_down() {
 		done
 		;;
 	loop)
-		for d in "${M[@]}"; do losetup -d "$d"; done
-		rm -f "$BENCH_WORK"/member*.img
+		loop_members_down member
 		;;
 	esac
 	M=()

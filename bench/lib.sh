@@ -132,6 +132,25 @@ perf_report() {
 	echo "@@PERF $2 end"
 }
 
+# loop_members_up NAME MB: four loop devices over sparse files
+# $BENCH_WORK/NAME0.img to NAME3.img of MB MiB each, added to array M.
+loop_members_up() {
+	modprobe loop 2>/dev/null
+	for i in 0 1 2 3; do
+		f="$BENCH_WORK/$1$i.img"
+		truncate -s "${2}M" "$f" || return 1
+		dev=$(losetup -f --show "$f") || return 1
+		M+=("$dev")
+	done
+}
+
+# loop_members_down NAME: detach the loop devices of M, remove their files.
+loop_members_down() {
+	for d in "${M[@]}"; do losetup -d "$d"; done
+	rm -f "$BENCH_WORK/$1"*.img
+	M=()
+}
+
 # wipe_heads MB DEV...: zero the first MB MiB of each DEV (old signatures
 # and metadata).
 wipe_heads() {

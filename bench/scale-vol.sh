@@ -51,21 +51,8 @@ wsect() {
 	echo $s
 }
 
-members_up() {
-	modprobe loop 2>/dev/null
-	for i in 0 1 2 3; do
-		f="$BENCH_WORK/scale-member$i.img"
-		truncate -s "${BENCH_SCALE_VOL_MEMBER_MB}M" "$f" || return 1
-		dev=$(losetup -f --show "$f") || return 1
-		M+=("$dev")
-	done
-}
-
-members_down() {
-	for d in "${M[@]}"; do losetup -d "$d"; done
-	rm -f "$BENCH_WORK"/scale-member*.img
-	M=()
-}
+members_up() { loop_members_up scale-member "$BENCH_SCALE_VOL_MEMBER_MB"; }
+members_down() { loop_members_down scale-member; }
 
 # stats FILE: {"median":..,"p99":..} of the numbers in FILE, one a line.
 stats() {
