@@ -70,13 +70,7 @@ members_up() {
 		done
 		;;
 	loop)
-		modprobe loop 2>/dev/null
-		for i in 0 1 2 3; do
-			f="$BENCH_WORK/member$i.img"
-			truncate -s "${BENCH_MEMBER_MB}M" "$f" || return 1
-			dev=$(losetup -f --show "$f") || return 1
-			M+=("$dev")
-		done
+		loop_members_up member "$BENCH_MEMBER_MB" || return 1
 		;;
 	esac
 	for d in "${M[@]}"; do
@@ -105,17 +99,10 @@ members_down() {
 		done
 		;;
 	loop)
-		for d in "${M[@]}"; do losetup -d "$d"; done
-		rm -f "$BENCH_WORK"/member*.img
+		loop_members_down member
 		;;
 	esac
 	M=()
-}
-
-wipe_members() {
-	for d in "${M[@]}"; do
-		dd if=/dev/zero of="$d" bs=1M count=4 oflag=direct status=none 2>/dev/null
-	done
 }
 
 # cand_up CAND: sets DEVS (the devices fio runs on) and SIZE_MB (per device).
@@ -162,11 +149,11 @@ cand_up() {
 cand_down() {
 	case $1 in
 	dmstripe) dmsetup remove pvbench 2>/dev/null || { sleep 1; dmsetup remove pvbench; } ;;
-	md0) mdadm --stop /dev/md0 >/dev/null 2>&1; mdadm --zero-superblock "${M[@]}" 2>/dev/null; wipe_members ;;
+	md0) mdadm --stop /dev/md0 >/dev/null 2>&1; mdadm --zero-superblock "${M[@]}" 2>/dev/null; wipe_heads 4 "${M[@]}" ;;
 	podvol)
 		podvolctl volume delete pvbench/vol >/dev/null 2>&1
 		podvolctl pool stop pvbench >/dev/null 2>&1 || { sleep 1; podvolctl pool stop pvbench; }
-		wipe_members
+		wipe_heads 4 "${M[@]}"
 		;;
 	esac
 	return 0
@@ -258,10 +245,7 @@ perf_profile() {
 	perf record -q -a -g -o "$f" -- fio --name=prof --filename="${DEVS[0]}" --size="${SIZE_MB}M" \
 		--rw=randread --bs=4k --iodepth=32 --numjobs="$NJ" --direct=1 --ioengine=libaio \
 		--runtime="$R" --time_based --group_reporting >/dev/null 2>&1
-	echo "@@PERF block $kind $c begin"
-	perf report -i "$f" --stdio --no-children --sort sym --percent-limit 0.2 -g none 2>/dev/null |
-		grep -v -e '^#' -e '^$' -e 'native_safe_halt' -e 'default_idle' | head -45 | sed 's/^/@@P /'
-	echo "@@PERF block $kind $c end"
+	perf_report "$f" "block $kind $c"
 }
 
 available=""
@@ -287,6 +271,27 @@ for c in $BENCH_BLK_CANDS; do
 	esac
 done
 
+# block_rep REP: one repetition over the candidates on the $kind members.
+block_rep() {
+	r=$1
+	for c in $(rotate $((r - 1)) $available); do
+		case " $failed " in *" $c "*) continue ;; esac
+		if past_deadline "$dl"; then
+			unavailable block "$c" "$kind: time budget exhausted before repetition $r"
+			continue
+		fi
+		if ! cand_up "$c" >"$BENCH_WORK/setup.err" 2>&1; then
+			unavailable block "$c" "$kind: setup failed: $(tail -3 "$BENCH_WORK/setup.err" | tr '\n' ' ')"
+			failed="$failed $c"
+			cand_down "$c"
+			continue
+		fi
+		run_cand "$kind" "$c" "$r"
+		if [ "$BENCH_PERF" = 1 ] && [ "$r" = 1 ] && ! past_deadline "$dl"; then perf_profile "$kind" "$c"; fi
+		cand_down "$c"
+	done
+}
+
 set -- $BENCH_BLK_MEMBERS
 nkinds=$#
 for kind in $BENCH_BLK_MEMBERS; do
@@ -304,31 +309,7 @@ for kind in $BENCH_BLK_MEMBERS; do
 	fi
 	log "$kind members: ${M[*]}, area ${AREA_MB} MiB, chunk ${CHUNK_KB} KiB"
 	failed=""
-	last=0
-	for r in $(seq 1 "$BENCH_REPS"); do
-		if ! rep_fits "$r" "$last" "$dl"; then
-			note "block $kind: time budget reached, $((r - 1)) of $BENCH_REPS repetitions run"
-			break
-		fi
-		t0=$(now)
-		for c in $(rotate $((r - 1)) $available); do
-			case " $failed " in *" $c "*) continue ;; esac
-			if past_deadline "$dl"; then
-				unavailable block "$c" "$kind: time budget exhausted before repetition $r"
-				continue
-			fi
-			if ! cand_up "$c" >"$BENCH_WORK/setup.err" 2>&1; then
-				unavailable block "$c" "$kind: setup failed: $(tail -3 "$BENCH_WORK/setup.err" | tr '\n' ' ')"
-				failed="$failed $c"
-				cand_down "$c"
-				continue
-			fi
-			run_cand "$kind" "$c" "$r"
-			if [ "$BENCH_PERF" = 1 ] && [ "$r" = 1 ] && ! past_deadline "$dl"; then perf_profile "$kind" "$c"; fi
-			cand_down "$c"
-		done
-		last=$(( $(now) - t0 ))
-	done
+	for_reps "block $kind" block_rep "$dl"
 	members_down "$kind"
 done
 exit 0

@@ -103,3 +103,59 @@ note() {
 	log "$1"
 	emit "{\"type\":\"note\",\"text\":$(json_str "$1")}"
 }
+
+# for_reps WHAT FUNC [DEADLINE]: FUNC REP for the repetitions 1 to
+# BENCH_REPS that fit the time budget (rep_fits), noting for WHAT where the
+# budget cut them short.  FUNC failing ends the repetitions too.  The
+# variables are named for this function alone: the scale scripts' own
+# measurements use t0.
+for_reps() {
+	rep_last=0
+	for rep in $(seq 1 "$BENCH_REPS"); do
+		if ! rep_fits "$rep" "$rep_last" "${3:-}"; then
+			note "$1: time budget reached, $((rep - 1)) of $BENCH_REPS repetitions run"
+			break
+		fi
+		rep_t0=$(now)
+		"$2" "$rep" || break
+		rep_last=$(( $(now) - rep_t0 ))
+	done
+}
+
+# perf_report FILE WHAT: the hottest symbols of perf profile FILE for the
+# host, between "@@PERF WHAT begin" and "@@PERF WHAT end".  The idle loop
+# (a guest waiting for its vCPUs) is left out.
+perf_report() {
+	echo "@@PERF $2 begin"
+	perf report -i "$1" --stdio --no-children --sort sym --percent-limit 0.2 -g none 2>/dev/null |
+		grep -v -e '^#' -e '^$' -e 'native_safe_halt' -e 'default_idle' | head -45 | sed 's/^/@@P /'
+	echo "@@PERF $2 end"
+}
+
+# loop_members_up NAME MB: four loop devices over sparse files
+# $BENCH_WORK/NAME0.img to NAME3.img of MB MiB each, added to array M.
+loop_members_up() {
+	modprobe loop 2>/dev/null
+	for i in 0 1 2 3; do
+		f="$BENCH_WORK/$1$i.img"
+		truncate -s "${2}M" "$f" || return 1
+		dev=$(losetup -f --show "$f") || return 1
+		M+=("$dev")
+	done
+}
+
+# loop_members_down NAME: detach the loop devices of M, remove their files.
+loop_members_down() {
+	for d in "${M[@]}"; do losetup -d "$d"; done
+	rm -f "$BENCH_WORK/$1"*.img
+	M=()
+}
+
+# wipe_heads MB DEV...: zero the first MB MiB of each DEV (old signatures
+# and metadata).
+wipe_heads() {
+	mb=$1; shift
+	for d in "$@"; do
+		dd if=/dev/zero of="$d" bs=1M count="$mb" oflag=direct status=none 2>/dev/null
+	done
+}

@@ -202,11 +202,7 @@ perf_profile() {
 	pp=$!
 	nsx pod1 iperf3 -c $SRV -p 5201 -t "$T" -P 1 >/dev/null 2>&1
 	wait $pp
-	echo "@@PERF net $c begin"
-	# The idle loop (a guest waiting for its vCPUs) is left out.
-	perf report -i "$f" --stdio --no-children --sort sym --percent-limit 0.2 -g none 2>/dev/null |
-		grep -v -e '^#' -e '^$' -e 'native_safe_halt' -e 'default_idle' | head -45 | sed 's/^/@@P /'
-	echo "@@PERF net $c end"
+	perf_report "$f" "net $c"
 }
 
 available=""
@@ -237,13 +233,10 @@ done
 trap topo_down EXIT
 topo_up
 failed=""
-last=0
-for r in $(seq 1 "$BENCH_REPS"); do
-	if ! rep_fits "$r" "$last"; then
-		note "net: time budget reached, $((r - 1)) of $BENCH_REPS repetitions run"
-		break
-	fi
-	t0=$(now)
+
+# net_rep REP: one repetition over the candidates.
+net_rep() {
+	r=$1
 	for c in $(rotate $((r - 1)) $available); do
 		case " $failed " in *" $c "*) continue ;; esac
 		if past_deadline; then
@@ -262,6 +255,7 @@ for r in $(seq 1 "$BENCH_REPS"); do
 		if [ "$BENCH_PERF" = 1 ] && [ "$r" = 1 ] && ! past_deadline; then perf_profile "$c"; fi
 		cand_down
 	done
-	last=$(( $(now) - t0 ))
-done
+}
+
+for_reps net net_rep
 exit 0

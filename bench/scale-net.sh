@@ -206,18 +206,16 @@ if ! nsx pod1 ping -c 3 -i 0.3 -W 2 -q $SRV >/dev/null 2>&1; then
 fi
 
 emit "{\"type\":\"scale_meta\",\"suite\":\"$S\",\"routes\":\"$BENCH_SCALE_ROUTES\",\"nodes\":\"$BENCH_SCALE_NODES\",\"pps_time_s\":$BENCH_SCALE_PPS_TIME}"
-last=0
-for r in $(seq 1 "$BENCH_REPS"); do
-	if ! rep_fits "$r" "$last"; then
-		note "$S: time budget reached, $((r - 1)) of $BENCH_REPS repetitions run"
-		break
-	fi
-	t0=$(now)
+
+# scale_rep REP: one repetition over the table sizes; fails once the time
+# budget is exhausted.
+scale_rep() {
+	r=$1
 	for k in $BENCH_SCALE_NODES; do
 		for n in $BENCH_SCALE_ROUTES; do
 			if past_deadline; then
 				note "$S: time budget exhausted at $n routes over $k nodes, repetition $r"
-				break 3
+				return 1
 			fi
 			# 10 routes spread over at most 10 nodes
 			gen "$n" "$k"
@@ -230,6 +228,7 @@ for r in $(seq 1 "$BENCH_REPS"); do
 			rm -f "$BENCH_WORK/scale-$n-$k.conf" "$BENCH_WORK/scale-$n-$k.batch"
 		done
 	done
-	last=$(( $(now) - t0 ))
-done
+}
+
+for_reps "$S" scale_rep
 exit 0

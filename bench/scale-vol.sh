@@ -51,27 +51,8 @@ wsect() {
 	echo $s
 }
 
-members_up() {
-	modprobe loop 2>/dev/null
-	for i in 0 1 2 3; do
-		f="$BENCH_WORK/scale-member$i.img"
-		truncate -s "${BENCH_SCALE_VOL_MEMBER_MB}M" "$f" || return 1
-		dev=$(losetup -f --show "$f") || return 1
-		M+=("$dev")
-	done
-}
-
-members_down() {
-	for d in "${M[@]}"; do losetup -d "$d"; done
-	rm -f "$BENCH_WORK"/scale-member*.img
-	M=()
-}
-
-wipe() {
-	for d in "${M[@]}"; do
-		dd if=/dev/zero of="$d" bs=1M count=8 oflag=direct status=none 2>/dev/null
-	done
-}
+members_up() { loop_members_up scale-member "$BENCH_SCALE_VOL_MEMBER_MB"; }
+members_down() { loop_members_down scale-member; }
 
 # stats FILE: {"median":..,"p99":..} of the numbers in FILE, one a line.
 stats() {
@@ -133,13 +114,13 @@ op_teardown() {
 		lvm pvremove -q --config "$LVMCONF" -ff -y "${M[@]}" >/dev/null 2>&1
 		;;
 	esac
-	wipe
+	wipe_heads 8 "${M[@]}"
 }
 
 # run CAND REP COUNTS
 run() {
 	cand=$1 r=$2 counts=$3
-	wipe
+	wipe_heads 8 "${M[@]}"
 	if ! msg=$(op_setup 2>&1); then
 		error_rec $S "$cand" setup "$r" "$msg"
 		op_teardown
@@ -231,18 +212,15 @@ fi
 members_up || { unavailable $S podvol "loop members could not be set up"; exit 0; }
 trap 'for cand in $cands; do op_teardown >/dev/null 2>&1; done; members_down' EXIT
 emit "{\"type\":\"scale_meta\",\"suite\":\"$S\",\"volumes\":\"$BENCH_SCALE_VOLS\",\"lvm_volumes\":\"$BENCH_SCALE_LVM_VOLS\",\"volume_mb\":$BENCH_SCALE_VOL_MB}"
-last=0
-for r in $(seq 1 "$BENCH_REPS"); do
-	if ! rep_fits "$r" "$last"; then
-		note "$S: time budget reached, $((r - 1)) of $BENCH_REPS repetitions run"
-		break
-	fi
-	t0=$(now)
+
+# scale_rep REP: one repetition over the candidates.
+scale_rep() {
 	# shellcheck disable=SC2086
-	for c in $(rotate $((r - 1)) $cands); do
-		if [ "$c" = lvm ]; then run lvm "$r" "$BENCH_SCALE_LVM_VOLS"
-		else run "$c" "$r" "$BENCH_SCALE_VOLS"; fi
+	for c in $(rotate $(($1 - 1)) $cands); do
+		if [ "$c" = lvm ]; then run lvm "$1" "$BENCH_SCALE_LVM_VOLS"
+		else run "$c" "$1" "$BENCH_SCALE_VOLS"; fi
 	done
-	last=$(( $(now) - t0 ))
-done
+}
+
+for_reps "$S" scale_rep
 exit 0

@@ -116,6 +116,26 @@ static int find_pool(struct pv_nl *nl, struct pv_pool_list *l, const char *name,
 	return 0;
 }
 
+/*
+ * The start of a command on pool @name: check the name, connect and list
+ * the pools into @l, *@found the one named @name (NULL if none).  Returns
+ * 0, or the exit status of a command that cannot go on.
+ */
+static int pool_cmd_start(struct pv_nl *nl, struct pv_pool_list *l,
+			  const char *name, const struct pv_pool_info **found)
+{
+	if (bad_name("pool", name))
+		return EXIT_USAGE;
+	if (pv_open(nl))
+		return 1;
+	if (find_pool(nl, l, name, found)) {
+		free(l->v);
+		pv_nl_close(nl);
+		return 1;
+	}
+	return 0;
+}
+
 static void print_pool_json(struct json *j, const struct pv_pool_info *p)
 {
 	char uuid[37];
@@ -156,6 +176,18 @@ static void print_pool_json(struct json *j, const struct pv_pool_info *p)
 	}
 	json_arr_close(j);
 	json_obj_close(j);
+}
+
+/* The pool a change was answered with (one message), as JSON. */
+static void print_reply_json(const struct pv_pool_list *l)
+{
+	struct json j;
+
+	json_init(&j, stdout, opts.pretty);
+	if (l->n)
+		print_pool_json(&j, &l->v[0]);
+	if (json_end(&j))
+		pv_err("cannot print JSON: out of memory or write error");
 }
 
 /* The member table of pool show; --output picks among these columns. */
@@ -399,19 +431,26 @@ static int check_create_disk(struct create_disk *d, const char *name,
 	return 0;
 }
 
-/*
- * The POOL_CREATE request.  With @validate, the kernel makes every check of
- * a create and writes nothing; *@validate_off is where that attribute is in
- * the message, to recognise a module that does not know it.
- */
-static struct nlmsghdr *create_req(struct pv_nl *nl, const char *name,
-				   uint64_t chunk, bool force,
-				   const struct create_disk *disks, int ndisks,
-				   bool validate, uint32_t *validate_off)
+/* A PODVOL_A_MEMBER nest naming the device at @path. */
+static void put_member(struct nlmsghdr *nlh, const char *path)
 {
-	struct nlmsghdr *nlh = pv_nl_req(nl, PODVOL_CMD_POOL_CREATE, 0);
-	struct nlattr *nest, *m;
-	int i;
+	struct nlattr *m = mnl_attr_nest_start(nlh, PODVOL_A_MEMBER);
+
+	mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH, path);
+	mnl_attr_nest_end(nlh, m);
+}
+
+/*
+ * The start of a POOL_CREATE or POOL_EXTEND request (@chunk 0: the
+ * default).  With @validate, the kernel makes every check and writes
+ * nothing; *@validate_off, unless NULL, is where that attribute is in the
+ * message, to recognise a module that does not know it.
+ */
+static struct nlmsghdr *pool_req(struct pv_nl *nl, uint8_t cmd,
+				 const char *name, uint64_t chunk, bool force,
+				 bool validate, uint32_t *validate_off)
+{
+	struct nlmsghdr *nlh = pv_nl_req(nl, cmd, 0);
 
 	mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, name);
 	if (chunk)
@@ -419,16 +458,27 @@ static struct nlmsghdr *create_req(struct pv_nl *nl, const char *name,
 	if (force)
 		mnl_attr_put(nlh, PODVOL_A_FORCE, 0, NULL);
 	if (validate) {
-		*validate_off = nlh->nlmsg_len;
+		if (validate_off)
+			*validate_off = nlh->nlmsg_len;
 		mnl_attr_put(nlh, PODVOL_A_VALIDATE_ONLY, 0, NULL);
 	}
+	return nlh;
+}
+
+/* The POOL_CREATE request: the disks, or with @validate their members. */
+static struct nlmsghdr *create_req(struct pv_nl *nl, const char *name,
+				   uint64_t chunk, bool force,
+				   const struct create_disk *disks, int ndisks,
+				   bool validate, uint32_t *validate_off)
+{
+	struct nlmsghdr *nlh = pool_req(nl, PODVOL_CMD_POOL_CREATE, name, chunk,
+					force, validate, validate_off);
+	struct nlattr *nest;
+	int i;
+
 	nest = mnl_attr_nest_start(nlh, PODVOL_A_MEMBERS);
-	for (i = 0; i < ndisks; i++) {
-		m = mnl_attr_nest_start(nlh, PODVOL_A_MEMBER);
-		mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH,
-				  validate ? disks[i].path : disks[i].member);
-		mnl_attr_nest_end(nlh, m);
-	}
+	for (i = 0; i < ndisks; i++)
+		put_member(nlh, validate ? disks[i].path : disks[i].member);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -469,6 +519,23 @@ static void release_gpts(struct create_disk *disks, int ndisks)
 		close(disks[i].fd);
 		disks[i].fd = -1;
 	}
+}
+
+/* Erase the signatures found on the disks marked for it. */
+static int wipe_disks(const struct create_disk *disks, int ndisks)
+{
+	int i, n;
+
+	for (i = 0; i < ndisks; i++) {
+		if (!disks[i].wipe)
+			continue;
+		n = disk_wipe_signatures(disks[i].path);
+		if (n < 0)
+			return -1;
+		step("%s: %d signature%s erased", disks[i].path, n,
+		     n == 1 ? "" : "s");
+	}
+	return 0;
 }
 
 /*
@@ -572,13 +639,9 @@ static int pool_create(int argc, char **argv)
 		usage_pool(stderr);
 		return EXIT_USAGE;
 	}
-	if (bad_name("pool", name))
-		return EXIT_USAGE;
-	if (pv_open(&nl))
-		return 1;
-	ret = find_pool(&nl, &pools, name, &exists);
+	ret = pool_cmd_start(&nl, &pools, name, &exists);
 	if (ret)
-		goto out;
+		return ret;
 	if (exists) {
 		pv_err("pool \"%s\" already exists (%s)", name,
 		       pv_state_name(exists->state));
@@ -655,20 +718,7 @@ static int pool_create(int argc, char **argv)
 		}
 		goto out;
 	}
-	for (i = 0; i < ndisks; i++) {
-		int n;
-
-		if (!disks[i].wipe)
-			continue;
-		n = disk_wipe_signatures(disks[i].path);
-		if (n < 0) {
-			ret = -EIO;
-			goto out;
-		}
-		step("%s: %d signature%s erased", disks[i].path, n,
-		     n == 1 ? "" : "s");
-	}
-	if (write_gpts(disks, ndisks, name)) {
+	if (wipe_disks(disks, ndisks) || write_gpts(disks, ndisks, name)) {
 		ret = -EIO;
 		goto out;
 	}
@@ -685,13 +735,7 @@ static int pool_create(int argc, char **argv)
 	for (i = 0; i < ndisks; i++)
 		disks[i].gpt_written = false;	/* they stay */
 	if (opts.json) {
-		struct json js;
-
-		json_init(&js, stdout, opts.pretty);
-		for (i = 0; i < (int)pools.n; i++)
-			print_pool_json(&js, &pools.v[i]);
-		if (json_end(&js))
-			pv_err("cannot print JSON: out of memory or write error");
+		print_reply_json(&pools);
 	} else if (pools.n) {
 		char b1[SIZE_BUF], b2[SIZE_BUF];
 
@@ -712,7 +756,6 @@ static int pool_add(int argc, char **argv)
 	struct pv_pool_list l = {};
 	char path[PATH_MAX], part[PATH_MAX];
 	struct nlmsghdr *nlh;
-	struct nlattr *m;
 	struct pv_nl nl;
 	const char *hint;
 	int ret;
@@ -729,9 +772,7 @@ static int pool_add(int argc, char **argv)
 	if (pv_open(&nl))
 		return 1;
 	nlh = pv_nl_req(&nl, PODVOL_CMD_POOL_ADD_MEMBER, 0);
-	m = mnl_attr_nest_start(nlh, PODVOL_A_MEMBER);
-	mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH, path);
-	mnl_attr_nest_end(nlh, m);
+	put_member(nlh, path);
 	ret = pv_nl_talk(&nl, nlh, pv_pool_list_cb, &l);
 	if (ret) {
 		switch (ret) {
@@ -752,13 +793,7 @@ static int pool_add(int argc, char **argv)
 		goto out;
 	}
 	if (opts.json) {
-		struct json j;
-
-		json_init(&j, stdout, opts.pretty);
-		if (l.n)
-			print_pool_json(&j, &l.v[0]);
-		if (json_end(&j))
-			pv_err("cannot print JSON: out of memory or write error");
+		print_reply_json(&l);
 	} else if (l.n) {
 		printf("%s: pool %s %s, %" PRIu32 "/%" PRIu32 " members present\n",
 		       argv[0], l.v[0].name, pv_state_name(l.v[0].state),
@@ -774,17 +809,10 @@ out:
 static struct nlmsghdr *extend_req(struct pv_nl *nl, const char *name,
 				   const char *path, bool force, bool validate)
 {
-	struct nlmsghdr *nlh = pv_nl_req(nl, PODVOL_CMD_POOL_EXTEND, 0);
-	struct nlattr *m;
+	struct nlmsghdr *nlh = pool_req(nl, PODVOL_CMD_POOL_EXTEND, name, 0,
+					force, validate, NULL);
 
-	mnl_attr_put_strz(nlh, PODVOL_A_POOL_NAME, name);
-	if (force)
-		mnl_attr_put(nlh, PODVOL_A_FORCE, 0, NULL);
-	if (validate)
-		mnl_attr_put(nlh, PODVOL_A_VALIDATE_ONLY, 0, NULL);
-	m = mnl_attr_nest_start(nlh, PODVOL_A_MEMBER);
-	mnl_attr_put_strz(nlh, PODVOL_MEMBER_A_PATH, path);
-	mnl_attr_nest_end(nlh, m);
+	put_member(nlh, path);
 	return nlh;
 }
 
@@ -847,13 +875,9 @@ static int pool_extend(int argc, char **argv)
 		usage_pool(stderr);
 		return EXIT_USAGE;
 	}
-	if (bad_name("pool", name))
-		return EXIT_USAGE;
-	if (pv_open(&nl))
-		return 1;
-	ret = find_pool(&nl, &pools, name, &pool);
+	ret = pool_cmd_start(&nl, &pools, name, &pool);
 	if (ret)
-		goto out;
+		return ret;
 	if (!pool) {
 		pv_err("cannot extend pool \"%s\": no such pool; 'podvolctl pool show' lists the pools",
 		       name);
@@ -899,16 +923,7 @@ static int pool_extend(int argc, char **argv)
 		}
 		goto out;
 	}
-	if (d.wipe) {
-		int n = disk_wipe_signatures(d.path);
-
-		if (n < 0) {
-			ret = -EIO;
-			goto out;
-		}
-		step("%s: %d signature%s erased", d.path, n, n == 1 ? "" : "s");
-	}
-	if (write_gpts(&d, 1, name)) {
+	if (wipe_disks(&d, 1) || write_gpts(&d, 1, name)) {
 		ret = -EIO;
 		goto out;
 	}
@@ -937,13 +952,7 @@ static int pool_extend(int argc, char **argv)
 	}
 	d.gpt_written = false;	/* it stays */
 	if (opts.json) {
-		struct json js;
-
-		json_init(&js, stdout, opts.pretty);
-		if (l.n)
-			print_pool_json(&js, &l.v[0]);
-		if (json_end(&js))
-			pv_err("cannot print JSON: out of memory or write error");
+		print_reply_json(&l);
 	} else if (l.n) {
 		char b1[SIZE_BUF], b2[SIZE_BUF];
 
@@ -1121,13 +1130,9 @@ static int pool_destroy(int argc, char **argv)
 		usage_pool(stderr);
 		return EXIT_USAGE;
 	}
-	if (bad_name("pool", name))
-		return EXIT_USAGE;
-	if (pv_open(&nl))
-		return 1;
-	ret = find_pool(&nl, &pools, name, &p);
+	ret = pool_cmd_start(&nl, &pools, name, &p);
 	if (ret)
-		goto out;
+		return ret;
 	if (p) {
 		if (!force) {
 			pv_err("cannot destroy pool \"%s\": it is %s; stop it first (podvolctl pool stop %s), or use --force",

@@ -48,6 +48,24 @@ static struct ref_chunk *ref_build(const struct pv_map *map, u32 chunk)
 	return ref;
 }
 
+/*
+ * A random range [*@start, *@end) inside a random extent of @map, of up to
+ * @rows rows of chunks; returns the extent's index.
+ */
+static u32 random_range(struct pv_rng *r, const struct pv_map *map, u32 rows,
+			u64 *start, u64 *end)
+{
+	u32 ei = pv_rnd(r, map->nr_extents);
+	const struct pv_extent *e = &map->ext[ei];
+	u64 elen = e->len * e->width;
+
+	*start = e->lstart + pv_rnd64(r) % elen;
+	*end = *start + 1 + pv_rnd64(r) %
+	       min_t(u64, e->lstart + elen - *start,
+		     ((u64)rows << map->chunk_shift) * e->width);
+	return ei;
+}
+
 /* A random map: extents of random width over random distinct members. */
 static struct pv_map *random_map(struct pv_rng *r, u32 nr_members, u32 chunk)
 {
@@ -144,13 +162,9 @@ static void pv_map_diff_test(struct kunit *test)
 
 		/* Discard-style ranges: one contiguous range per stripe. */
 		for (io = 0; io < 50 && !bad; io++) {
-			u32 ei = pv_rnd(&r, map->nr_extents), s;
+			u64 start, end;
+			u32 ei = random_range(&r, map, 4, &start, &end), s;
 			const struct pv_extent *e = &map->ext[ei];
-			u64 elen = e->len * e->width;
-			u64 start = e->lstart + pv_rnd64(&r) % elen;
-			u64 end = start + 1 + pv_rnd64(&r) %
-				  min_t(u64, e->lstart + elen - start,
-					4ULL * chunk * e->width);
 
 			for (s = 0; s < e->width; s++) {
 				u32 member = map->stripe[e->first + s].member;
@@ -207,13 +221,9 @@ static void pv_map_gather_test(struct kunit *test)
 
 		KUNIT_ASSERT_NOT_NULL(test, map);
 		for (io = 0; io < 50 && !bad; io++) {
-			u32 ei = pv_rnd(&r, map->nr_extents), s;
+			u64 start, end;
+			u32 ei = random_range(&r, map, 5, &start, &end), s;
 			const struct pv_extent *e = &map->ext[ei];
-			u64 elen = e->len * e->width;
-			u64 start = e->lstart + pv_rnd64(&r) % elen;
-			u64 end = start + 1 + pv_rnd64(&r) %
-				  min_t(u64, e->lstart + elen - start,
-					5ULL * chunk * e->width);
 
 			for (s = 0; s < e->width && !bad; s++) {
 				u64 b = 0, n = 0, at, pos, run, ps;

@@ -578,34 +578,48 @@ static void pick_set(struct pv_meta_copies *c, struct pv_meta *a0,
 }
 
 /*
+ * The geometry of pool "fast" with two members, and with a third of
+ * @sectors sectors added.
+ */
+static void pick_pools(struct kunit *test, struct pv_meta **two,
+		       struct pv_meta **three, u64 sectors)
+{
+	struct pv_meta *m2 = kunit_kzalloc(test, sizeof(*m2), GFP_KERNEL);
+	struct pv_meta *m3 = kunit_kzalloc(test, sizeof(*m3), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, m2);
+	KUNIT_ASSERT_NOT_NULL(test, m3);
+	strscpy(m2->pool_name, "fast", sizeof(m2->pool_name));
+	memset(m2->pool_uuid, 0xab, PODVOL_UUID_SIZE);
+	m2->ctime = 1700000000;
+	m2->geom.nr_members = 2;
+	m2->geom.chunk_sectors = 128;
+	m2->geom.data_offset = PODVOL_DATA_OFFSET_MIN / 512;
+	m2->geom.member_sectors[0] = 1 << 20;
+	m2->geom.member_sectors[1] = 1 << 20;
+	memset(m2->member_uuid[0], 0x10, PODVOL_UUID_SIZE);
+	memset(m2->member_uuid[1], 0x11, PODVOL_UUID_SIZE);
+	*m3 = *m2;
+	m3->geom.nr_members = 3;
+	m3->geom.member_sectors[2] = sectors;
+	memset(m3->member_uuid[2], 0x12, PODVOL_UUID_SIZE);
+	*two = m2;
+	*three = m3;
+}
+
+/*
  * pv_meta_pick(): the generation chosen agrees with every member at its
  * index and with the pool's own geometry; otherwise nothing is chosen.
  */
 static void pv_meta_pick_test(struct kunit *test)
 {
-	struct pv_meta *two = kunit_kzalloc(test, sizeof(*two), GFP_KERNEL);
-	struct pv_meta *three = kunit_kzalloc(test, sizeof(*three), GFP_KERNEL);
+	struct pv_meta *two, *three;
 	struct pv_meta_copies c[2];
 	struct pv_meta *a3, *b3, *a2, *b2, *x;
 	const char *why;
 	u32 repair;
 
-	KUNIT_ASSERT_NOT_NULL(test, two);
-	KUNIT_ASSERT_NOT_NULL(test, three);
-	strscpy(two->pool_name, "fast", sizeof(two->pool_name));
-	memset(two->pool_uuid, 0xab, PODVOL_UUID_SIZE);
-	two->ctime = 1700000000;
-	two->geom.nr_members = 2;
-	two->geom.chunk_sectors = 128;
-	two->geom.data_offset = PODVOL_DATA_OFFSET_MIN / 512;
-	two->geom.member_sectors[0] = 1 << 20;
-	two->geom.member_sectors[1] = 1 << 20;
-	memset(two->member_uuid[0], 0x10, PODVOL_UUID_SIZE);
-	memset(two->member_uuid[1], 0x11, PODVOL_UUID_SIZE);
-	*three = *two;
-	three->geom.nr_members = 3;
-	three->geom.member_sectors[2] = 1 << 20;
-	memset(three->member_uuid[2], 0x12, PODVOL_UUID_SIZE);
+	pick_pools(test, &two, &three, 1 << 20);
 
 	/* Both members hold generations 2 and 3: 3 wins, nothing to repair. */
 	a3 = pick_copy(test, two, 3, 0);
@@ -686,29 +700,13 @@ static void pv_meta_pick_test(struct kunit *test)
  */
 static void pv_meta_pick_grow_test(struct kunit *test)
 {
-	struct pv_meta *two = kunit_kzalloc(test, sizeof(*two), GFP_KERNEL);
-	struct pv_meta *three = kunit_kzalloc(test, sizeof(*three), GFP_KERNEL);
+	struct pv_meta *two, *three;
 	struct pv_meta_copies c[3];
 	struct pv_meta *a2, *b2, *a3, *b3, *d3;
 	const char *why;
 	u32 repair;
 
-	KUNIT_ASSERT_NOT_NULL(test, two);
-	KUNIT_ASSERT_NOT_NULL(test, three);
-	strscpy(two->pool_name, "fast", sizeof(two->pool_name));
-	memset(two->pool_uuid, 0xab, PODVOL_UUID_SIZE);
-	two->ctime = 1700000000;
-	two->geom.nr_members = 2;
-	two->geom.chunk_sectors = 128;
-	two->geom.data_offset = PODVOL_DATA_OFFSET_MIN / 512;
-	two->geom.member_sectors[0] = 1 << 20;
-	two->geom.member_sectors[1] = 1 << 20;
-	memset(two->member_uuid[0], 0x10, PODVOL_UUID_SIZE);
-	memset(two->member_uuid[1], 0x11, PODVOL_UUID_SIZE);
-	*three = *two;
-	three->geom.nr_members = 3;
-	three->geom.member_sectors[2] = 1 << 21;
-	memset(three->member_uuid[2], 0x12, PODVOL_UUID_SIZE);
+	pick_pools(test, &two, &three, 1 << 21);
 	KUNIT_EXPECT_TRUE(test, pv_meta_extends(three, two));
 	KUNIT_EXPECT_FALSE(test, pv_meta_extends(two, three));
 	KUNIT_EXPECT_FALSE(test, pv_meta_same_pool(three, two));

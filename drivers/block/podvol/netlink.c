@@ -271,28 +271,56 @@ static int pv_reply_volume(struct pv_volume *vol, struct genl_info *info)
  * The reply to a change is allocated before the change is made, and
  * filled and sent once it was: a change that was made is never reported
  * as failed for want of memory.  Should the reply not reach the caller
- * (a full socket), the ack still says the change was made.
+ * (a full socket), the ack still says the change was made.  A validation
+ * that passes answers with the ack alone, so it has no reply.
  */
-static void pv_reply_pool_done(struct sk_buff *msg, struct pv_pool *pool,
-			       struct genl_info *info)
+static int pv_nl_reply_new(struct sk_buff **reply, size_t size, bool validate)
 {
-	if (pv_fill_pool(msg, pool, info->snd_portid, info->snd_seq, 0,
-			 info->genlhdr->cmd, NULL)) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_reply(msg, info);
+	*reply = validate ? NULL : genlmsg_new(size, GFP_KERNEL);
+	return validate || *reply ? 0 : -ENOMEM;
 }
 
-static void pv_reply_volume_done(struct sk_buff *msg, struct pv_volume *vol,
-				 struct genl_info *info)
+/*
+ * The end of a change to @vol, or to @pool when @vol is NULL: on success,
+ * the listeners are told (unless @ntf is 0) and the caller is sent @reply;
+ * otherwise @reply is dropped.
+ */
+static int pv_nl_done(int ret, struct sk_buff *reply, struct pv_pool *pool,
+		      struct pv_volume *vol, u8 ntf, struct genl_info *info)
 {
-	if (pv_fill_volume(msg, vol, info->snd_portid, info->snd_seq, 0,
-			   info->genlhdr->cmd, NULL)) {
-		nlmsg_free(msg);
-		return;
+	u32 portid = info->snd_portid, seq = info->snd_seq;
+	u8 cmd = info->genlhdr->cmd;
+
+	if (ret || !reply) {
+		nlmsg_free(reply);
+		return ret;
 	}
-	genlmsg_reply(msg, info);
+	if (vol) {
+		pv_notify_volume(vol, ntf);
+		ret = pv_fill_volume(reply, vol, portid, seq, 0, cmd, NULL);
+	} else {
+		if (ntf)
+			pv_notify_pool(pool, ntf);
+		ret = pv_fill_pool(reply, pool, portid, seq, 0, cmd, NULL);
+	}
+	if (ret)
+		nlmsg_free(reply);
+	else
+		genlmsg_reply(reply, info);
+	return 0;
+}
+
+/*
+ * The end of a removal: @ntf, made while the pool or volume still
+ * existed, goes to the listeners if the removal was done.
+ */
+static int pv_nl_removed(int ret, struct sk_buff *ntf)
+{
+	if (ret)
+		nlmsg_free(ntf);
+	else
+		pv_multicast(ntf);
+	return ret;
 }
 
 /* The running or pending pool named by PODVOL_A_POOL_NAME. */
@@ -347,6 +375,14 @@ static const char *pv_member_path(const struct nlattr *nest,
 	return nla_data(tb[PODVOL_MEMBER_A_PATH]);
 }
 
+/* The device path of PODVOL_A_MEMBER, which the request must hold. */
+static const char *pv_info_member(struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_MEMBER))
+		return NULL;
+	return pv_member_path(info->attrs[PODVOL_A_MEMBER], info->extack);
+}
+
 /*
  * Every command that changes a pool or a volume needs CAP_SYS_ADMIN in the
  * initial user namespace, as nbd's do: it writes to block devices and
@@ -366,8 +402,8 @@ static int pv_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 	const char *paths[PODVOL_MAX_MEMBERS];
 	u32 chunk = PODVOL_CHUNK_DEFAULT, nr = 0;
 	bool validate = nla_get_flag(info->attrs[PODVOL_A_VALIDATE_ONLY]);
-	struct sk_buff *reply = NULL;
-	struct pv_pool *pool;
+	struct sk_buff *reply;
+	struct pv_pool *pool = NULL;
 	struct nlattr *a;
 	int rem, ret;
 
@@ -393,22 +429,14 @@ static int pv_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 			return -EINVAL;
 		nr++;
 	}
-	if (!validate) {
-		reply = genlmsg_new(PV_MSG_SIZE, GFP_KERNEL);
-		if (!reply)
-			return -ENOMEM;
-	}
+	ret = pv_nl_reply_new(&reply, PV_MSG_SIZE, validate);
+	if (ret)
+		return ret;
 	mutex_lock(&pv_lock);
 	ret = pv_pool_create(nla_data(info->attrs[PODVOL_A_POOL_NAME]), chunk,
 			     paths, nr, nla_get_flag(info->attrs[PODVOL_A_FORCE]),
 			     validate ? NULL : &pool, info->extack);
-	if (!ret && !validate) {
-		pv_notify_pool(pool, PODVOL_CMD_POOL_NEW_NTF);
-		pv_reply_pool_done(reply, pool, info);
-	} else {
-		/* a validation that passed answers with the ack alone */
-		nlmsg_free(reply);
-	}
+	ret = pv_nl_done(ret, reply, pool, NULL, PODVOL_CMD_POOL_NEW_NTF, info);
 	mutex_unlock(&pv_lock);
 	return ret;
 }
@@ -416,26 +444,22 @@ static int pv_nl_pool_create(struct sk_buff *skb, struct genl_info *info)
 static int pv_nl_pool_add_member(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *reply;
-	struct pv_pool *pool;
+	struct pv_pool *pool = NULL;
 	const char *path;
 	int ret;
 
 	if (!pv_nl_may_change(skb, info))
 		return -EPERM;
-	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_MEMBER))
-		return -EINVAL;
-	path = pv_member_path(info->attrs[PODVOL_A_MEMBER], info->extack);
+	path = pv_info_member(info);
 	if (!path)
 		return -EINVAL;
-	reply = genlmsg_new(PV_MSG_SIZE, GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
+	ret = pv_nl_reply_new(&reply, PV_MSG_SIZE, false);
+	if (ret)
+		return ret;
 	mutex_lock(&pv_lock);
 	ret = pv_pool_add_member(path, &pool, info->extack);
-	if (!ret)
-		pv_reply_pool_done(reply, pool, info);
-	else
-		nlmsg_free(reply);
+	/* a pool this completes was announced by pv_pool_add_member() */
+	ret = pv_nl_done(ret, reply, pool, NULL, 0, info);
 	mutex_unlock(&pv_lock);
 	return ret;
 }
@@ -443,24 +467,21 @@ static int pv_nl_pool_add_member(struct sk_buff *skb, struct genl_info *info)
 static int pv_nl_pool_extend(struct sk_buff *skb, struct genl_info *info)
 {
 	bool validate = nla_get_flag(info->attrs[PODVOL_A_VALIDATE_ONLY]);
-	struct sk_buff *reply = NULL;
+	struct sk_buff *reply;
 	struct pv_pool *pool;
 	const char *path;
 	int ret;
 
 	if (!pv_nl_may_change(skb, info))
 		return -EPERM;
-	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_POOL_NAME) ||
-	    GENL_REQ_ATTR_CHECK(info, PODVOL_A_MEMBER))
+	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_POOL_NAME))
 		return -EINVAL;
-	path = pv_member_path(info->attrs[PODVOL_A_MEMBER], info->extack);
+	path = pv_info_member(info);
 	if (!path)
 		return -EINVAL;
-	if (!validate) {
-		reply = genlmsg_new(PV_MSG_SIZE, GFP_KERNEL);
-		if (!reply)
-			return -ENOMEM;
-	}
+	ret = pv_nl_reply_new(&reply, PV_MSG_SIZE, validate);
+	if (ret)
+		return ret;
 	mutex_lock(&pv_lock);
 	pool = pv_info_pool(info);
 	ret = PTR_ERR_OR_ZERO(pool);
@@ -468,12 +489,8 @@ static int pv_nl_pool_extend(struct sk_buff *skb, struct genl_info *info)
 		ret = pv_pool_extend(pool, path,
 				     nla_get_flag(info->attrs[PODVOL_A_FORCE]),
 				     validate, info->extack);
-	if (!ret && !validate) {
-		pv_notify_pool(pool, PODVOL_CMD_POOL_CHANGE_NTF);
-		pv_reply_pool_done(reply, pool, info);
-	} else {
-		nlmsg_free(reply);
-	}
+	ret = pv_nl_done(ret, reply, pool, NULL, PODVOL_CMD_POOL_CHANGE_NTF,
+			 info);
 	mutex_unlock(&pv_lock);
 	return ret;
 }
@@ -491,11 +508,7 @@ static int pv_nl_pool_stop(struct sk_buff *skb, struct genl_info *info)
 	ret = PTR_ERR_OR_ZERO(pool);
 	if (!ret) {
 		ntf = pv_pool_msg(pool, 0, 0, PODVOL_CMD_POOL_DEL_NTF);
-		ret = pv_pool_stop(pool, info->extack);
-		if (ret)
-			nlmsg_free(ntf);
-		else
-			pv_multicast(ntf);
+		ret = pv_nl_removed(pv_pool_stop(pool, info->extack), ntf);
 	}
 	mutex_unlock(&pv_lock);
 	return ret;
@@ -538,7 +551,7 @@ static int pv_nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
 static int pv_nl_volume_create(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *reply;
-	struct pv_volume *vol;
+	struct pv_volume *vol = NULL;
 	struct pv_pool *pool;
 	int ret;
 
@@ -547,9 +560,9 @@ static int pv_nl_volume_create(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_VOLUME_NAME) ||
 	    GENL_REQ_ATTR_CHECK(info, PODVOL_A_VOLUME_SIZE))
 		return -EINVAL;
-	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
+	ret = pv_nl_reply_new(&reply, NLMSG_GOODSIZE, false);
+	if (ret)
+		return ret;
 	mutex_lock(&pv_lock);
 	pool = pv_info_pool(info);
 	ret = PTR_ERR_OR_ZERO(pool);
@@ -558,12 +571,8 @@ static int pv_nl_volume_create(struct sk_buff *skb, struct genl_info *info)
 				       nla_data(info->attrs[PODVOL_A_VOLUME_NAME]),
 				       nla_get_u64(info->attrs[PODVOL_A_VOLUME_SIZE]),
 				       &vol, info->extack);
-	if (!ret) {
-		pv_notify_volume(vol, PODVOL_CMD_VOLUME_NEW_NTF);
-		pv_reply_volume_done(reply, vol, info);
-	} else {
-		nlmsg_free(reply);
-	}
+	ret = pv_nl_done(ret, reply, NULL, vol, PODVOL_CMD_VOLUME_NEW_NTF,
+			 info);
 	mutex_unlock(&pv_lock);
 	return ret;
 }
@@ -581,11 +590,7 @@ static int pv_nl_volume_delete(struct sk_buff *skb, struct genl_info *info)
 	ret = PTR_ERR_OR_ZERO(vol);
 	if (!ret) {
 		ntf = pv_volume_msg(vol, 0, 0, PODVOL_CMD_VOLUME_DEL_NTF);
-		ret = pv_volume_delete(vol, info->extack);
-		if (ret)
-			nlmsg_free(ntf);
-		else
-			pv_multicast(ntf);
+		ret = pv_nl_removed(pv_volume_delete(vol, info->extack), ntf);
 	}
 	mutex_unlock(&pv_lock);
 	return ret;
@@ -601,9 +606,9 @@ static int pv_nl_volume_resize(struct sk_buff *skb, struct genl_info *info)
 		return -EPERM;
 	if (GENL_REQ_ATTR_CHECK(info, PODVOL_A_VOLUME_SIZE))
 		return -EINVAL;
-	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!reply)
-		return -ENOMEM;
+	ret = pv_nl_reply_new(&reply, NLMSG_GOODSIZE, false);
+	if (ret)
+		return ret;
 	mutex_lock(&pv_lock);
 	vol = pv_info_volume(info);
 	ret = PTR_ERR_OR_ZERO(vol);
@@ -611,12 +616,8 @@ static int pv_nl_volume_resize(struct sk_buff *skb, struct genl_info *info)
 		ret = pv_volume_resize(vol,
 				       nla_get_u64(info->attrs[PODVOL_A_VOLUME_SIZE]),
 				       info->extack);
-	if (!ret) {
-		pv_notify_volume(vol, PODVOL_CMD_VOLUME_CHANGE_NTF);
-		pv_reply_volume_done(reply, vol, info);
-	} else {
-		nlmsg_free(reply);
-	}
+	ret = pv_nl_done(ret, reply, NULL, vol, PODVOL_CMD_VOLUME_CHANGE_NTF,
+			 info);
 	mutex_unlock(&pv_lock);
 	return ret;
 }

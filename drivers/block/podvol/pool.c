@@ -455,6 +455,29 @@ static int pv_pool_commit_dirty(struct pv_pool *pool, struct pv_meta *meta)
 	return 0;
 }
 
+/* Whether @pool takes a new generation of its metadata. */
+static bool pv_pool_writable(struct pv_pool *pool,
+			     struct netlink_ext_ack *extack)
+{
+	if (pool->state == PODVOL_POOL_RUNNING)
+		return true;
+	pv_errmsg(extack, "pool %s is %s", pool->name,
+		  pool->state == PODVOL_POOL_FAILED ?
+		  "read-only after a failed metadata write" : "not running");
+	return false;
+}
+
+/* The metadata entry of @vol, with @size and @map as they are to be. */
+static void pv_meta_vol_set(struct pv_meta_vol *v, struct pv_volume *vol,
+			    u64 size, struct pv_map *map)
+{
+	memcpy(v->uuid, vol->uuid, PODVOL_UUID_SIZE);
+	strscpy(v->name, vol->name, sizeof(v->name));
+	v->ctime = vol->ctime;
+	v->size = size;
+	v->map = map;
+}
+
 /*
  * Commit the pool's state with one change applied: @add a volume, @drop a
  * volume, or give @resize the new @map and @size.  Nothing in memory changes
@@ -470,13 +493,8 @@ int pv_pool_commit(struct pv_pool *pool, struct pv_volume *add,
 	int ret;
 
 	lockdep_assert_held(&pv_lock);
-	if (pool->state != PODVOL_POOL_RUNNING) {
-		pv_errmsg(extack, "pool %s is %s", pool->name,
-			  pool->state == PODVOL_POOL_FAILED ?
-			  "read-only after a failed metadata write" :
-			  "not running");
+	if (!pv_pool_writable(pool, extack))
 		return -EIO;
-	}
 	meta = kvzalloc_obj(*meta);
 	if (!meta)
 		return -ENOMEM;
@@ -488,26 +506,17 @@ int pv_pool_commit(struct pv_pool *pool, struct pv_volume *add,
 	}
 	pv_pool_meta_header(pool, meta, pool->generation + 1);
 	list_for_each_entry(vol, &pool->volumes, node) {
-		struct pv_meta_vol *v = &meta->vol[n];
-
 		if (vol == drop)
 			continue;
-		memcpy(v->uuid, vol->uuid, PODVOL_UUID_SIZE);
-		strscpy(v->name, vol->name, sizeof(v->name));
-		v->ctime = vol->ctime;
-		v->size = vol == resize ? size : vol->size;
-		v->map = vol == resize ? map : pv_vol_map(vol);
-		n++;
+		if (vol == resize)
+			pv_meta_vol_set(&meta->vol[n++], vol, size, map);
+		else
+			pv_meta_vol_set(&meta->vol[n++], vol, vol->size,
+					pv_vol_map(vol));
 	}
-	if (add) {
-		struct pv_meta_vol *v = &meta->vol[n++];
-
-		memcpy(v->uuid, add->uuid, PODVOL_UUID_SIZE);
-		strscpy(v->name, add->name, sizeof(v->name));
-		v->ctime = add->ctime;
-		v->size = add->size;
-		v->map = pv_vol_map(add);
-	}
+	if (add)
+		pv_meta_vol_set(&meta->vol[n++], add, add->size,
+				pv_vol_map(add));
 	meta->nr_volumes = n;
 	ret = pv_pool_commit_dirty(pool, meta);
 	if (!ret)
@@ -539,6 +548,56 @@ static bool pv_dev_in_use(dev_t dev, struct pv_pool **owner)
 }
 
 /*
+ * Look up the block device at @path, which must not be a member of any
+ * pool yet: -EEXIST if it is one of @pool's, -EBUSY if another pool's.
+ */
+static int pv_dev_lookup_free(const char *path, struct pv_pool *pool,
+			      dev_t *dev, struct netlink_ext_ack *extack)
+{
+	struct pv_pool *owner;
+	int ret;
+
+	ret = lookup_bdev(path, dev);
+	if (ret) {
+		pv_errmsg(extack, "%s: not a block device (error %d)", path, ret);
+		return ret;
+	}
+	if (pv_dev_in_use(*dev, &owner)) {
+		pv_errmsg(extack, "%s is already a member of pool %s", path,
+			  owner->name);
+		return owner == pool ? -EEXIST : -EBUSY;
+	}
+	return 0;
+}
+
+/* Refuse to overwrite podvol metadata on @m unless @force says so. */
+static int pv_member_claim(struct pv_pool *pool, struct pv_member *m,
+			   const char *path, bool force,
+			   struct netlink_ext_ack *extack)
+{
+	if (force || pv_member_read(m, pool->slot_buf, NULL))
+		return 0;
+	pv_errmsg(extack,
+		  "%s carries metadata of podvol pool %s (force to overwrite)",
+		  path, pv_member_newest(m)->pool_name);
+	return -EEXIST;
+}
+
+/* Zero the first @bytes of @m: old signatures and metadata slots. */
+static int pv_member_wipe(struct pv_member *m, const char *path, u32 bytes,
+			  struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	ret = blkdev_issue_zeroout(m->b.bdev, 0, bytes >> SECTOR_SHIFT,
+				   GFP_KERNEL, BLKDEV_ZERO_NOUNMAP);
+	if (ret)
+		pv_errmsg(extack, "%s: cannot clear the metadata area (error %d)",
+			  path, ret);
+	return ret;
+}
+
+/*
  * Create pool @name on @paths.  Every check comes before the first write,
  * so that a refusal leaves the members as they were.  With @out NULL, only
  * check (PODVOL_A_VALIDATE_ONLY): open the members as a create would, and
@@ -548,7 +607,7 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 		   u32 nr, bool force, struct pv_pool **out,
 		   struct netlink_ext_ack *extack)
 {
-	struct pv_pool *pool, *owner;
+	struct pv_pool *pool;
 	struct pv_meta *meta = NULL;
 	u32 chunk = chunk_bytes >> SECTOR_SHIFT, i, j;
 	int ret;
@@ -589,18 +648,9 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 		struct pv_member *m;
 		dev_t dev;
 
-		ret = lookup_bdev(paths[i], &dev);
-		if (ret) {
-			pv_errmsg(extack, "%s: not a block device (error %d)",
-				  paths[i], ret);
+		ret = pv_dev_lookup_free(paths[i], pool, &dev, extack);
+		if (ret)
 			goto fail;
-		}
-		if (pv_dev_in_use(dev, &owner)) {
-			pv_errmsg(extack, "%s is already a member of pool %s",
-				  paths[i], owner->name);
-			ret = -EBUSY;
-			goto fail;
-		}
 		for (j = 0; j < i; j++)
 			if (pool->member[j]->dev == dev) {
 				pv_errmsg(extack, "%s is given twice", paths[i]);
@@ -623,15 +673,9 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 			ret = -ENOSPC;
 			goto fail;
 		}
-		if (!force && !pv_member_read(m, pool->slot_buf, NULL)) {
-			struct pv_meta *old = pv_member_newest(m);
-
-			pv_errmsg(extack,
-				  "%s carries metadata of podvol pool %s (force to overwrite)",
-				  paths[i], old->pool_name);
-			ret = -EEXIST;
+		ret = pv_member_claim(pool, m, paths[i], force, extack);
+		if (ret)
 			goto fail;
-		}
 		generate_random_uuid(pool->member_uuid[i]);
 	}
 	if (!out) {
@@ -644,14 +688,10 @@ int pv_pool_create(const char *name, u32 chunk_bytes, const char *const *paths,
 
 	/* Wipe old signatures and the slot generation 1 does not use. */
 	for (i = 0; i < nr; i++) {
-		ret = blkdev_issue_zeroout(pool->member[i]->b.bdev, 0,
-					   PODVOL_SLOT1_OFFSET >> SECTOR_SHIFT,
-					   GFP_KERNEL, BLKDEV_ZERO_NOUNMAP);
-		if (ret) {
-			pv_errmsg(extack, "%s: cannot clear the metadata area (error %d)",
-				  paths[i], ret);
+		ret = pv_member_wipe(pool->member[i], paths[i],
+				     PODVOL_SLOT1_OFFSET, extack);
+		if (ret)
 			goto fail;
-		}
 	}
 	meta = kvzalloc_obj(*meta);
 	if (!meta) {
@@ -786,7 +826,6 @@ static long pv_pool_extend_dirty(struct pv_pool *pool, u32 idx,
 int pv_pool_extend(struct pv_pool *pool, const char *path, bool force,
 		   bool validate, struct netlink_ext_ack *extack)
 {
-	struct pv_pool *owner;
 	struct pv_geom old_geom = pool->geom;
 	u32 idx = pool->geom.nr_members, n = 0;
 	struct pv_member *m;
@@ -801,28 +840,16 @@ int pv_pool_extend(struct pv_pool *pool, const char *path, bool force,
 	int ret;
 
 	lockdep_assert_held(&pv_lock);
-	if (pool->state != PODVOL_POOL_RUNNING) {
-		pv_errmsg(extack, "pool %s is %s", pool->name,
-			  pool->state == PODVOL_POOL_FAILED ?
-			  "read-only after a failed metadata write" :
-			  "not running");
+	if (!pv_pool_writable(pool, extack))
 		return -EIO;
-	}
 	if (idx >= PODVOL_MAX_MEMBERS) {
 		pv_errmsg(extack, "pool %s has %u members, the most a pool can have",
 			  pool->name, idx);
 		return -E2BIG;
 	}
-	ret = lookup_bdev(path, &dev);
-	if (ret) {
-		pv_errmsg(extack, "%s: not a block device (error %d)", path, ret);
+	ret = pv_dev_lookup_free(path, pool, &dev, extack);
+	if (ret)
 		return ret;
-	}
-	if (pv_dev_in_use(dev, &owner)) {
-		pv_errmsg(extack, "%s is already a member of pool %s", path,
-			  owner->name);
-		return owner == pool ? -EEXIST : -EBUSY;
-	}
 	m = pv_member_open(path, extack);
 	if (IS_ERR(m))
 		return PTR_ERR(m);
@@ -839,13 +866,9 @@ int pv_pool_extend(struct pv_pool *pool, const char *path, bool force,
 	ret = pv_member_fits(pool, m, path, extack);
 	if (ret)
 		goto out;
-	if (!force && !pv_member_read(m, pool->slot_buf, NULL)) {
-		pv_errmsg(extack,
-			  "%s carries metadata of podvol pool %s (force to overwrite)",
-			  path, pv_member_newest(m)->pool_name);
-		ret = -EEXIST;
+	ret = pv_member_claim(pool, m, path, force, extack);
+	if (ret)
 		goto out;
-	}
 
 	/* The state to commit: every volume as it is, one member more. */
 	ret = -ENOMEM;
@@ -861,15 +884,9 @@ int pv_pool_extend(struct pv_pool *pool, const char *path, bool force,
 	generate_random_uuid(pool->member_uuid[idx]);
 	pool->member[idx] = m;
 	pv_pool_meta_header(pool, meta, pool->generation + 1);
-	list_for_each_entry(vol, &pool->volumes, node) {
-		struct pv_meta_vol *v = &meta->vol[n++];
-
-		memcpy(v->uuid, vol->uuid, PODVOL_UUID_SIZE);
-		strscpy(v->name, vol->name, sizeof(v->name));
-		v->ctime = vol->ctime;
-		v->size = vol->size;
-		v->map = pv_vol_map(vol);
-	}
+	list_for_each_entry(vol, &pool->volumes, node)
+		pv_meta_vol_set(&meta->vol[n++], vol, vol->size,
+				pv_vol_map(vol));
 	meta->nr_volumes = n;
 	nd = pv_pool_extend_dirty(pool, idx, &dirty);
 	if (nd < 0) {
@@ -890,14 +907,10 @@ int pv_pool_extend(struct pv_pool *pool, const char *path, bool force,
 		goto undo;
 
 	/* Wipe old signatures and both slots: only the new copy is valid. */
-	ret = blkdev_issue_zeroout(m->b.bdev, 0,
-				   (PODVOL_SLOT1_OFFSET + PODVOL_SLOT_SIZE) >>
-				   SECTOR_SHIFT, GFP_KERNEL, BLKDEV_ZERO_NOUNMAP);
-	if (ret) {
-		pv_errmsg(extack, "%s: cannot clear the metadata area (error %d)",
-			  path, ret);
+	ret = pv_member_wipe(m, path, PODVOL_SLOT1_OFFSET + PODVOL_SLOT_SIZE,
+			     extack);
+	if (ret)
 		goto undo;
-	}
 	ret = pv_pool_write_one(pool, meta, idx, &io, extack);
 	if (ret) {
 		if (io)

@@ -310,6 +310,37 @@ free:
 	nlmsg_free(skb);
 }
 
+/* The routes of @pn, looked up in @net, changed: tell dumps and listeners. */
+static void pn_routes_changed(struct pn_dev *pn, struct net *net, u8 cmd,
+			      const struct pn_route_req *req)
+{
+	pn_net_changed(net);
+	pn_notify(pn, cmd, req);
+}
+
+/*
+ * The device of @info's request, referenced, and its PODNET_A_ROUTE parsed
+ * into @req (with the attributes @need says).
+ */
+static struct pn_dev *pn_get_route_dev(struct genl_info *info,
+				       unsigned int need,
+				       struct pn_route_req *req)
+{
+	struct pn_dev *pn;
+	int err;
+
+	pn = pn_get_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(pn))
+		return pn;
+	err = pn_parse_route(pn, info->attrs[PODNET_A_ROUTE], need, req,
+			     info->extack);
+	if (err) {
+		dev_put(pn->dev);
+		return ERR_PTR(err);
+	}
+	return pn;
+}
+
 /* ---- PODNET_CMD_GET_DEVICE ---- */
 
 static int pn_fill_device(struct sk_buff *skb, struct pn_dev *pn, u32 portid,
@@ -418,13 +449,9 @@ static int pn_route_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pn_dev *pn;
 	int err;
 
-	pn = pn_get_dev(genl_info_net(info), info->attrs, info->extack);
+	pn = pn_get_route_dev(info, PN_NEED_LEN | PN_NEED_VIA, &req);
 	if (IS_ERR(pn))
 		return PTR_ERR(pn);
-	err = pn_parse_route(pn, info->attrs[PODNET_A_ROUTE],
-			     PN_NEED_LEN | PN_NEED_VIA, &req, info->extack);
-	if (err)
-		goto out;
 	if (nlflags & NLM_F_EXCL)
 		flags |= PN_INSERT_EXCL;
 	if ((nlflags & NLM_F_REPLACE) && !(nlflags & NLM_F_CREATE))
@@ -435,10 +462,9 @@ static int pn_route_new_doit(struct sk_buff *skb, struct genl_info *info)
 				      lockdep_is_held(&pn->routes.lock));
 	err = pn_routes_insert(&pn->routes, t, &req.dst, req.cidr, &req.via,
 			       flags);
-	if (!err) {
-		pn_net_changed(genl_info_net(info));
-		pn_notify(pn, PODNET_CMD_ROUTE_NEW, &req);
-	}
+	if (!err)
+		pn_routes_changed(pn, genl_info_net(info), PODNET_CMD_ROUTE_NEW,
+				  &req);
 	mutex_unlock(&pn->routes.lock);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack, "podnet: route exists");
@@ -447,7 +473,6 @@ static int pn_route_new_doit(struct sk_buff *skb, struct genl_info *info)
 	else if (err == -ENOSPC)
 		NL_SET_ERR_MSG(info->extack,
 			       "podnet: route limit of the device reached (maxroutes)");
-out:
 	dev_put(pn->dev);
 	return err;
 }
@@ -459,13 +484,9 @@ static int pn_route_del_doit(struct sk_buff *skb, struct genl_info *info)
 	struct pn_dev *pn;
 	int err;
 
-	pn = pn_get_dev(genl_info_net(info), info->attrs, info->extack);
+	pn = pn_get_route_dev(info, PN_NEED_LEN, &req);
 	if (IS_ERR(pn))
 		return PTR_ERR(pn);
-	err = pn_parse_route(pn, info->attrs[PODNET_A_ROUTE], PN_NEED_LEN,
-			     &req, info->extack);
-	if (err)
-		goto out;
 
 	mutex_lock(&pn->routes.lock);
 	e = pn_routes_get(&pn->routes, &req.dst, req.cidr);
@@ -473,17 +494,15 @@ static int pn_route_del_doit(struct sk_buff *skb, struct genl_info *info)
 		req.via = e->via;
 	err = pn_routes_remove(&pn->routes, &req.dst, req.cidr,
 			       req.has_via ? &req.via : NULL);
-	if (!err) {
-		pn_net_changed(genl_info_net(info));
-		pn_notify(pn, PODNET_CMD_ROUTE_DEL, &req);
-	}
+	if (!err)
+		pn_routes_changed(pn, genl_info_net(info), PODNET_CMD_ROUTE_DEL,
+				  &req);
 	mutex_unlock(&pn->routes.lock);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG(info->extack, "podnet: no such route");
 	else if (err == -ESRCH)
 		NL_SET_ERR_MSG(info->extack,
 			       "podnet: the route goes via a different address");
-out:
 	dev_put(pn->dev);
 	return err;
 }
@@ -507,8 +526,7 @@ static int pn_route_flush_doit(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(pn);
 	mutex_lock(&pn->routes.lock);
 	pn_routes_flush(&pn->routes, family);
-	pn_net_changed(genl_info_net(info));
-	pn_notify(pn, PODNET_CMD_ROUTE_FLUSH, NULL);
+	pn_routes_changed(pn, genl_info_net(info), PODNET_CMD_ROUTE_FLUSH, NULL);
 	mutex_unlock(&pn->routes.lock);
 	dev_put(pn->dev);
 	return 0;
@@ -577,8 +595,7 @@ static int pn_route_set_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	pn_routes_swap(&pn->routes, t);
-	pn_net_changed(genl_info_net(info));
-	pn_notify(pn, PODNET_CMD_ROUTE_SET, NULL);
+	pn_routes_changed(pn, genl_info_net(info), PODNET_CMD_ROUTE_SET, NULL);
 	mutex_unlock(&pn->routes.lock);
 out:
 	dev_put(pn->dev);
@@ -665,8 +682,7 @@ static int pn_txn_end_doit(struct sk_buff *skb, struct genl_info *info)
 		pn_txn_abort(&pn->routes);
 	} else {
 		pn_txn_commit(&pn->routes);
-		pn_net_changed(net);
-		pn_notify(pn, PODNET_CMD_ROUTE_SET, NULL);
+		pn_routes_changed(pn, net, PODNET_CMD_ROUTE_SET, NULL);
 	}
 	mutex_unlock(&pn->routes.lock);
 	dev_put(pn->dev);
@@ -738,13 +754,9 @@ static int pn_route_get_doit(struct sk_buff *skb, struct genl_info *info)
 	u8 cidr;
 	int err;
 
-	pn = pn_get_dev(genl_info_net(info), info->attrs, info->extack);
+	pn = pn_get_route_dev(info, 0, &req);
 	if (IS_ERR(pn))
 		return PTR_ERR(pn);
-	err = pn_parse_route(pn, info->attrs[PODNET_A_ROUTE], 0, &req,
-			     info->extack);
-	if (err)
-		goto out;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg) {
 		err = -ENOMEM;
