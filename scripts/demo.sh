@@ -17,6 +17,9 @@
 # stopped, modules unloaded, disks re-announced to udev, bootstrap again)
 # must bring everything back with the files intact.
 #
+# Containers: podman, through CNI (podnet-cni), runs a busybox container on
+# every node; they ping each other and fetch a file over HTTP.
+#
 # Pod routes are not written in any file: every node announces its pod
 # prefix by BGP (podnet-up --bgp-run, BIRD, as podnet-bird@podnet0.service
 # runs it; node1 is the route reflector) and learns the others'.  A fourth
@@ -311,6 +314,68 @@ fio_all() {
 	for i in $NODES; do fio_node $i || return 1; done
 }
 
+# ------------------------------------------------------------ containers --
+# Each node runs containers with podman through CNI: podnet-cni writes the
+# node's network (ptp, host-local IPAM over its pod-cidr, podnet0's MTU)
+# from its podnet0.conf, and every node gets a podman configuration of its
+# own (selftests/podman_lib.sh).  One busybox container per node, from a
+# locally imported image, serves 1 MiB of random data over HTTP.
+. "$top/selftests/podman_lib.sh"
+CTR=/run/podkit-demo
+IMG=localhost/podkit-busybox:latest
+declare -A CADDR
+# PM NODE ARGS...: node NODE's podman, in its network namespace (nsenter,
+# not ip netns exec, whose fresh /sys has no cgroup2 mount for crun)
+PM() {
+	local i=$1
+	shift
+	CONTAINERS_CONF=$CTR/node$i/containers.conf \
+	CONTAINERS_STORAGE_CONF=$CTR/node$i/storage.conf \
+		nsenter --net=/run/netns/node$i podman "$@"
+}
+containers_up() {
+	local i
+	for i in $NODES; do
+		podman_conf $CTR/node$i /var/lib/podkit-demo/node$i \
+			"$([ $i = 1 ] || echo /var/lib/podkit-demo/node1)"
+		N node$i podnet-cni -o $CTR/node$i/net.d --data-dir $CTR/node$i/ipam podnet0 ||
+			return 1
+	done
+	busybox_import $CTR/node1 $IMG || return 1
+	for i in $NODES; do
+		PM $i run -d --name c$i --network podnet $IMG sh -c \
+			'dd if=/dev/urandom of=/www/blob bs=64k count=16 2>/dev/null &&
+			 httpd -p 8080 -h /www && exec sleep 3600' || return 1
+		CADDR[$i]=$(PM $i inspect -f '{{.NetworkSettings.Networks.podnet.IPAddress}}' c$i)
+		echo "node$i: container c$i at ${CADDR[$i]}"
+	done
+}
+# One podman exec per container: it pings every other node's container and
+# fetches the next node's file, whose sha256 must be the one it serves.
+containers_talk() {
+	local i j k script got want
+	for i in $NODES; do
+		k=$((i % 3 + 1)) script=""
+		for j in $NODES; do
+			[ $i = $j ] || script+="{ ping -c 1 -W 3 ${CADDR[$j]} ||
+				ping -c 2 -W 3 ${CADDR[$j]}; } >/dev/null || { echo no reply from ${CADDR[$j]}; exit 1; };"
+		done
+		script+="wget -q -O - http://${CADDR[$k]}:8080/blob | sha256sum"
+		got=$(PM $i exec c$i sh -c "$script") || { echo "c$i: $got"; return 1; }
+		want=$(PM $k exec c$k sha256sum /www/blob)
+		[ -n "$got" ] && [ "${got%% *}" = "${want%% *}" ] ||
+			{ echo "c$i fetched '$got' from c$k, which serves '$want'"; return 1; }
+		echo "c$i (${CADDR[$i]}) pinged every other node's container, fetched c$k's 1 MiB intact"
+	done
+}
+containers_down() {
+	local i f
+	for i in $NODES; do PM $i rm -a -f -t 0 >/dev/null || return 1; done
+	for f in $CTR/node*/ipam/podnet/10.244.*; do
+		[ ! -e "$f" ] || { echo "still allocated: $f"; return 1; }
+	done
+}
+
 # ------------------------------------------------------- join and leave --
 # node4 has no disks: a network-only node with one pod (no volume).
 join_node4() {
@@ -443,6 +508,11 @@ step "pod-to-pod ping across nodes (24 pairs)" pings_all
 step "pods write files to their volumes" pods_write
 step "pod-to-pod TCP throughput (iperf3, 3 pairs)" iperf_all
 step "volume IOPS (fio 4k QD16, one volume per node)" fio_all
+step "podman: podnet-cni writes each node's CNI network, a busybox container per node" \
+	containers_up
+step "containers ping across nodes and fetch 1 MiB over HTTP, sha256 intact" \
+	containers_talk
+step "containers removed, their addresses released" containers_down
 
 section "a node joins, a node leaves"
 step "node4 joins with only its own podnet0.conf: every node learns its prefix" join_node4
@@ -471,6 +541,9 @@ for i in $NODES; do report_node $i; done
 echo
 echo "pod-to-pod TCP throughput across nodes (iperf3, 2 s, over podnet0; TCG guest: ~10x below native)"
 for x in "${TPUT[@]+"${TPUT[@]}"}"; do echo "  $x"; done
+echo
+echo "containers (podman run --network podnet, CNI from podnet-cni; removed after the check)"
+for i in $NODES; do echo "  node$i: c$i ${CADDR[$i]:-not started}"; done
 echo
 echo "volume IOPS (fio, 4k, QD16, 2 s; virtio disks backed by sparse files)"
 printf '  %-18s %-10s %10s %10s\n' VOLUME DISK RANDREAD RANDWRITE
