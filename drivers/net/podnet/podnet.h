@@ -82,14 +82,19 @@ struct pn_peer {
 	struct rcu_head rcu;
 };
 
+/*
+ * A node of the trie: a prefix, with the peer it routes to if it carries a
+ * route, else only the join of two subtrees.  N routes take up to 2N - 1
+ * nodes, so the node is what a route costs: only what lookups read, the
+ * key sized for its family (4 or 16 bytes, one slab cache each: 40 or 48
+ * bytes a node).  Writers find a node's parent by walking down to it, and
+ * a removed node waits for its grace period in a struct pn_grave.
+ */
 struct pn_node {
 	struct pn_peer __rcu *peer;
 	struct pn_node __rcu *bit[2];
 	u8 cidr, bit_at_a, bit_at_b, bitlen;
-	u8 bits[16] __aligned(__alignof(u64));
-	/* Rarely used members last, beyond the first cache line. */
-	unsigned long parent_bit_packed;
-	struct rcu_head rcu;
+	u8 bits[] __aligned(__alignof(u64));
 };
 
 struct pn_trie {

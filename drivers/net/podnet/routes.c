@@ -22,7 +22,8 @@
 /* Prefix lengths 0..128 bound the depth; +1 for a pending sibling. */
 enum { PN_MAX_DEPTH = 130 };
 
-static struct kmem_cache *pn_node_cache;
+/* Trie nodes of IPv4 and of IPv6 prefixes: their keys differ in size. */
+static struct kmem_cache *pn_node4_cache, *pn_node6_cache;
 
 /* Pending route set transactions of every device (see pn_txn_any()). */
 static atomic_t pn_txn_count = ATOMIC_INIT(0);
@@ -268,6 +269,18 @@ static void push_node(struct pn_node **stack, struct pn_node __rcu *p,
 	}
 }
 
+static struct pn_node *node_alloc(u8 bits)
+{
+	return kmem_cache_zalloc(bits == 32 ? pn_node4_cache : pn_node6_cache,
+				 GFP_KERNEL_ACCOUNT);
+}
+
+static void node_free(struct pn_node *node)
+{
+	kmem_cache_free(node->bitlen == 32 ? pn_node4_cache : pn_node6_cache,
+			node);
+}
+
 /* Tries are freed from this queue, after a grace period (queue_rcu_work). */
 static struct workqueue_struct *pn_free_wq;
 
@@ -315,7 +328,7 @@ static void free_subtree(struct pn_node *root)
 	while (len > 0 && (node = stack[--len])) {
 		push_node(stack, node->bit[0], &len);
 		push_node(stack, node->bit[1], &len);
-		kmem_cache_free(pn_node_cache, node);
+		node_free(node);
 		if (!(++freed % 256))
 			cond_resched();
 	}
@@ -521,19 +534,16 @@ static bool node_placement(struct pn_routes *r, struct pn_node __rcu *trie,
 	return exact;
 }
 
-static inline void connect_node(struct pn_node __rcu **parent, u8 bit,
+static inline void connect_node(struct pn_node __rcu **parent,
 				struct pn_node *node)
 {
-	node->parent_bit_packed = (unsigned long)parent | bit;
 	rcu_assign_pointer(*parent, node);
 }
 
 static inline void choose_and_connect_node(struct pn_node *parent,
 					   struct pn_node *node)
 {
-	u8 bit = choose(parent, node->bits);
-
-	connect_node(&parent->bit[bit], bit, node);
+	connect_node(&parent->bit[choose(parent, node->bits)], node);
 }
 
 /* Inserts @dst/@cidr -> @via into @t (the live trie or one being built).
@@ -582,7 +592,7 @@ int pn_routes_insert(struct pn_routes *r, struct pn_trie *t,
 	peer = peer_get(r, via);
 	if (!peer)
 		return -ENOMEM;
-	newnode = kmem_cache_zalloc(pn_node_cache, GFP_KERNEL_ACCOUNT);
+	newnode = node_alloc(bits);
 	if (!newnode) {
 		peer_put(r, peer);
 		return -ENOMEM;
@@ -597,12 +607,12 @@ int pn_routes_insert(struct pn_routes *r, struct pn_trie *t,
 
 		down = pn_deref(r, node->bit[bit]);
 		if (!down) {
-			connect_node(&node->bit[bit], bit, newnode);
+			connect_node(&node->bit[bit], newnode);
 			goto out;
 		}
 	}
 	if (!down) {
-		connect_node(trie, 2, newnode);
+		connect_node(trie, newnode);
 		goto out;
 	}
 	cidr = min(cidr, common_bits(down, key, bits));
@@ -611,15 +621,15 @@ int pn_routes_insert(struct pn_routes *r, struct pn_trie *t,
 	if (newnode->cidr == cidr) {
 		choose_and_connect_node(newnode, down);
 		if (!parent)
-			connect_node(trie, 2, newnode);
+			connect_node(trie, newnode);
 		else
 			choose_and_connect_node(parent, newnode);
 		goto out;
 	}
 
-	node = kmem_cache_zalloc(pn_node_cache, GFP_KERNEL_ACCOUNT);
+	node = node_alloc(bits);
 	if (!node) {
-		kmem_cache_free(pn_node_cache, newnode);
+		node_free(newnode);
 		peer_put(r, peer);
 		return -ENOMEM;
 	}
@@ -628,7 +638,7 @@ int pn_routes_insert(struct pn_routes *r, struct pn_trie *t,
 	choose_and_connect_node(node, down);
 	choose_and_connect_node(node, newnode);
 	if (!parent)
-		connect_node(trie, 2, node);
+		connect_node(trie, node);
 	else
 		choose_and_connect_node(parent, node);
 out:
@@ -639,50 +649,98 @@ changed:
 	return 0;
 }
 
-static void node_free_rcu(struct rcu_head *rcu)
-{
-	kmem_cache_free(pn_node_cache, container_of(rcu, struct pn_node, rcu));
-}
-
-static struct pn_node *parent_of(struct pn_node *node)
-{
-	unsigned long packed = node->parent_bit_packed;
-
-	return (void *)(packed & ~3UL) -
-	       offsetof(struct pn_node, bit[packed & 1]);
-}
-
-/* Takes @node's route away and unlinks what is no longer needed: the node
- * itself unless it still joins two subtrees, and then its parent if that
- * was a joining node left with a single child.
+/*
+ * Nodes a removal unlinked, freed once no reader can be walking them any
+ * more.  Nodes have no rcu_head of their own: every route would pay for
+ * it, and only a removal needs one, for at most two nodes at a time.
  */
-static void remove_node(struct pn_routes *r, struct pn_node *node)
+struct pn_grave {
+	struct rcu_head rcu;
+	struct pn_node *node[2];
+};
+
+static void grave_free_rcu(struct rcu_head *rcu)
 {
-	struct pn_node __rcu **parent_bit;
-	struct pn_node *child, *parent = NULL;
-	bool free_parent;
+	struct pn_grave *g = container_of(rcu, struct pn_grave, rcu);
+
+	node_free(g->node[0]);
+	if (g->node[1])
+		node_free(g->node[1]);
+	kfree(g);
+}
+
+static void bury(struct pn_node *node, struct pn_node *parent)
+{
+	struct pn_grave *g = kmalloc(sizeof(*g), GFP_KERNEL_ACCOUNT |
+				     __GFP_NOWARN);
+
+	if (!g) {
+		/* Out of memory for even that: wait, as the only way left. */
+		synchronize_rcu();
+		node_free(node);
+		if (parent)
+			node_free(parent);
+		return;
+	}
+	g->node[0] = node;
+	g->node[1] = parent;
+	call_rcu(&g->rcu, grave_free_rcu);
+}
+
+/*
+ * Takes @node's route away and unlinks what is no longer needed: the node
+ * itself unless it still joins two subtrees, and then its parent if that
+ * was a joining node left with a single child.  @slot is where @node
+ * hangs, @parent the node above it (NULL at the root) and @pslot where
+ * @parent hangs, as find_path() found them.
+ */
+static void remove_node(struct pn_routes *r, struct pn_node *node,
+			struct pn_node __rcu **slot, struct pn_node *parent,
+			struct pn_node __rcu **pslot)
+{
+	struct pn_node *child;
 
 	RCU_INIT_POINTER(node->peer, NULL);
 	if (rcu_access_pointer(node->bit[0]) && rcu_access_pointer(node->bit[1]))
 		return;
 	child = pn_deref(r, node->bit[!rcu_access_pointer(node->bit[0])]);
-	if (child)
-		child->parent_bit_packed = node->parent_bit_packed;
-	parent_bit = (struct pn_node __rcu **)(node->parent_bit_packed & ~3UL);
-	rcu_assign_pointer(*parent_bit, child);
-	if ((node->parent_bit_packed & 3) <= 1)
-		parent = parent_of(node);
-	free_parent = !child && parent && !rcu_access_pointer(parent->peer);
-	if (free_parent)
-		child = pn_deref(r, parent->bit[!(node->parent_bit_packed & 1)]);
-	call_rcu(&node->rcu, node_free_rcu);
-	if (!free_parent)
+	rcu_assign_pointer(*slot, child);
+	if (child || !parent || rcu_access_pointer(parent->peer)) {
+		bury(node, NULL);
 		return;
-	if (child)
-		child->parent_bit_packed = parent->parent_bit_packed;
-	parent_bit = (struct pn_node __rcu **)(parent->parent_bit_packed & ~3UL);
-	rcu_assign_pointer(*parent_bit, child);
-	call_rcu(&parent->rcu, node_free_rcu);
+	}
+	/* @parent only joined @node and its sibling, which takes its place. */
+	child = pn_deref(r, parent->bit[slot == &parent->bit[0]]);
+	rcu_assign_pointer(*pslot, child);
+	bury(node, parent);
+}
+
+/*
+ * The node of exactly @key/@cidr, or NULL, with where it hangs in *@slot,
+ * its parent in *@parent (NULL at the root) and where that hangs in
+ * *@pslot.
+ */
+static struct pn_node *find_path(struct pn_routes *r,
+				 struct pn_node __rcu **root, u8 bits,
+				 const u8 *key, u8 cidr,
+				 struct pn_node __rcu ***slot,
+				 struct pn_node **parent,
+				 struct pn_node __rcu ***pslot)
+{
+	struct pn_node *node = pn_deref(r, *root);
+
+	*slot = root;
+	*parent = NULL;
+	*pslot = NULL;
+	while (node && node->cidr <= cidr && prefix_matches(node, key, bits)) {
+		if (node->cidr == cidr)
+			return node;
+		*pslot = *slot;
+		*parent = node;
+		*slot = &node->bit[choose(node, key)];
+		node = pn_deref(r, **slot);
+	}
+	return NULL;
 }
 
 /* Removes exactly @dst/@cidr; if @via is given it must match (-ESRCH). */
@@ -691,22 +749,23 @@ int pn_routes_remove(struct pn_routes *r, const struct pn_addr *dst, u8 cidr,
 {
 	u8 key[16] __aligned(__alignof(u64));
 	struct pn_trie *t = pn_deref(r, r->trie);
+	struct pn_node __rcu **slot, **pslot;
+	struct pn_node *node, *parent;
 	struct pn_peer *peer;
-	struct pn_node *node;
 	u8 bits;
 
 	if (!pn_prefix_valid(dst, cidr))
 		return -EINVAL;
 	bits = family_bits(dst->family);
 	swap_endian(key, dst->bytes, bits);
-	node = find_exact(pn_deref(r, *trie_root(t, dst->family)), bits, key,
-			  cidr);
+	node = find_path(r, trie_root(t, dst->family), bits, key, cidr,
+			 &slot, &parent, &pslot);
 	peer = node ? pn_deref(r, node->peer) : NULL;
 	if (!peer)
 		return -ENOENT;
 	if (via && !pn_addr_equal(via, &peer->via))
 		return -ESRCH;
-	remove_node(r, node);
+	remove_node(r, node, slot, parent, pslot);
 	peer_put(r, peer);
 	WRITE_ONCE(t->count, t->count - 1);
 	changed(r);
@@ -991,8 +1050,18 @@ int pn_routes_slab_init(void)
 	pn_free_wq = alloc_workqueue("podnet_free", WQ_UNBOUND, 0);
 	if (!pn_free_wq)
 		return -ENOMEM;
-	pn_node_cache = KMEM_CACHE(pn_node, SLAB_ACCOUNT);
-	if (!pn_node_cache) {
+	/* Exactly the key's size: kmalloc's size classes would round up. */
+	pn_node4_cache = kmem_cache_create("pn_node4",
+					   sizeof(struct pn_node) + 4,
+					   __alignof__(struct pn_node),
+					   SLAB_ACCOUNT, NULL);
+	pn_node6_cache = kmem_cache_create("pn_node6",
+					   sizeof(struct pn_node) + 16,
+					   __alignof__(struct pn_node),
+					   SLAB_ACCOUNT, NULL);
+	if (!pn_node4_cache || !pn_node6_cache) {
+		kmem_cache_destroy(pn_node4_cache);
+		kmem_cache_destroy(pn_node6_cache);
 		destroy_workqueue(pn_free_wq);
 		return -ENOMEM;
 	}
@@ -1006,5 +1075,6 @@ void pn_routes_slab_uninit(void)
 	/* ...which drains them before going away. */
 	destroy_workqueue(pn_free_wq);
 	rcu_barrier();
-	kmem_cache_destroy(pn_node_cache);
+	kmem_cache_destroy(pn_node4_cache);
+	kmem_cache_destroy(pn_node6_cache);
 }

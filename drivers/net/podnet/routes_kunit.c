@@ -829,6 +829,69 @@ static void pn_test_walk_resume(struct kunit *test)
 	mutex_unlock(&r->lock);
 }
 
+/* Every node of @family's trie, routes and joins. */
+static unsigned int node_count(struct pn_routes *r, sa_family_t family)
+{
+	struct pn_node *node, *stack[PN_MAX_DEPTH];
+	unsigned int len = 0, n = 0;
+
+	mutex_lock(&r->lock);
+	push_node(stack, *trie_root(pn_deref(r, r->trie), family), &len);
+	while (len > 0 && (node = stack[--len])) {
+		push_node(stack, node->bit[0], &len);
+		push_node(stack, node->bit[1], &len);
+		n++;
+	}
+	mutex_unlock(&r->lock);
+	return n;
+}
+
+/*
+ * What a route costs: a node of the key's size, and N disjoint prefixes
+ * take 2N - 1 nodes, also after removals (a join left with one subtree
+ * goes), while a node that carries a route stays as a join.
+ */
+static void pn_test_node_cost(struct kunit *test)
+{
+	struct pn_routes *r = test->priv;
+	struct pn_addr dst;
+	int i;
+
+	KUNIT_EXPECT_LE(test, kmem_cache_size(pn_node4_cache), 40U);
+	KUNIT_EXPECT_LE(test, kmem_cache_size(pn_node6_cache), 48U);
+
+	for (i = 0; i < 256; i++)
+		KUNIT_ASSERT_EQ(test, add4(r, 0x0a000000 | i << 8, 24, i + 1), 0);
+	KUNIT_EXPECT_EQ(test, node_count(r, AF_INET), 511U);
+	for (i = 0; i < 256; i += 2) {
+		pn_addr4(&dst, 0x0a000000 | i << 8);
+		KUNIT_ASSERT_EQ(test, del(r, &dst, 24), 0);
+	}
+	KUNIT_EXPECT_EQ(test, node_count(r, AF_INET), 255U);
+	for (i = 0; i < 256; i++)
+		KUNIT_EXPECT_EQ(test, look4(r, 0x0a000001 | i << 8),
+				i % 2 ? i + 1 : -1);
+
+	/* The top join is 10.0.0.0/16 (1 vs 129): it takes the route. */
+	KUNIT_ASSERT_EQ(test, add4(r, 0x0a000000, 16, 1000), 0);
+	KUNIT_EXPECT_EQ(test, node_count(r, AF_INET), 255U);
+	for (i = 1; i < 256; i += 2) {
+		pn_addr4(&dst, 0x0a000000 | i << 8);
+		KUNIT_ASSERT_EQ(test, del(r, &dst, 24), 0);
+	}
+	KUNIT_EXPECT_EQ(test, node_count(r, AF_INET), 1U);
+	KUNIT_EXPECT_EQ(test, look4(r, 0x0a00ff01), 1000);
+	pn_addr4(&dst, 0x0a000000);
+	KUNIT_ASSERT_EQ(test, del(r, &dst, 16), 0);
+	KUNIT_EXPECT_EQ(test, node_count(r, AF_INET), 0U);
+
+	for (i = 0; i < 16; i++)
+		KUNIT_ASSERT_EQ(test, add6(r, 0xfd00000000000000ULL | (u64)i << 40,
+					   0, 24, i + 1), 0);
+	KUNIT_EXPECT_EQ(test, node_count(r, AF_INET6), 31U);
+	KUNIT_EXPECT_EQ(test, look6(r, 0xfd00050000000000ULL, 1), 6);
+}
+
 static int pn_suite_init(struct kunit_suite *suite)
 {
 	return pn_routes_slab_init();
@@ -849,6 +912,7 @@ static struct kunit_case pn_routes_cases[] = {
 	KUNIT_CASE(pn_test_peers_limit),
 	KUNIT_CASE(pn_test_txn),
 	KUNIT_CASE(pn_test_walk_resume),
+	KUNIT_CASE(pn_test_node_cost),
 	KUNIT_CASE(pn_test_random),
 	{}
 };
