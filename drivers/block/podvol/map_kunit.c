@@ -9,14 +9,20 @@
  * unequal members, and every resulting layout must pass the metadata
  * validator (in range, no overlaps, sizes covered).
  *
- * This module builds map.c (and meta_kunit.c builds meta.c) into itself so
- * it tests exactly the code podvol.ko runs.
+ * The I/O path's gathering of a bio's data per member (gather.c) is checked
+ * against the same mapping sector by sector, on bios of misaligned,
+ * multi-page bio_vecs that start part-way into their table and cross
+ * extent boundaries.
+ *
+ * This module builds map.c and gather.c (and meta_kunit.c builds meta.c)
+ * into itself so it tests exactly the code podvol.ko runs.
  */
 #include <kunit/test.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 
 #include "map.c"
+#include "gather.c"
 #include "meta.h"
 #include "pv_kunit.h"
 
@@ -261,6 +267,217 @@ static void pv_map_gather_test(struct kunit *test)
 		pv_map_free(map);
 		cond_resched();
 	}
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+}
+
+/* A bio with no device, on a bio_vec table of @nr; NULL if out of memory. */
+static struct bio *gt_bio(unsigned short nr)
+{
+	struct bio *bio = kzalloc(sizeof(*bio), GFP_KERNEL);
+	struct bio_vec *bv = kcalloc(max_t(unsigned short, nr, 1),
+				     sizeof(*bv), GFP_KERNEL);
+
+	if (!bio || !bv) {
+		kfree(bio);
+		kfree(bv);
+		return NULL;
+	}
+	bio_init(bio, NULL, bv, nr, REQ_OP_READ);
+	return bio;
+}
+
+static void gt_bio_free(struct bio *bio)
+{
+	if (!bio)
+		return;
+	bio_uninit(bio);
+	kfree(bio->bi_io_vec);
+	kfree(bio);
+}
+
+/* Physical address of every sector of @bio's data, from its iterator. */
+static u32 gt_addrs(const struct bio *bio, phys_addr_t *addr, u32 max)
+{
+	struct bvec_iter it;
+	struct bio_vec bv;
+	u32 n = 0, off;
+
+	__bio_for_each_bvec(bv, bio, it, bio->bi_iter)
+		for (off = 0; off < bv.bv_len && n < max; off += SECTOR_SIZE)
+			addr[n++] = PFN_PHYS(page_to_pfn(bv.bv_page)) +
+				   bv.bv_offset + off;
+	return n;
+}
+
+#define GT_ORDER	5	/* the data buffer: 32 pages */
+#define GT_SECTORS	((PAGE_SIZE << GT_ORDER) >> SECTOR_SHIFT)
+
+/*
+ * pv_gather_count() and pv_gather_fill() on random bios: bio_vecs of
+ * random sector-multiple lengths and offsets over one multi-page buffer
+ * (so each sector has an address of its own), sometimes physically
+ * adjacent, the iterator advanced part-way into the table as a clone's is
+ * after an extent, and placed anywhere in an extent, often across its
+ * end.  Sector k of stripe s's bio must hold the data of the logical
+ * sector that pv_map_sector() maps to that bio's member sector + k, every
+ * piece counted is filled, no piece crosses a chunk or a source bio_vec,
+ * and none is cut elsewhere.  Filling one stripe alone (the one member per
+ * pass fallback) must give the same bio.
+ */
+static void pv_gather_bio_test(struct kunit *test)
+{
+	struct pv_rng r = { 0x6a7e };
+	struct bio *src = NULL, *mb[PODVOL_MAX_MEMBERS] = { }, *one = NULL;
+	phys_addr_t *want, *got;
+	unsigned int geo, io, bad = 0;
+	struct page *pages;
+
+	pages = alloc_pages(GFP_KERNEL, GT_ORDER);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	want = kunit_kcalloc(test, GT_SECTORS, sizeof(*want), GFP_KERNEL);
+	got = kunit_kcalloc(test, GT_SECTORS, sizeof(*got), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+
+	for (geo = 0; geo < 100 && !bad; geo++) {
+		u32 nr_members = 1 + pv_rnd(&r, geo % 4 ? 8 : PODVOL_MAX_MEMBERS);
+		u32 chunk = 8U << pv_rnd(&r, 4);
+		struct pv_map *map = random_map(&r, nr_members, chunk);
+
+		KUNIT_ASSERT_NOT_NULL(test, map);
+		for (io = 0; io < 40 && !bad; io++) {
+			u32 ei = pv_rnd(&r, map->nr_extents), s, i, k;
+			const struct pv_extent *e = &map->ext[ei];
+			u64 eend = e->lstart + e->len * e->width;
+			u32 segs[PODVOL_MAX_MEMBERS], total = 0, pieces = 0;
+			u32 at = pv_rnd(&r, 8), skip, nsec, last_v = ~0U;
+			u64 start, lend, pos, last_c = ~0ULL;
+			struct bvec_iter it;
+
+			src = gt_bio(64);
+			KUNIT_ASSERT_NOT_NULL(test, src);
+			/* Misaligned pieces of the buffer, in order. */
+			while (src->bi_vcnt < 64 && at < GT_SECTORS - 1) {
+				u32 len = 1 + pv_rnd(&r, pv_rnd(&r, 4) ?
+						     PAGE_SIZE >> SECTOR_SHIFT :
+						     3 * (PAGE_SIZE >> SECTOR_SHIFT));
+
+				len = min(len, (u32)GT_SECTORS - at);
+				__bio_add_page(src, pages + (at >> PAGE_SECTORS_SHIFT),
+					       len << SECTOR_SHIFT,
+					       (at << SECTOR_SHIFT) & ~PAGE_MASK);
+				at += len + (pv_rnd(&r, 3) ? 1 + pv_rnd(&r, 4) : 0);
+			}
+			/* A clone after an earlier extent starts mid-table. */
+			skip = pv_rnd(&r, 3) ? 0 :
+			       pv_rnd(&r, bio_sectors(src));
+			nsec = bio_sectors(src) - skip;
+			if (pv_rnd(&r, 3))
+				start = e->lstart + pv_rnd64(&r) % (eend - e->lstart);
+			else	/* near the extent's end, often across it */
+				start = eend - 1 -
+					pv_rnd64(&r) % min_t(u64, eend - e->lstart,
+							     2ULL * chunk);
+			src->bi_iter.bi_sector = start - skip;
+			bio_advance_iter(src, &src->bi_iter, skip << SECTOR_SHIFT);
+			lend = min(start + nsec, eend);
+			gt_addrs(src, want, GT_SECTORS);
+
+			/* How many pieces: one per (chunk, source bio_vec). */
+			for (pos = start, it = src->bi_iter; pos < lend; pos++) {
+				if (it.bi_idx != last_v ||
+				    pos >> map->chunk_shift != last_c)
+					pieces++;
+				last_v = it.bi_idx;
+				last_c = pos >> map->chunk_shift;
+				bvec_iter_advance(src->bi_io_vec, &it, SECTOR_SIZE);
+			}
+
+			pv_gather_count(e, map->chunk_shift, src, lend, segs);
+			for (s = 0; s < e->width; s++) {
+				total += segs[s];
+				mb[s] = segs[s] ? gt_bio(segs[s]) : NULL;
+				KUNIT_ASSERT_TRUE(test, !segs[s] || mb[s]);
+			}
+			if (total != pieces) {
+				KUNIT_FAIL(test,
+					   "geometry %u [%llu,%llu): %u pieces counted, want %u",
+					   geo, start, lend, total, pieces);
+				bad++;
+			}
+			pv_gather_fill(e, map->chunk_shift, src, lend, mb);
+
+			for (s = 0; s < e->width && !bad; s++) {
+				u32 member = map->stripe[e->first + s].member;
+				u64 b = 0, n = 0, ps;
+				bool in;
+				u32 m;
+
+				in = pv_map_range(map, ei, s, start, lend, &b, &n);
+				if (in != !!mb[s] ||
+				    (mb[s] && (mb[s]->bi_vcnt != segs[s] ||
+					       bio_sectors(mb[s]) != n - b))) {
+					KUNIT_FAIL(test,
+						   "geometry %u [%llu,%llu) stripe %u: %u pieces, %u sectors, range %d [%llu,%llu)",
+						   geo, start, lend, s,
+						   mb[s] ? mb[s]->bi_vcnt : 0,
+						   mb[s] ? bio_sectors(mb[s]) : 0,
+						   in, b, n);
+					bad++;
+					break;
+				}
+				if (!mb[s])
+					continue;
+				gt_addrs(mb[s], got, GT_SECTORS);
+				/* Every logical sector of the stripe, in order. */
+				for (pos = start, k = 0; pos < lend && !bad; pos++) {
+					pv_map_sector(map, pos, &m, &ps);
+					if (m != member)
+						continue;
+					if (ps != b + k || got[k] != want[pos - start]) {
+						KUNIT_FAIL(test,
+							   "geometry %u [%llu,%llu) stripe %u: sector %llu (member %llu) holds %pa, want %pa at member %llu",
+							   geo, start, lend, s, pos, ps,
+							   &got[k], &want[pos - start],
+							   b + k);
+						bad++;
+					}
+					k++;
+				}
+			}
+
+			/* One stripe alone, as a pass of the fallback fills it. */
+			s = pv_rnd(&r, e->width);
+			if (!bad && mb[s]) {
+				struct bio *only[PODVOL_MAX_MEMBERS] = { };
+
+				one = gt_bio(segs[s]);
+				KUNIT_ASSERT_NOT_NULL(test, one);
+				only[s] = one;
+				pv_gather_fill(e, map->chunk_shift, src, lend, only);
+				if (one->bi_vcnt != mb[s]->bi_vcnt ||
+				    one->bi_iter.bi_size != mb[s]->bi_iter.bi_size ||
+				    memcmp(one->bi_io_vec, mb[s]->bi_io_vec,
+					   one->bi_vcnt * sizeof(*one->bi_io_vec))) {
+					KUNIT_FAIL(test,
+						   "geometry %u [%llu,%llu) stripe %u: filled alone it differs",
+						   geo, start, lend, s);
+					bad++;
+				}
+				gt_bio_free(one);
+				one = NULL;
+			}
+			for (i = 0; i < e->width; i++) {
+				gt_bio_free(mb[i]);
+				mb[i] = NULL;
+			}
+			gt_bio_free(src);
+			src = NULL;
+		}
+		pv_map_free(map);
+		cond_resched();
+	}
+	__free_pages(pages, GT_ORDER);
 	KUNIT_EXPECT_EQ(test, bad, 0U);
 }
 
@@ -651,6 +868,7 @@ static void pv_dirty_test(struct kunit *test)
 static struct kunit_case pv_map_cases[] = {
 	KUNIT_CASE(pv_map_diff_test),
 	KUNIT_CASE(pv_map_gather_test),
+	KUNIT_CASE(pv_gather_bio_test),
 	KUNIT_CASE(pv_map_find_test),
 	KUNIT_CASE(pv_alloc_random_test),
 	KUNIT_CASE(pv_alloc_unequal_test),

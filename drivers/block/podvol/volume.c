@@ -6,15 +6,16 @@
  * The I/O path remaps bios the device-mapper way.  A bio from above is
  * cloned once (from pv_io_set) so that its completion can end the I/O
  * accounting.  Each pass over the clone then takes at most one bio from
- * pv_split_set, sends it on to a member, and sends the clone back through
- * the block layer for the next pass, as raid0 does with a split's
- * remainder: the block layer submits what a pass sent to the members
- * before the next pass runs, so a pass never waits on the mempool while
- * it holds an element of it that nothing else will free.  A read or write
- * that puts several chunks on a member sends that member one bio with all
- * of them, one member per pass; otherwise it is split at the next chunk
- * boundary (bio_submit_split_bioset()) and the piece remapped to its
- * member.  Discard and write-zeroes send one range
+ * pv_split_set that it may wait for, sends it on to a member, and sends
+ * the clone back through the block layer for the next pass, as raid0 does
+ * with a split's remainder: the block layer submits what a pass sent to
+ * the members before the next pass runs, so a pass never waits on the
+ * mempool while it holds an element of it that nothing else will free.  A
+ * read or write that puts several chunks on a member sends that member
+ * one bio with all of them: every member's in one pass when those bios
+ * can be had without waiting, else one member per pass; otherwise it is
+ * split at the next chunk boundary (bio_submit_split_bioset()) and the
+ * piece remapped to its member.  Discard and write-zeroes send one range
  * per member and extent (dm-stripe's stripe_map_range()), one per pass.  A
  * pre-flush goes to every member the volume uses, one per pass, and data
  * that came with it is sent only once those flushes completed, from a work
@@ -30,6 +31,7 @@
 #include <linux/random.h>
 #include <linux/timekeeping.h>
 
+#include "gather.h"
 #include "podvol.h"
 
 static int pv_major;
@@ -263,60 +265,94 @@ static struct bio *pv_split(struct bio *bio, unsigned int sectors)
 }
 
 /*
- * Walk @bio's data in [its start, @lend), which lies in extent @e, in
- * pieces: single-page segments cut at chunk boundaries.  If @counts is
- * given, count the pieces of every stripe in it; if @mb is given, add
- * those of stripe @stripe to it, in order.  The chunks of one stripe are
- * contiguous on its member (pv_map_chunk()), so @mb's data is exactly
- * that member's range of @bio.
+ * Send every stripe of extent @ei its bio of the clone's data up to @lend
+ * in this one pass; @segs holds the pieces pv_gather_count() counted for
+ * each.  The bios are taken from pv_split_set without waiting, so holding
+ * several of them at once never waits on the mempool for more (see
+ * pv_submit_flush()).  Returns 0 when they are on their way, -EAGAIN when
+ * one could not be had (those taken went back, nothing was sent), -EIO
+ * when the clone was ended with an error.
  */
-static void pv_gather(const struct pv_extent *e, u32 chunk_shift,
-		      struct bio *bio, u64 lend, u32 *counts, u32 stripe,
-		      struct bio *mb)
+static int pv_submit_gathered(struct pv_volume *vol, struct pv_io *io,
+			      u32 ei, const struct pv_extent *e, u32 shift,
+			      u64 lend, const u32 *segs)
 {
-	struct bvec_iter it = bio->bi_iter;
-	u64 pos = it.bi_sector;
+	struct bio *bio = &io->clone, *mb[PODVOL_MAX_MEMBERS];
+	u64 start = bio->bi_iter.bi_sector, b, n, done = 0, written = 0;
+	u32 want[PODVOL_MAX_MEMBERS], s, member;
+	const struct pv_map *map;
+	bool bad = false;
 
-	while (pos < lend) {
-		u32 s;
-		u64 run = min(pv_map_chunk(e, chunk_shift, pos, &s), lend - pos);
-		unsigned int bytes = run << SECTOR_SHIFT;
-
-		pos += run;
-		if (!counts && s != stripe) {
-			bvec_iter_advance(bio->bi_io_vec, &it, bytes);
+	rcu_read_lock();
+	map = rcu_dereference(vol->map);
+	for (s = 0; s < e->width; s++) {
+		mb[s] = NULL;
+		if (!pv_map_range(map, ei, s, start, lend, &b, &n))
 			continue;
-		}
-		while (bytes) {
-			struct bio_vec bv = bvec_iter_bvec(bio->bi_io_vec, it);
-			unsigned int len = min(bv.bv_len, bytes);
-
-			if (counts)
-				counts[s]++;
-			if (mb && s == stripe)
-				__bio_add_page(mb, bv.bv_page, len, bv.bv_offset);
-			bvec_iter_advance_single(bio->bi_io_vec, &it, len);
-			bytes -= len;
-		}
+		member = map->stripe[e->first + s].member;
+		mb[s] = bio_alloc_bioset(pv_member_bdev(vol, member), segs[s],
+					 bio->bi_opf, GFP_NOWAIT, &pv_split_set);
+		if (!mb[s])
+			break;
+		mb[s]->bi_iter.bi_sector = b;
+		want[s] = n - b;
+		written |= BIT_ULL(member);
 	}
+	rcu_read_unlock();
+	if (s < e->width) {
+		while (s--)
+			if (mb[s])
+				bio_put(mb[s]);
+		return -EAGAIN;
+	}
+
+	pv_gather_fill(e, shift, bio, lend, mb);
+	for (s = 0; s < e->width; s++) {
+		if (!mb[s])
+			continue;
+		bad |= bio_sectors(mb[s]) != want[s];
+		done += bio_sectors(mb[s]);
+	}
+	if (WARN_ON_ONCE(bad || done != lend - start)) {
+		for (s = 0; s < e->width; s++)
+			if (mb[s])
+				bio_put(mb[s]);
+		bio_io_error(bio);
+		return -EIO;
+	}
+	if (op_is_write(bio_op(bio)))
+		io->written |= written;
+	for (s = 0; s < e->width; s++) {
+		if (!mb[s])
+			continue;
+		mb[s]->bi_ioprio = bio->bi_ioprio;
+		bio_clone_blkg_association(mb[s], bio);
+		bio_chain(mb[s], bio);
+		submit_bio_noacct(mb[s]);
+	}
+	return 0;
 }
 
 /*
  * A read or write.  Where the clone's part in the current extent puts
  * more than one chunk on some member, each member gets one bio with all
- * of its chunks (they are contiguous there), one member per pass, like a
- * discard's ranges (pv_submit_range()); @io->stripe is the next stripe to
- * send.  Such a member bio shares the pages of the bio from above but has
- * its own bio_vec table, of at most BIO_MAX_VECS pieces; a part that would
- * need more on some member, or that puts at most one chunk on each, is
- * split at the next chunk boundary instead (bio_submit_split_bioset()),
- * and the piece remapped: no copying of bio_vecs where there is nothing to
- * gather.  An extent one member wide is contiguous on it: a bio is split
- * only where it leaves the extent (pv_map_sector()).
+ * of its chunks (they are contiguous there): a bio_vec table of its own,
+ * of at most BIO_MAX_VECS pieces, that shares the pages of the bio from
+ * above (gather.c).  The data is walked once to count every member's
+ * pieces and once to fill all the members' bios, which go out together
+ * (pv_submit_gathered()); if those bios cannot all be had without
+ * waiting, one member is sent per pass instead, like a discard's ranges
+ * (pv_submit_range()), @io->stripe being the next stripe to send.  A part
+ * that would need more than BIO_MAX_VECS pieces on some member, or that
+ * puts at most one chunk on each, is split at the next chunk boundary
+ * instead (bio_submit_split_bioset()), and the piece remapped: no copying
+ * of bio_vecs where there is nothing to gather.  An extent one member wide
+ * is contiguous on it: a bio is split only where it leaves the extent
+ * (pv_map_sector()).
  */
 static void pv_submit_rw(struct pv_volume *vol, struct pv_io *io)
 {
-	u32 counts[PODVOL_MAX_MEMBERS];
+	u32 segs[PODVOL_MAX_MEMBERS];
 	struct bio *bio = &io->clone;
 	u64 start = bio->bi_iter.bi_sector, end = bio_end_sector(bio);
 	u64 eend, lend, psector = 0, pend = 0, n = 0;
@@ -325,6 +361,7 @@ static void pv_submit_rw(struct pv_volume *vol, struct pv_io *io)
 	u32 ei, i, s, shift, member = 0;
 	bool gather = false, got = false;
 	struct bio *mb;
+	int ret;
 
 	rcu_read_lock();
 	map = rcu_dereference(vol->map);
@@ -340,32 +377,18 @@ static void pv_submit_rw(struct pv_volume *vol, struct pv_io *io)
 		gather = n < lend - start &&
 			 ((lend - 1) >> shift) - (start >> shift) >= e.width;
 	}
-	for (s = io->stripe; gather && s < e.width; s++) {
-		got = pv_map_range(map, ei, s, start, lend, &psector, &pend);
-		if (got) {
-			member = map->stripe[e.first + s].member;
-			break;
-		}
-	}
 	rcu_read_unlock();
 
 	if (gather && !io->stripe) {
 		/* Is there room for every member's pieces? */
-		memset(counts, 0, e.width * sizeof(counts[0]));
-		pv_gather(&e, shift, bio, lend, counts, 0, NULL);
+		pv_gather_count(&e, shift, bio, lend, segs);
 		for (i = 0; i < e.width && gather; i++)
-			gather = counts[i] <= BIO_MAX_VECS;
-		if (!gather) {
-			rcu_read_lock();
-			n = pv_map_sector(rcu_dereference(vol->map), start,
-					  &member, &psector);
-			rcu_read_unlock();
-		}
+			gather = segs[i] <= BIO_MAX_VECS;
 	}
-	if (op_is_write(bio_op(bio)) && (!gather || got))
-		io->written |= BIT_ULL(member);
 
 	if (!gather) {
+		if (op_is_write(bio_op(bio)))
+			io->written |= BIT_ULL(member);
 		if (n < bio_sectors(bio)) {
 			bio = pv_split(bio, n);
 			if (!bio)
@@ -377,19 +400,44 @@ static void pv_submit_rw(struct pv_volume *vol, struct pv_io *io)
 		return;
 	}
 
+	if (!io->stripe) {
+		ret = pv_submit_gathered(vol, io, ei, &e, shift, lend, segs);
+		if (ret == -EIO)
+			return;
+		if (!ret)
+			io->stripe = e.width;
+	}
+
+	/* One member per pass: the next stripe with data. */
+	rcu_read_lock();
+	map = rcu_dereference(vol->map);
+	for (s = io->stripe; s < e.width; s++) {
+		got = pv_map_range(map, ei, s, start, lend, &psector, &pend);
+		if (got) {
+			member = map->stripe[e.first + s].member;
+			break;
+		}
+	}
+	rcu_read_unlock();
+
 	if (got) {
-		memset(counts, 0, e.width * sizeof(counts[0]));
-		pv_gather(&e, shift, bio, lend, counts, 0, NULL);
-		mb = bio_alloc_bioset(pv_member_bdev(vol, member), counts[s],
+		struct bio *mbs[PODVOL_MAX_MEMBERS] = { };
+
+		/* Only the first pass counted the pieces. */
+		mb = bio_alloc_bioset(pv_member_bdev(vol, member),
+				      io->stripe ? BIO_MAX_VECS : segs[s],
 				      bio->bi_opf, pv_gfp(bio), &pv_split_set);
 		if (!mb) {
 			bio_wouldblock_error(bio);
 			return;
 		}
+		if (op_is_write(bio_op(bio)))
+			io->written |= BIT_ULL(member);
 		mb->bi_iter.bi_sector = psector;
 		mb->bi_ioprio = bio->bi_ioprio;
 		bio_clone_blkg_association(mb, bio);
-		pv_gather(&e, shift, bio, lend, NULL, s, mb);
+		mbs[s] = mb;
+		pv_gather_fill(&e, shift, bio, lend, mbs);
 		bio_chain(mb, bio);
 		if (WARN_ON_ONCE(bio_sectors(mb) != pend - psector)) {
 			bio_io_error(mb);
@@ -1047,7 +1095,7 @@ int pv_volume_init(void)
 			  offsetof(struct pv_io, clone), 0);
 	if (ret)
 		return ret;
-	/* A pass over a clone takes one at most (see pv_submit_flush()). */
+	/* A pass waits for one at most (see pv_submit_flush()). */
 	ret = bioset_init(&pv_split_set, BIO_POOL_SIZE,
 			  offsetof(struct pv_flush, bio), BIOSET_NEED_BVECS);
 	if (ret)
