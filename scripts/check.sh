@@ -320,24 +320,26 @@ why_not() {	# why_not TEST KERNEL
 # the machine's CPUs busy: two lanes take little longer than the slower one.
 # A lane only writes logs; they are accounted for afterwards, in order.
 #
-# The debug lane is the longest (KUnit and every selftest, in guests with
-# one vCPU) and starts last: it runs as two chains side by side, each a
-# batch guest (batch-debug-1 and -2) followed by its share of the selftests
-# with guests of their own.  The tests are dealt to the chains by their
-# measured cost (selftests/vm/debug-costs), longest first, each to the chain
-# with less work so far, so that both end together; KUnit runs first.
+# The debug and stock lanes run every selftest (the debug one KUnit too,
+# in guests with one vCPU) and are the longest: each runs as two chains
+# side by side, a batch guest (batch-KERNEL-1 and -2) followed by its share
+# of the selftests with guests of their own.  A lane splits so when it has a
+# file of measured costs, selftests/vm/KERNEL-costs.  The tests are dealt to
+# the chains by that cost, longest first, each to the chain with less work
+# so far, so that both end together; KUnit runs first.
 parts() {	# parts KERNEL: the suffixes of KERNEL's batches
-	if [ "$1" = debug ]; then echo "-1 -2"; else echo ""; fi
+	if [ -f "selftests/vm/$1-costs" ]; then echo "-1 -2"; else echo ""; fi
 }
-debug_split=""
-debug_split() {	# debug_split: "PART batch|solo TEST" lines, computed once
-	local t all="batch selftests/vm/kunit.sh"
-	if [ -z "$debug_split" ]; then
-		for t in $batched; do runs_on "$t" debug && all="$all"$'\n'"batch $t"; done
-		for t in $solo $hosted; do runs_on "$t" debug && all="$all"$'\n'"solo $t"; done
-		debug_split=$(printf '%s\n' "$all" | awk '
+declare -A split_of=()
+lane_split() {	# lane_split KERNEL: "PART batch|solo TEST" lines, computed once
+	local k=$1 t all=""
+	if [ -z "${split_of[$k]:-}" ]; then
+		[ "$k" = debug ] && all="batch selftests/vm/kunit.sh"
+		for t in $batched; do runs_on "$t" "$k" && all="$all"$'\n'"batch $t"; done
+		for t in $solo $hosted; do runs_on "$t" "$k" && all="$all"$'\n'"solo $t"; done
+		split_of[$k]=$(printf '%s\n' "$all" | awk '
 			FNR == NR { if ($1 !~ /^#/ && NF >= 2) c[$1] = $2; next }
-			{
+			NF == 2 {
 				n = $2; sub(/.*\//, "", n); sub(/\.sh$/, "", n)
 				m++; line[m] = $0; w[m] = (n in c) ? c[n] : 120
 			}
@@ -352,22 +354,22 @@ debug_split() {	# debug_split: "PART batch|solo TEST" lines, computed once
 				}
 				for (i = 1; i <= m; i++)	# in their own order
 					print part[i], line[i]
-			}' selftests/vm/debug-costs -)
+			}' "selftests/vm/$k-costs" -)
 	fi
-	echo "$debug_split"
+	echo "${split_of[$k]}"
 }
 batch_list() {	# batch_list KERNEL SUFFIX: the selftests of that batch
 	local t
-	if [ "$1" = debug ]; then
-		debug_split | awk -v p="${2#-}" '$1 == p && $2 == "batch" { print $3 }'
+	if [ -n "$2" ]; then
+		lane_split "$1" | awk -v p="${2#-}" '$1 == p && $2 == "batch" { print $3 }'
 		return
 	fi
 	for t in $batched; do runs_on "$t" "$1" && echo "$t"; done
 }
 solo_list() {	# solo_list KERNEL [SUFFIX]: its selftests with guests of their own
 	local t
-	if [ "$1" = debug ]; then
-		debug_split | awk -v p="${2#-}" '$1 == p && $2 == "solo" { print $3 }'
+	if [ -n "${2:-}" ]; then
+		lane_split "$1" | awk -v p="${2#-}" '$1 == p && $2 == "solo" { print $3 }'
 		return
 	fi
 	for t in $solo $hosted; do runs_on "$t" "$1" && echo "$t"; done
@@ -421,7 +423,9 @@ lane() {	# lane KERNEL
 	wait
 }
 
-has debug && debug_split >/dev/null	# once, for the lanes and the accounting
+for k in $kernels; do	# once, for the lanes and the accounting
+	[ -z "$(parts "$k")" ] || lane_split "$k" >/dev/null
+done
 
 # The lanes of the kernels that are ready start now; the debug lane once
 # its kernel is built.
