@@ -14,6 +14,7 @@
 #   BENCH_SUITES="net block"  (also scale-net, scale-vol: routes and volumes at
 #                            scale; see bench/scale-net.sh and bench/scale-vol.sh)
 #   BENCH_SCALE_ROUTES="10 1000 100000"  BENCH_SCALE_NODES="10 5000"
+#   BENCH_SCALE_FIB_ROUTES (the FIB anchor's sizes, default the same)
 #   BENCH_SCALE_VOLS="1 100 1000"        BENCH_SCALE_LVM_VOLS (default the same)
 #   BENCH_BASELINE=FILE      compare every figure with FILE (default
 #                            bench/baseline.json; "none": no comparison)
