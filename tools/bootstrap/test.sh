@@ -177,6 +177,10 @@ case "\$*" in
 		*) echo "ip -batch: \$l" >> "\$st/calls" ;;
 		esac
 	done ;;
+# the kernel's judgement of new parameters in podnet-up's scratch namespace
+"-n podnet-up-"*" link add "*)
+	echo "ip \$*" >> "\$st/calls"
+	[ ! -e "\$st/refuse" ] || { echo "Error: podnet: refused" >&2; exit 2; } ;;
 *) echo "ip \$*" >> "\$st/calls" ;;
 esac
 EOF
@@ -221,6 +225,30 @@ rc=$?
 [ $rc = 1 ] && grep -q "podnet0.conf:12: invalid address '192.168.0.300'" <<<"$out" &&
 	grep -q "podnet0: configuration has errors; nothing changed" <<<"$out" && [ ! -s run/st/calls ]
 ok $? "a broken file when applying (not --check): exit 1, the line named, no command run" "$out"$'\n'"$(cat run/st/calls)"
+mv run/good.conf run/conf/podnet0.conf
+# A parameter fixed at creation changed (the port): the device must be
+# recreated, but the old one is deleted only after the kernel has accepted
+# the new parameters on a scratch device in a namespace of its own.
+cp run/conf/podnet0.conf run/good.conf
+echo "port 6082" >> run/conf/podnet0.conf
+touch run/st/refuse
+out=$(prun)
+rc=$?
+[ $rc = 1 ] && grep -q "podnet0: the kernel refuses the new parameters: Error: podnet: refused" <<<"$out" &&
+	grep -q '^ip -n podnet-up-[0-9]* link add podnet0 type podnet vni 42 port 6082 ' run/st/calls &&
+	! grep -q '^ip link \(del\|add\) podnet0' run/st/calls
+ok $? "a port change the kernel refuses on a scratch device: the running device is not deleted" \
+	"$out"$'\n'"$(cat run/st/calls)"
+rm run/st/refuse
+out=$(prun)
+rc=$?
+try=$(grep -n '^ip -n podnet-up-[0-9]* link add podnet0 type podnet vni 42 port 6082 ' run/st/calls | cut -d: -f1)
+del=$(grep -nx 'ip link del podnet0' run/st/calls | cut -d: -f1)
+add=$(grep -n '^ip link add podnet0 type podnet vni 42 port 6082 ' run/st/calls | cut -d: -f1)
+[ $rc = 0 ] && [ -n "$try" ] && [ -n "$del" ] && [ -n "$add" ] && [ "$try" -lt "$del" ] && [ "$del" -lt "$add" ] &&
+	grep -q "^ip netns del podnet-up-" run/st/calls
+ok $? "a port change the kernel accepts: tried in a scratch namespace, then ip link del, then ip link add" \
+	"$out"$'\n'"$(cat run/st/calls)"
 mv run/good.conf run/conf/podnet0.conf
 
 # BGP settings: normalized by --check, refused by its own rules and by
