@@ -152,7 +152,7 @@ expect "parse addr refuses 1:2" 1 "invalid address '1:2'" $P parse addr 1:2
 expect "parse needs a known kind" 2 "parse: expected addr, prefix or ifaddr" $P parse route 1.2.3.4
 
 expect "--output: an unknown column is a usage error naming the columns" 2 \
-	"unknown column 'nope'; columns: DEV,PREFIX,VIA,TX_PACKETS" $P --output prefix,nope route show
+	"podnetctl: unknown column 'nope'; columns: DEV,PREFIX,VIA,TX_PACKETS" $P --output prefix,nope route show
 expect "--output: no column given" 2 "--output: no column given" $P --output '' route show
 expect "--output does not apply to -j" 2 "they do not apply to -j" $P -j --output prefix route show
 expect "--pairs does not apply to -j" 2 "they do not apply to -j" $P --pairs -j route show

@@ -292,7 +292,7 @@ static void test_usage(const char *tool)
 		  "pool extend f /dev/null /dev/zero" },
 		{ "pool extend: unknown option \"-x\"", "pool extend -x",
 		  "pool extend f -x /dev/null" },
-		{ "unknown column 'nope'", "-o with an unknown column",
+		{ "podvolctl: unknown column 'nope'", "-o with an unknown column",
 		  "-o nope volume list" },
 		{ "they do not apply to -j", "-j with --pairs", "-j --pairs volume list" },
 	};
