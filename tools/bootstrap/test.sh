@@ -323,6 +323,18 @@ else
 	ok $? "podnet-up refuses bad BGP settings (its own rules and BIRD's) naming the line" "$out"
 fi
 
+# ---------------------------------------------------------- podvol-podman --
+# Usage errors exit 2 and --help 0 before the tools a change needs
+# (podman, podvolctl, jq) are looked for: podvolctl is not on this PATH.
+expect "podvol-podman: an unknown command is a usage error, whatever is installed" 2 \
+	"unknown command 'frob'" "$here/podvol-podman" frob
+expect "podvol-podman --help prints usage, whatever is installed" 0 \
+	"usage: podvol-podman create POOL/NAME SIZE" "$here/podvol-podman" --help
+expect "podvol-podman create without SIZE is a usage error" 2 "usage:" "$here/podvol-podman" create fast/a
+expect "podvol-podman release without VOLUME is a usage error" 2 "usage:" "$here/podvol-podman" release
+expect "podvol-podman create names the missing tool" 1 "podvol-podman: podvolctl not found" \
+	"$here/podvol-podman" create fast/a 64M
+
 # ------------------------------------------------------------- podvol-up --
 cat > pools.conf <<'EOF'
 timeout 0
