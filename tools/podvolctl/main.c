@@ -19,7 +19,7 @@ static void usage(FILE *f)
 		"Usage: podvolctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 		"\n"
 		"Options (before OBJECT):\n"
-		"  -j, --json      JSON output for show and list\n"
+		"  -j, --json      JSON output (all but probe and metrics)\n"
 		"  -p, --pretty    indent JSON output\n"
 		"  -v, --verbose   say what pool create, extend and destroy do, step by step\n"
 		"  -o, --output COLS  table columns, comma separated, any case; +COLS\n"
