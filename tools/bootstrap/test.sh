@@ -127,6 +127,10 @@ rc=$?
 ok $? "podnet-up --check normalizes IPv6 case and zeros, /016, tos 1 (inherit), hex and padded numbers" "$out"
 
 bad "a setting with two values" "bad.conf:2: expected 'ttl VALUE'" "ttl 1 2"
+# bash's read drops NUL bytes: 'vni 4<NUL>2' would be read as 'vni 42'.
+printf 'local 192.168.0.1\nvni 4\0002\n' > net/nul.conf
+expect "podnet-up refuses a NUL byte (a damaged file), naming its line" 1 \
+	"nul.conf:2: NUL byte: a binary or damaged file" "$here/podnet-up" -c net --check nul
 printf 'local 192.168.0.1\n' > net/novni.conf
 expect "podnet-up refuses a file without vni" 1 "novni.conf: missing 'vni VNI'" \
 	"$here/podnet-up" -c net --check novni
@@ -367,6 +371,9 @@ pbad "a too small chunk" "chunk must be a power of two of at least 4K" "pool a c
 pbad "a bad pool name" "bad-pools.conf:1: invalid pool name" "pool a/b" "disk /dev/vda"
 pbad "an unknown keyword" "bad-pools.conf:1: unknown keyword 'disks'" "disks /dev/vda"
 pbad "a bad timeout" "bad-pools.conf:1: expected 'timeout SECONDS'" "timeout soon"
+printf 'pool a\n\tdisk /dev/vd\000a\n' > nul-pools.conf
+expect "podvol-up refuses a NUL byte (a damaged file), naming its line" 1 \
+	"nul-pools.conf:2: NUL byte: a binary or damaged file" "$here/podvol-up" -c nul-pools.conf --check
 
 # Decisions, with disks as regular files and stub tools keeping state in $st.
 st=$tmp/state
