@@ -327,6 +327,25 @@ else
 	ok $? "podnet-up refuses bad BGP settings (its own rules and BIRD's) naming the line" "$out"
 fi
 
+# ------------------------------------------------------------ exit codes --
+# The scheme of every podkit tool (podnetctl(8), EXIT STATUS): 0 success,
+# 1 failure, 2 usage error.
+codes() {	# codes SCRIPT "WANT ARGS..."...: each command line exits WANT
+	local script=$1 c out="" rc
+	shift
+	for c in "$@"; do
+		# shellcheck disable=SC2086
+		"$here/$script" ${c#* } >/dev/null 2>&1
+		rc=$?
+		[ "$rc" = "${c%% *}" ] || out="$out$script ${c#* }: exit $rc, wanted ${c%% *}"$'\n'
+	done
+	[ -z "$out" ]
+	ok $? "$script: usage errors exit 2, --help 0" "$out"
+}
+codes podnet-up "2 --bogus" "2 -c" "2 -q" "0 --help" "0 -h"
+codes podvol-up "2 --bogus" "2 -c" "2 -t soon" "0 --help" "0 -h"
+codes podnet-cni "2 --bogus" "2 -c" "2 -q" "0 --help" "0 -h"
+
 # ---------------------------------------------------------- podvol-podman --
 # Usage errors exit 2 and --help 0 before the tools a change needs
 # (podman, podvolctl, jq) are looked for: podvolctl is not on this PATH.
