@@ -185,6 +185,10 @@ case "\$*" in
 "-n podnet-up-"*" link add "*)
 	echo "ip \$*" >> "\$st/calls"
 	[ ! -e "\$st/refuse" ] || { echo "Error: podnet: refused" >&2; exit 2; } ;;
+# the device itself with the new port (after the scratch one was accepted)
+"link add podnet0 type podnet vni 42 port 6082 "*)
+	echo "ip \$*" >> "\$st/calls"
+	[ ! -e "\$st/refuse-new" ] || { echo "Error: podnet: refused" >&2; exit 2; } ;;
 *) echo "ip \$*" >> "\$st/calls" ;;
 esac
 EOF
@@ -195,7 +199,7 @@ case "\$*" in
 "parse "*|"setconf --check "*) exec "$here/../podnetctl/podnetctl" "\$@" ;;
 "-j show podnet0") cat "\$st/show.json" ;;
 "-j route show dev podnet0") cat "\$st/routes.json" ;;
-*) echo "podnetctl \$*" >> "\$st/calls"; cat > /dev/null ;;
+*) echo "podnetctl \$*" >> "\$st/calls"; cat >> "\$st/podnetctl.in" ;;
 esac
 EOF
 chmod +x run/bin/*
@@ -253,6 +257,29 @@ add=$(grep -n '^ip link add podnet0 type podnet vni 42 port 6082 ' run/st/calls 
 	grep -q "^ip netns del podnet-up-" run/st/calls
 ok $? "a port change the kernel accepts: tried in a scratch namespace, then ip link del, then ip link add" \
 	"$out"$'\n'"$(cat run/st/calls)"
+# Should the new device still fail after the old one was deleted, the old
+# one is put back as it was read: parameters, MTU, addresses, up, kernel
+# routes, route table.
+touch run/st/refuse-new
+: > run/st/podnetctl.in
+out=$(prun)
+rc=$?
+del=$(grep -nx 'ip link del podnet0' run/st/calls | cut -d: -f1)
+back=$(grep -nx 'ip link add podnet0 type podnet vni 42 port 6081 local 192.168.0.1 local fd00::1 ttl 64 tos inherit df unset udpcsum noudp6zerocsumtx noudp6zerocsumrx' run/st/calls | cut -d: -f1)
+[ $rc = 1 ] && grep -q "podnet0: cannot create the device with the new parameters; restoring the old one" <<<"$out" &&
+	[ -n "$del" ] && [ -n "$back" ] && [ "$del" -lt "$back" ] &&
+	[ "$(sed -n "$((back + 1)),\$p" run/st/calls)" = "ip link set dev podnet0 mtu 1464
+ip addr add 10.244.1.1/24 dev podnet0
+ip addr add fd44:1::1/64 dev podnet0
+ip link set dev podnet0 up
+ip route replace 10.244.0.0/16 dev podnet0 proto 149
+ip route replace fd44::/16 dev podnet0 proto 149
+podnetctl setconf podnet0 -" ] &&
+	[ "$(cat run/st/podnetctl.in)" = "route 10.244.2.0/24 via 192.168.0.2
+route fd44:2::/64 via fd00::2" ]
+ok $? "the new device failing after the old one was deleted: the old one put back with its MTU, addresses, routes and table" \
+	"$out"$'\n'"$(cat run/st/calls)"$'\n'"$(cat run/st/podnetctl.in)"
+rm run/st/refuse-new
 mv run/good.conf run/conf/podnet0.conf
 
 # BGP settings: normalized by --check, refused by its own rules and by
