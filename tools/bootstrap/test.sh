@@ -127,6 +127,10 @@ rc=$?
 ok $? "podnet-up --check normalizes IPv6 case and zeros, /016, tos 1 (inherit), hex and padded numbers" "$out"
 
 bad "a setting with two values" "bad.conf:2: expected 'ttl VALUE'" "ttl 1 2"
+# bash's read drops NUL bytes: 'vni 4<NUL>2' would be read as 'vni 42'.
+printf 'local 192.168.0.1\nvni 4\0002\n' > net/nul.conf
+expect "podnet-up refuses a NUL byte (a damaged file), naming its line" 1 \
+	"nul.conf:2: NUL byte: a binary or damaged file" "$here/podnet-up" -c net --check nul
 printf 'local 192.168.0.1\n' > net/novni.conf
 expect "podnet-up refuses a file without vni" 1 "novni.conf: missing 'vni VNI'" \
 	"$here/podnet-up" -c net --check novni
@@ -177,6 +181,14 @@ case "\$*" in
 		*) echo "ip -batch: \$l" >> "\$st/calls" ;;
 		esac
 	done ;;
+# the kernel's judgement of new parameters in podnet-up's scratch namespace
+"-n podnet-up-"*" link add "*)
+	echo "ip \$*" >> "\$st/calls"
+	[ ! -e "\$st/refuse" ] || { echo "Error: podnet: refused" >&2; exit 2; } ;;
+# the device itself with the new port (after the scratch one was accepted)
+"link add podnet0 type podnet vni 42 port 6082 "*)
+	echo "ip \$*" >> "\$st/calls"
+	[ ! -e "\$st/refuse-new" ] || { echo "Error: podnet: refused" >&2; exit 2; } ;;
 *) echo "ip \$*" >> "\$st/calls" ;;
 esac
 EOF
@@ -187,7 +199,7 @@ case "\$*" in
 "parse "*|"setconf --check "*) exec "$here/../podnetctl/podnetctl" "\$@" ;;
 "-j show podnet0") cat "\$st/show.json" ;;
 "-j route show dev podnet0") cat "\$st/routes.json" ;;
-*) echo "podnetctl \$*" >> "\$st/calls"; cat > /dev/null ;;
+*) echo "podnetctl \$*" >> "\$st/calls"; cat >> "\$st/podnetctl.in" ;;
 esac
 EOF
 chmod +x run/bin/*
@@ -221,6 +233,53 @@ rc=$?
 [ $rc = 1 ] && grep -q "podnet0.conf:12: invalid address '192.168.0.300'" <<<"$out" &&
 	grep -q "podnet0: configuration has errors; nothing changed" <<<"$out" && [ ! -s run/st/calls ]
 ok $? "a broken file when applying (not --check): exit 1, the line named, no command run" "$out"$'\n'"$(cat run/st/calls)"
+mv run/good.conf run/conf/podnet0.conf
+# A parameter fixed at creation changed (the port): the device must be
+# recreated, but the old one is deleted only after the kernel has accepted
+# the new parameters on a scratch device in a namespace of its own.
+cp run/conf/podnet0.conf run/good.conf
+echo "port 6082" >> run/conf/podnet0.conf
+touch run/st/refuse
+out=$(prun)
+rc=$?
+[ $rc = 1 ] && grep -q "podnet0: the kernel refuses the new parameters: Error: podnet: refused" <<<"$out" &&
+	grep -q '^ip -n podnet-up-[0-9]* link add podnet0 type podnet vni 42 port 6082 ' run/st/calls &&
+	! grep -q '^ip link \(del\|add\) podnet0' run/st/calls
+ok $? "a port change the kernel refuses on a scratch device: the running device is not deleted" \
+	"$out"$'\n'"$(cat run/st/calls)"
+rm run/st/refuse
+out=$(prun)
+rc=$?
+try=$(grep -n '^ip -n podnet-up-[0-9]* link add podnet0 type podnet vni 42 port 6082 ' run/st/calls | cut -d: -f1)
+del=$(grep -nx 'ip link del podnet0' run/st/calls | cut -d: -f1)
+add=$(grep -n '^ip link add podnet0 type podnet vni 42 port 6082 ' run/st/calls | cut -d: -f1)
+[ $rc = 0 ] && [ -n "$try" ] && [ -n "$del" ] && [ -n "$add" ] && [ "$try" -lt "$del" ] && [ "$del" -lt "$add" ] &&
+	grep -q "^ip netns del podnet-up-" run/st/calls
+ok $? "a port change the kernel accepts: tried in a scratch namespace, then ip link del, then ip link add" \
+	"$out"$'\n'"$(cat run/st/calls)"
+# Should the new device still fail after the old one was deleted, the old
+# one is put back as it was read: parameters, MTU, addresses, up, kernel
+# routes, route table.
+touch run/st/refuse-new
+: > run/st/podnetctl.in
+out=$(prun)
+rc=$?
+del=$(grep -nx 'ip link del podnet0' run/st/calls | cut -d: -f1)
+back=$(grep -nx 'ip link add podnet0 type podnet vni 42 port 6081 local 192.168.0.1 local fd00::1 ttl 64 tos inherit df unset udpcsum noudp6zerocsumtx noudp6zerocsumrx' run/st/calls | cut -d: -f1)
+[ $rc = 1 ] && grep -q "podnet0: cannot create the device with the new parameters; restoring the old one" <<<"$out" &&
+	[ -n "$del" ] && [ -n "$back" ] && [ "$del" -lt "$back" ] &&
+	[ "$(sed -n "$((back + 1)),\$p" run/st/calls)" = "ip link set dev podnet0 mtu 1464
+ip addr add 10.244.1.1/24 dev podnet0
+ip addr add fd44:1::1/64 dev podnet0
+ip link set dev podnet0 up
+ip route replace 10.244.0.0/16 dev podnet0 proto 149
+ip route replace fd44::/16 dev podnet0 proto 149
+podnetctl setconf podnet0 -" ] &&
+	[ "$(cat run/st/podnetctl.in)" = "route 10.244.2.0/24 via 192.168.0.2
+route fd44:2::/64 via fd00::2" ]
+ok $? "the new device failing after the old one was deleted: the old one put back with its MTU, addresses, routes and table" \
+	"$out"$'\n'"$(cat run/st/calls)"$'\n'"$(cat run/st/podnetctl.in)"
+rm run/st/refuse-new
 mv run/good.conf run/conf/podnet0.conf
 
 # BGP settings: normalized by --check, refused by its own rules and by
@@ -295,6 +354,37 @@ else
 	ok $? "podnet-up refuses bad BGP settings (its own rules and BIRD's) naming the line" "$out"
 fi
 
+# ------------------------------------------------------------ exit codes --
+# The scheme of every podkit tool (podnetctl(8), EXIT STATUS): 0 success,
+# 1 failure, 2 usage error.
+codes() {	# codes SCRIPT "WANT ARGS..."...: each command line exits WANT
+	local script=$1 c out="" rc
+	shift
+	for c in "$@"; do
+		# shellcheck disable=SC2086
+		"$here/$script" ${c#* } >/dev/null 2>&1
+		rc=$?
+		[ "$rc" = "${c%% *}" ] || out="$out$script ${c#* }: exit $rc, wanted ${c%% *}"$'\n'
+	done
+	[ -z "$out" ]
+	ok $? "$script: usage errors exit 2, --help 0" "$out"
+}
+codes podnet-up "2 --bogus" "2 -c" "2 -q" "0 --help" "0 -h"
+codes podvol-up "2 --bogus" "2 -c" "2 -t soon" "0 --help" "0 -h"
+codes podnet-cni "2 --bogus" "2 -c" "2 -q" "0 --help" "0 -h"
+
+# ---------------------------------------------------------- podvol-podman --
+# Usage errors exit 2 and --help 0 before the tools a change needs
+# (podman, podvolctl, jq) are looked for: podvolctl is not on this PATH.
+expect "podvol-podman: an unknown command is a usage error, whatever is installed" 2 \
+	"unknown command 'frob'" "$here/podvol-podman" frob
+expect "podvol-podman --help prints usage, whatever is installed" 0 \
+	"usage: podvol-podman create POOL/NAME SIZE" "$here/podvol-podman" --help
+expect "podvol-podman create without SIZE is a usage error" 2 "usage:" "$here/podvol-podman" create fast/a
+expect "podvol-podman release without VOLUME is a usage error" 2 "usage:" "$here/podvol-podman" release
+expect "podvol-podman create names the missing tool" 1 "podvol-podman: podvolctl not found" \
+	"$here/podvol-podman" create fast/a 64M
+
 # ------------------------------------------------------------- podvol-up --
 cat > pools.conf <<'EOF'
 timeout 0
@@ -327,6 +417,9 @@ pbad "a too small chunk" "chunk must be a power of two of at least 4K" "pool a c
 pbad "a bad pool name" "bad-pools.conf:1: invalid pool name" "pool a/b" "disk /dev/vda"
 pbad "an unknown keyword" "bad-pools.conf:1: unknown keyword 'disks'" "disks /dev/vda"
 pbad "a bad timeout" "bad-pools.conf:1: expected 'timeout SECONDS'" "timeout soon"
+printf 'pool a\n\tdisk /dev/vd\000a\n' > nul-pools.conf
+expect "podvol-up refuses a NUL byte (a damaged file), naming its line" 1 \
+	"nul-pools.conf:2: NUL byte: a binary or damaged file" "$here/podvol-up" -c nul-pools.conf --check
 
 # Decisions, with disks as regular files and stub tools keeping state in $st.
 st=$tmp/state

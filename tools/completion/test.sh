@@ -52,6 +52,7 @@ expect "podnetctl: route show has no via" "dev" _podnetctl podnetctl -4 route sh
 expect "podnetctl: devices after dev (podnet ones, from ip)" "podnet0 podnet6" _podnetctl podnetctl route show dev ""
 expect "podnetctl: -n then an object" "route" _podnetctl podnetctl -n ns1 rou
 expect "podnetctl: setconf options" "--check --allow-empty" _podnetctl podnetctl setconf --
+expect "podnetctl: setconf --check FILE: files, not devices" "test.sh" _podnetctl podnetctl setconf --check te
 expect "podnetctl: parse kinds" "addr prefix ifaddr" _podnetctl podnetctl parse ""
 expect "podvolctl: objects" "pool volume probe check metrics monitor help" _podvolctl podvolctl ""
 expect "podvolctl: pool verbs" "create add extend stop destroy show" _podvolctl podvolctl -j pool ""

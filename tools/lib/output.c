@@ -3,6 +3,7 @@
  * Output helpers shared by the tools: JSON documents built with libjansson
  * and tables printed with libsmartcols.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -321,9 +322,10 @@ static int select_columns(const struct table *t, int *sel, unsigned int *n)
 		end = strchrnul(s, ',');
 		c = column_by_name(t, s, end - s);
 		if (c < 0 || *n == TABLE_MAX_SEL) {
-			fprintf(stderr, c < 0 ? "unknown column '%.*s'; columns:" :
-				"too many columns in '%.*s'; columns:",
-				(int)(end - s), s);
+			/* named as the tool's other errors are */
+			fprintf(stderr, c < 0 ? "%s: unknown column '%.*s'; columns:" :
+				"%s: too many columns in '%.*s'; columns:",
+				program_invocation_short_name, (int)(end - s), s);
 			for (i = 0; i < t->ncols; i++)
 				fprintf(stderr, "%s%s", i ? "," : " ",
 					heading(t, i, &right));

@@ -39,7 +39,8 @@ static const char usage_text[] =
 "  podnetctl route flush dev DEV\n"
 "  podnetctl show [DEV]\n"
 "  podnetctl setconf [--allow-empty] DEV FILE   (FILE '-' reads standard input)\n"
-"  podnetctl setconf --check FILE  validate FILE, print its routes normalized\n"
+"  podnetctl setconf --check [--allow-empty] FILE   validate FILE, print its\n"
+"                                   routes normalized\n"
 "  podnetctl parse addr|prefix|ifaddr VALUE...  print VALUEs normalized\n"
 "  podnetctl monitor\n"
 "  podnetctl metrics [DEV]    counters in the Prometheus text format\n"
@@ -1070,12 +1071,20 @@ out:
 	return ret;
 }
 
+/* An empty or cut-off file must not silently empty the table. */
+static int no_routes(const char *name, const char *dev)
+{
+	return error("%s: no routes: %s would delete every route of %s (use 'setconf --allow-empty' to mean that)",
+		     name, dev ? "this" : "setconf", dev ? dev : "the device");
+}
+
 /*
- * setconf --check FILE: parse and validate FILE exactly as setconf does,
- * send nothing, print its routes in canonical form (the form show prints),
- * in file order.  No device and no privilege needed.
+ * setconf --check FILE: parse and validate FILE exactly as setconf does
+ * (an empty file only with --allow-empty), send nothing, print its routes
+ * in canonical form (the form show prints), in file order.  No device and
+ * no privilege needed.
  */
-static int setconf_check(int argc, char **argv)
+static int setconf_check(int argc, char **argv, bool allow_empty)
 {
 	char err[ERRBUF_LEN], p[PN_PREFIX_STRLEN], v[PN_PREFIX_STRLEN];
 	struct pn_routes rs = { 0 };
@@ -1095,6 +1104,10 @@ static int setconf_check(int argc, char **argv)
 	}
 	if (conf_parse(f, name, &rs, err, sizeof(err))) {
 		ret = error("%s", err);
+		goto out;
+	}
+	if (!rs.n && !allow_empty) {
+		ret = no_routes(name, NULL);
 		goto out;
 	}
 	if (json) {
@@ -1224,16 +1237,20 @@ static int cmd_setconf(struct nl *nl, int argc, char **argv)
 	struct pn_routes rs = { 0 };
 	struct setconf sc = { .nl = nl, .rs = &rs };
 	size_t len, per_msg;
-	bool allow_empty = false;
+	bool allow_empty = false, check = false;
 	FILE *f;
 	int ret = 1;
 
-	if (argc && !strcmp(argv[0], "--check"))
-		return setconf_check(argc - 1, argv + 1);
-	if (argc && !strcmp(argv[0], "--allow-empty")) {
-		allow_empty = true;
-		argc--, argv++;
+	for (; argc; argc--, argv++) {
+		if (!strcmp(argv[0], "--check"))
+			check = true;
+		else if (!strcmp(argv[0], "--allow-empty"))
+			allow_empty = true;
+		else
+			break;
 	}
+	if (check)
+		return setconf_check(argc, argv, allow_empty);
 	if (argc != 2)
 		return usage_error("setconf: expected [--allow-empty] DEV FILE");
 	sc.dev = argv[0];
@@ -1251,10 +1268,8 @@ static int cmd_setconf(struct nl *nl, int argc, char **argv)
 		error("%s", err);
 		goto out;
 	}
-	/* An empty or cut-off file must not silently empty the table. */
 	if (!rs.n && !allow_empty) {
-		error("%s: no routes: this would delete every route of %s (use 'setconf --allow-empty' to mean that)",
-		      sc.name, argv[0]);
+		no_routes(sc.name, argv[0]);
 		goto out;
 	}
 	if (get_dev(argv[0], &sc.ifindex) || nl_open(nl))

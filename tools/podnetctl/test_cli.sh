@@ -115,7 +115,7 @@ expect "a good file still needs a podnet device" 1 "lo: not a podnet device" \
 printf '# pods\nroute FD44:2:0::/64 via FD00::02 # n2\n\nroute 10.244.0.0/016 via 192.168.0.3\n' >"$tmp/d.conf"
 expect "setconf --check prints the routes normalized" 0 "route fd44:2::/64 via fd00::2
 route 10.244.0.0/16 via 192.168.0.3" $P setconf --check "$tmp/d.conf"
-expect "setconf --check -j: line, prefix, via" 0 \
+expect "setconf --check -j: line, dst, gateway" 0 \
 	'[{"line":2,"dst":"fd44:2::/64","gateway":"fd00::2"},{"line":4,"dst":"10.244.0.0/16","gateway":"192.168.0.3"}]' \
 	$P -j setconf --check "$tmp/d.conf"
 expect "setconf --check -jp: indented JSON" 0 '[
@@ -131,6 +131,15 @@ expect "setconf --check refuses a duplicate prefix" 1 "b.conf:2: duplicate route
 expect "setconf --check reads standard input" 1 "<stdin>:1: invalid address '1:2'" \
 	sh -c "echo 'route fd00::/8 via 1:2' | $P setconf --check -"
 expect "setconf --check takes one FILE" 2 "setconf --check: expected FILE" $P setconf --check lo "$tmp/d.conf"
+expect "setconf --check refuses an empty file, as setconf does" 1 \
+	"$tmp/empty.conf: no routes: setconf would delete every route of the device (use 'setconf --allow-empty' to mean that)" \
+	$P setconf --check "$tmp/empty.conf"
+expect "setconf --check refuses a file of comments only" 1 "comments.conf: no routes" \
+	$P setconf --check "$tmp/comments.conf"
+expect "setconf --check --allow-empty takes an empty file" 0 "" \
+	$P setconf --check --allow-empty "$tmp/empty.conf"
+expect "setconf --allow-empty --check: the options in either order" 0 "" \
+	$P setconf --allow-empty --check - </dev/null
 
 # parse: single values, as podnet-up validates and compares them
 expect "parse addr normalizes" 0 "fd00::1" $P parse addr FD00:0::1
@@ -143,7 +152,7 @@ expect "parse addr refuses 1:2" 1 "invalid address '1:2'" $P parse addr 1:2
 expect "parse needs a known kind" 2 "parse: expected addr, prefix or ifaddr" $P parse route 1.2.3.4
 
 expect "--output: an unknown column is a usage error naming the columns" 2 \
-	"unknown column 'nope'; columns: DEV,PREFIX,VIA,TX_PACKETS" $P --output prefix,nope route show
+	"podnetctl: unknown column 'nope'; columns: DEV,PREFIX,VIA,TX_PACKETS" $P --output prefix,nope route show
 expect "--output: no column given" 2 "--output: no column given" $P --output '' route show
 expect "--output does not apply to -j" 2 "they do not apply to -j" $P -j --output prefix route show
 expect "--pairs does not apply to -j" 2 "they do not apply to -j" $P --pairs -j route show

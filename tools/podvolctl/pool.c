@@ -35,7 +35,7 @@ void usage_pool(FILE *f)
 		"       podvolctl [-j] pool show [NAME]\n");
 }
 
-/* -v: what pool create and pool destroy do, step by step, on stderr. */
+/* -v: what pool create, extend and destroy do, step by step, on stderr. */
 static void __attribute__((format(printf, 1, 2))) step(const char *fmt, ...)
 {
 	va_list ap;

@@ -263,6 +263,53 @@ static void expect(const char *tool, int want_rc, const char *want,
 	free(out);
 }
 
+/*
+ * The command line: help, version, and usage errors (exit 2) decided before
+ * the kernel is asked anything; on a host without the podvol family a
+ * request that reached netlink would exit 1.
+ */
+static void test_usage(const char *tool)
+{
+	static const char *const cmds[] = {
+		"pool create NAME [--chunk SIZE] [--force] [--dry-run] DISK...",
+		"pool add DISK", "pool extend NAME [--force] [--dry-run] DISK",
+		"pool stop NAME", "pool destroy [--force] NAME", "pool show [NAME]",
+		"volume create POOL/NAME SIZE", "volume delete POOL/NAME",
+		"volume resize POOL/NAME SIZE", "volume list [POOL]",
+		"probe DISK", "check DISK...", "metrics", "monitor",
+	};
+	static const char *const usage[][3] = {
+		{ "Usage:", "no object", "" },
+		{ "unknown option \"-q\"", "an unknown option", "-q pool show" },
+		{ "unknown object \"frob\"", "an unknown object", "frob" },
+		{ "pool: unknown command \"explode\"", "an unknown pool command",
+		  "pool explode" },
+		{ "must be a power of two from 4K to 1G",
+		  "--chunk 2G, above the 1G maximum", "pool create f --chunk 2G /dev/null" },
+		{ "invalid size \"16384P\": size too large",
+		  "a size of 16384P (2^64 bytes)", "volume create f/a 16384P" },
+		{ "pool extend: one DISK at a time", "pool extend with two disks",
+		  "pool extend f /dev/null /dev/zero" },
+		{ "pool extend: unknown option \"-x\"", "pool extend -x",
+		  "pool extend f -x /dev/null" },
+		{ "podvolctl: unknown column 'nope'", "-o with an unknown column",
+		  "-o nope volume list" },
+		{ "they do not apply to -j", "-j with --pairs", "-j --pairs volume list" },
+	};
+	char desc[160];
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		snprintf(desc, sizeof(desc), "--help lists %s", cmds[i]);
+		expect(tool, 0, cmds[i], desc, "--help");
+	}
+	expect(tool, 0, "podvolctl ", "-V prints the version", "-V");
+	for (i = 0; i < sizeof(usage) / sizeof(usage[0]); i++) {
+		snprintf(desc, sizeof(desc), "usage error: %s", usage[i][1]);
+		expect(tool, 2, usage[i][0], desc, usage[i][2]);
+	}
+}
+
 static void test_codec(void)
 {
 	struct pv_meta *m = make_meta(1);
@@ -592,6 +639,7 @@ void test_meta(const char *tool)
 	}
 	test_codec();
 	if (tool) {
+		test_usage(tool);
 		test_tool(tool);
 		test_grow(tool);
 	}

@@ -59,5 +59,33 @@ else
 	echo "#$out"
 	failed=1
 fi
+# podkit-metrics.service's commands, run as the unit runs them (in the
+# textfile directory) against stub tools: a tool's output replaces its file
+# whole; a tool that fails (module not loaded) removes its file rather than
+# leave it stale; no temporary file stays behind.
+n=$((n + 1))
+mkdir -p "$tmp/bin" "$tmp/textfile"
+printf '#!/bin/sh\necho "podnet_routes{dev=\\"podnet0\\"} 3"\n' > "$tmp/bin/podnetctl"
+printf '#!/bin/sh\necho "podvol: not loaded" >&2\nexit 1\n' > "$tmp/bin/podvolctl"
+chmod +x "$tmp/bin/podnetctl" "$tmp/bin/podvolctl"
+echo stale > "$tmp/textfile/podnet.prom"
+echo stale > "$tmp/textfile/podvol.prom"
+out=""
+sed -n "s|^ExecStart=-/bin/sh -c '\(.*\)'\$|\1|p" "$here/podkit-metrics.service" > "$tmp/cmds"
+[ "$(wc -l < "$tmp/cmds")" = 2 ] || out="$out not two ExecStart=-/bin/sh -c lines;"
+while IFS= read -r c; do
+	(cd "$tmp/textfile" && PATH="$tmp/bin:$PATH" sh -c "$c") 2>/dev/null
+done < "$tmp/cmds"
+[ "$(cat "$tmp/textfile/podnet.prom" 2>/dev/null)" = 'podnet_routes{dev="podnet0"} 3' ] ||
+	out="$out podnet.prom is not podnetctl's output;"
+[ ! -e "$tmp/textfile/podvol.prom" ] || out="$out podvol.prom left stale;"
+[ -z "$(find "$tmp/textfile" -name '*.tmp')" ] || out="$out a .tmp file left;"
+if [ -z "$out" ]; then
+	echo "ok $n - podkit-metrics.service replaces a tool's file whole, removes it when the tool fails"
+else
+	echo "not ok $n - podkit-metrics.service replaces a tool's file whole, removes it when the tool fails"
+	echo "#$out"
+	failed=1
+fi
 echo "1..$n"
 exit $failed
