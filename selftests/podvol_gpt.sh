@@ -101,4 +101,21 @@ report $? "create on it is refused: wipefs -a left the partition's podvol metada
 t "udev add event for $A" sh -c "udevadm trigger --action=add $A && udevadm settle --timeout=60"
 jqt "udev did not start pool g2" 'map(select(.name == "g2" and .state == "running")) | length == 0' podvolctl -j pool show
 
+# --- a pool made before the GPT, on a disk the kernel partitions -----------------------
+# Pool w's member $L0 is a whole-device member (metadata at offset 0, no
+# table); copied onto $B it is what an older podvolctl left on a whole disk:
+# nothing blkid knows, no partition, and udev must still assemble it.
+# udev is held while the copy is made, so that nothing adds $L0 or $B early.
+t "pool stop w" sh -c "udevadm settle --timeout=60 && podvolctl pool stop w"
+t "hold udev's event queue" udevadm control --stop-exec-queue
+t "copy $L0 (pool w's whole-device member) onto $B, detach $L0" sh -c \
+	"dd if=$L0 of=$B bs=1M oflag=direct conv=fsync status=none && losetup -d $L0"
+t "$B: no signature blkid knows, no partition" sh -c "$(declare -f blank); blank $B"
+has "probe $B: a member of pool w" "PODVOL_POOL=w" podvolctl probe $B
+t "release udev's event queue" udevadm control --start-exec-queue
+t "coldplug trigger" coldplug
+jqt "udev assembled pool w from $B (a whole disk without GPT) and ${L1}p1" \
+	'map(select(.name == "w"))[0] | .state == "running" and (.members | map(.path)) == ["'$B'", "'${L1}p1'"]' \
+	podvolctl -j pool show
+
 finish
