@@ -8,7 +8,9 @@
 # written once in full before the first measurement, so reads copy real data.
 #
 # Candidates over the same 4 members, the same chunk (BENCH_CHUNK_KB) and the
-# same data area (3/4 of each member, AREA in total):
+# same data area (3/4 of each member, AREA in total); podvol's volume, whose
+# space podvol zeroes (on loop members: punches holes), is written in full
+# after its creation and the members again after its deletion:
 #   raw1      one member alone (area/4 of it)
 #   raw4      the members' aggregate: the same job (fio processes, queue
 #             depth) over all 4 members at once, its requests dealt out
@@ -47,6 +49,16 @@ job_spec() {
 	esac
 }
 
+# fill DEV...: write every device in full, so that reads copy real data
+# and writes overwrite it.  A zeroed loop member over tmpfs is a hole
+# (write-zeroes punches one): reading a hole copies nothing and writing
+# into one allocates the page first.
+fill() {
+	for d in "$@"; do
+		dd if=/dev/zero of="$d" bs=1M oflag=direct status=none 2>/dev/null
+	done
+}
+
 members_up() {
 	kind=$1
 	M=()
@@ -77,8 +89,8 @@ members_up() {
 		for _ in $(seq 50); do [ -b "$d" ] && break; sleep 0.1; done
 		s=/sys/block/${d#/dev/}/queue/scheduler
 		[ -w "$s" ] && echo none > "$s" 2>/dev/null
-		dd if=/dev/zero of="$d" bs=1M oflag=direct status=none 2>/dev/null
 	done
+	fill "${M[@]}"
 	# fio's first run in a fresh guest sometimes fails ("total_file_size ...
 	# Invalid argument"): a short warm-up job absorbs it.
 	for _ in 1 2; do
@@ -139,6 +151,10 @@ cand_up() {
 			echo "volume created but no block device found: $(podvolctl -j volume list pvbench 2>&1)"
 			return 1; }
 		DEVS=("$dev"); SIZE_MB=$AREA_MB
+		# The volume's space was zeroed for it (issue 12's tenant
+		# isolation): on loop members, holes.  Written in full, it
+		# holds data as the other candidates' areas do.
+		fill "$dev"
 		;;
 	*) echo "unknown candidate $c"; return 1 ;;
 	esac
@@ -154,6 +170,9 @@ cand_down() {
 		podvolctl volume delete pvbench/vol >/dev/null 2>&1
 		podvolctl pool stop pvbench >/dev/null 2>&1 || { sleep 1; podvolctl pool stop pvbench; }
 		wipe_heads 4 "${M[@]}"
+		# The deleted volume's space was zeroed again: fill it for
+		# the next candidate.
+		fill "${M[@]}"
 		;;
 	esac
 	return 0
