@@ -58,14 +58,19 @@ t "n2: GRO on on the underlay veth" N n2 ethtool -K eth0 gro on
 has "n2: ethtool shows it on" "generic-receive-offload: on" N n2 ethtool -k eth0
 stream "GRO on"
 # A 64 KiB aggregate holds about 45 segments, but how many arrive in one
-# NAPI poll depends on timing (under TCG: 2.7 per packet seen on 6.12);
-# without GRO it is exactly 1.  Ask for 2 on average.
+# NAPI poll depends on timing (under TCG: 2.7 segments per packet seen on
+# 6.12, 1.96 to 4.9 on the 7.3 debug kernel); without GRO it is exactly 1.
+# Ask for a tenth fewer packets than segments.
+[ "$seg" -gt 1000 ] && [ $((pkt * 10)) -le $((seg * 9)) ]
+rc=$?
+what="GRO on: node 2 received the segments aggregated ($seg segments in $pkt packets)"
 # Known bug: on 6.1 podnet's packets are not aggregated at all (Linux's
 # geneve in the same setup is); tracked with the receive path's
 # performance, issue 14.
-[ "$seg" -gt 1000 ] && [ $((pkt * 2)) -le "$seg" ]
-report_todo $? "issue 14: podnet GRO does not aggregate on 6.1" \
-	"GRO on: node 2 received the segments aggregated ($seg segments in $pkt packets)"
+case $(uname -r) in
+6.1.*)	report_todo $rc "issue 14: podnet GRO does not aggregate on 6.1" "$what" ;;
+*)	report $rc "$what" ;;
+esac
 t "GRO on: p21 still reaches p11 (the other way, ping)" pings p21 10.244.1.11
 t "GRO on: IPv6 over the tunnel" pings p11 fd44:2::11
 
