@@ -101,7 +101,8 @@ vm-test: packages
 	@$(TOP)/selftests/vm/run-test --kernel $(KERNEL) $(T)
 
 # A bootable node image (Debian 12 root, stock kernel, podkit installed,
-# units enabled) and a cluster of QEMU nodes booted from it; see
+# units enabled; SUITE=trixie: Debian 13 and its 6.12 kernel) and a cluster
+# of QEMU nodes booted from it (SUITE= too); see
 # Documentation/admin-guide/podkit-node.rst, "A node image".
 .PHONY: image cluster
 image: packages

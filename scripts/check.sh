@@ -135,6 +135,19 @@ if { has trixie || has debug; } && [ -z "$recount" ]; then
 	fi
 fi
 
+# The node images selftests/node_image.sh boots (scripts/image.sh, cached
+# apart from podkit's own layer) are built in the background from here on,
+# one after the other (image.sh's lock), niced behind the kernels' work;
+# the test waits for them.
+if [ -z "$recount" ] && { [ -z "${CHECK_TESTS:-}" ] || [[ " $CHECK_TESTS " == *" node_image "* ]]; }; then
+	for k in stock trixie; do
+		has $k || continue
+		s=bookworm
+		[ $k = stock ] || s=trixie
+		( SUITE=$s nice -n 10 scripts/image.sh >"$logs/image-$s.out" 2>&1 ) &
+	done
+fi
+
 # 1. Build: modules for each kernel with W=1 and sparse, without a warning.
 # "newest" is Debian's own headers of the debug kernel's release.
 # Debian's 7.x headers lack the script with which kbuild checks sparse, so

@@ -19,7 +19,14 @@
 #     failing unit must say why in its journal, and no disk may be written
 #     (sha256 of every disk file before and after, taken on the host).
 #     CLUSTER_BADCONF=0 leaves that part out, CLUSTER_BADCONF=only runs it
-#     alone.
+#     alone;
+#   - containers: podman on every node runs a container on the CNI network
+#     podnet-up wrote from the node's pod-cidr (podnet-cni); containers
+#     ping each other across nodes and fetch each other's file (sha256),
+#     and reach the pods.  CLUSTER_PODMAN=0 leaves that part out.
+# CLUSTER_SMOKE=1 (make check's run) boots one node with its two disks
+# only and checks that its units made podnet0, the pool and the pod at
+# boot, then powers it off.  SUITE=trixie boots the Debian 13 image.
 # Ends with "RESULT: PASS (N checks)" or "RESULT: FAIL (...)"; exit status 0
 # or 1.
 #
@@ -38,7 +45,15 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}
 case "$N" in [2-8]) ;; *) echo "cluster: NODES must be 2-8, not '$N'" >&2; exit 2 ;; esac
 BADCONF=${CLUSTER_BADCONF:-1}
 case "$BADCONF" in 0|1|only) ;; *) echo "cluster: CLUSTER_BADCONF must be 0, 1 or only, not '$BADCONF'" >&2; exit 2 ;; esac
+PODMAN=${CLUSTER_PODMAN:-1}
+case "$PODMAN" in 0|1) ;; *) echo "cluster: CLUSTER_PODMAN must be 0 or 1, not '$PODMAN'" >&2; exit 2 ;; esac
+SMOKE=${CLUSTER_SMOKE:-0}
+case "$SMOKE" in 0|1) ;; *) echo "cluster: CLUSTER_SMOKE must be 0 or 1, not '$SMOKE'" >&2; exit 2 ;; esac
+if [ "$SMOKE" = 1 ]; then
+	N=1 BADCONF=0 PODMAN=0
+fi
 TOTAL=$((N + 1))
+[ "$SMOKE" = 0 ] || TOTAL=1
 VICTIM=$N
 
 t_img=$(date +%s)
@@ -93,6 +108,8 @@ node_settings() {
 		echo "local 192.168.0.$i"
 		echo "address 10.244.$i.0/32"
 		echo "cluster-cidr 10.244.0.0/16"
+		# podnet-up writes the CNI network of podman's containers over it
+		echo "pod-cidr 10.244.$i.0/24"
 		for j in $(seq "$TOTAL"); do
 			[ "$j" = "$i" ] || echo "route 10.244.$j.0/24 via 192.168.0.$j"
 		done
@@ -161,6 +178,17 @@ node_kill() {	# hard power-off
 	local w=${W[$i]} r=${R[$i]}
 	exec {w}>&- {r}<&-
 	unset "PID[$i]"
+}
+
+# node_poweroff I: systemctl poweroff through the agent (everything the
+# node wrote reaches its disk files), QEMU killed after 120 s.
+node_poweroff() {
+	local i=$1 end
+	end=$(($(date +%s) + 120))
+	printf 'off %s\n' "$(printf 'systemctl poweroff' | base64 -w0)" >&"${W[$i]}"
+	while kill -0 "${PID[$i]}" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 1; done
+	kill -0 "${PID[$i]}" 2>/dev/null && echo "  node$i: not powered off in 120 s, killed"
+	node_kill "$i"
 }
 
 cleanup() {
@@ -275,13 +303,87 @@ stream_pair() {
 		"$(printf "$STREAM" "$1" "10.244.$2.11")"
 }
 
+# ----------------------------------------------------------- containers --
+# What a container runtime does on a node: podman (rootful, the CNI
+# backend the image configures) runs a container on the network podnet-up
+# wrote at boot from the node's pod-cidr (/etc/cni/net.d/podnet.conflist,
+# podnet-cni(8)).  Its image is a busybox root made with podman import (no
+# registry); it serves 1 MiB of random data over HTTP.
+CTR='set -e
+if ! podman image exists localhost/podkit-bb; then
+	r=$(mktemp -d)
+	mkdir -p "$r/bin" "$r/www"
+	cp /bin/busybox "$r/bin/"
+	for a in sh ping wget httpd sha256sum dd mv sleep; do ln -s busybox "$r/bin/$a"; done
+	tar -C "$r" -c . | podman import -q - localhost/podkit-bb >/dev/null
+	rm -rf "$r"
+fi
+podman rm -f c%s >/dev/null 2>&1 || true
+podman run -d --name c%s --network podnet localhost/podkit-bb sh -c \
+	"dd if=/dev/urandom of=/www/b.tmp bs=64k count=16 2>/dev/null && mv /www/b.tmp /www/blob && exec httpd -f -p 80 -h /www" >/dev/null
+for _ in $(seq 100); do podman exec c%s test -s /www/blob && break; sleep 0.3; done
+echo "$(podman inspect -f "{{.NetworkSettings.Networks.podnet.IPAddress}}" c%s) $(podman exec c%s sha256sum /www/blob | cut -c1-64)"'
+declare -A CIP CSUM
+containers() {
+	local i j ip sum
+	echo "  containers: podman on every node, CNI network podnet (podnet-cni, written by podnet-up at boot)"
+	for i in $(seq "$N"); do
+		# shellcheck disable=SC2059
+		if call "$i" 280 "$(printf "$CTR" "$i" "$i" "$i" "$i" "$i")" &&
+		   read -r ip sum < <(echo "$OUT" | tail -1) && [[ $ip == 10.244.$i.* ]] &&
+		   [ ${#sum} = 64 ]; then
+			CIP[$i]=$ip CSUM[$i]=$sum
+			pass "node$i: podman run --network podnet: container c$i at $ip (node$i's pod-cidr 10.244.$i.0/24), serving 1 MiB"
+		else
+			fail "node$i: podman run --network podnet: container c$i in 10.244.$i.0/24"
+			echo "$OUT" | tail -8 | sed 's/^/        /'
+		fi
+	done
+	for i in $(seq "$N"); do for j in $(seq "$N"); do
+		[ "$i" != "$j" ] && [ -n "${CIP[$i]:-}" ] && [ -n "${CIP[$j]:-}" ] || continue
+		expect "container c$i (node$i) -> c$j ${CIP[$j]}: ping, and its 1 MiB over HTTP with sha256 equal" "$i" \
+			"out=\$(podman exec c$i sh -c 'ping -q -c 2 -W 3 ${CIP[$j]} && wget -q -O - http://${CIP[$j]}/blob | sha256sum')
+			 echo \"\$out\"; echo \"\$out\" | grep -q '^${CSUM[$j]} '"
+	done; done
+	# containers and the pods of other nodes share the overlay
+	[ -n "${CIP[1]:-}" ] || return 0
+	expect "container c1 (node1) -> pod2 10.244.2.11: ping" 1 \
+		"podman exec c1 ping -q -c 2 -W 3 10.244.2.11"
+	expect "pod2 (node2) -> container c1 ${CIP[1]}: ping" 2 \
+		"ip netns exec pod2 ping -q -c 2 -W 3 ${CIP[1]}"
+}
+
 # --------------------------------------------------------------- the run --
 echo "podkit cluster: $N nodes (+1 later) from $img"
 echo "  image: $(wc -l <"$img/packages.txt") packages, kernel $(grep -E '^linux-image-[0-9]' "$img/packages.txt"), ready in $t_img s"
 echo "  underlay: QEMU multicast $MGROUP:$MPORT, 192.168.0.0/24; pods 10.244.I.11"
 [ "$BADCONF" = only ] || for i in $(seq "$TOTAL"); do node_settings "$i"; done
 echo "steps"
-if [ "$BADCONF" != only ]; then
+if [ "$SMOKE" = 1 ]; then
+	# make check's boot of the image: one node, its two disks, no peer
+	node_start 1
+	boot_wait 1 || true
+	expect "node1: units active (podkit-node-config, podvol, podnet@podnet0, podkit-pod)" 1 \
+		'systemctl is-active podkit-node-config.service podvol.service podnet@podnet0.service podkit-pod.service'
+	expect "node1: podnet@podnet0.service made podnet0 at boot (vni 42, local 192.168.0.1) from the settings disk" 1 \
+		'journalctl -b -o cat -u podnet@podnet0 | grep -E "podnet-up: podnet0: (created|up|route table set)" &&
+		 ip -d link show podnet0 | grep -E "podnet .*vni 42" && ip -d link show podnet0 | grep -q "local 192.168.0.1"'
+	expect "node1: podvol.service created pool node1 at boot on its two blank disks, running" 1 \
+		'journalctl -b -o cat -u podvol | grep "podvol-up: node1: created on 2 blank disks" &&
+		 podvolctl -j pool show node1 | jq -e ".[0].state == \"running\" and (.[0].members | length) == 2"'
+	expect "node1: podnet-up wrote the CNI network from pod-cidr 10.244.1.0/24" 1 \
+		'jq -e ".plugins[0].ipam.ranges[0][0].subnet == \"10.244.1.0/24\"" /etc/cni/net.d/podnet.conflist'
+	expect "node1: pod1's volume node1/pod1 made and mounted by podkit-pod.service" 1 \
+		'm=$(findmnt -n -o MAJ:MIN /var/lib/pods/pod1) && v=$(lsblk -dno MAJ:MIN /dev/podvol/node1/pod1) &&
+		 m=$(echo $m) v=$(echo $v) && echo "mounted $m, volume $v" && [ -n "$m" ] && [ "$m" = "$v" ]'
+	echo "boot time (power on to podnet0 up and pool running): node1 ${BOOT[1]:-not up}"
+	if call 1 60 'systemd-analyze critical-chain --no-pager podnet@podnet0.service podvol.service podkit-pod.service'; then
+		echo "node1: systemd-analyze critical-chain podnet@podnet0.service podvol.service podkit-pod.service"
+		echo "$OUT" | sed 's/^/  /'
+	fi
+	node_poweroff 1
+fi
+if [ "$BADCONF" != only ] && [ "$SMOKE" = 0 ]; then
 	t_boot=$(date +%s)
 	for i in $(seq "$N"); do node_start "$i"; done
 	for i in $(seq "$N"); do boot_wait "$i" || true; done
@@ -297,6 +399,8 @@ if [ "$BADCONF" != only ]; then
 	for i in $(seq "$N"); do for j in $(seq "$N"); do
 		[ "$i" = "$j" ] || stream_pair "$i" "$j"
 	done; done
+
+	[ "$PODMAN" = 0 ] || containers
 
 	v=$VICTIM
 	expect "node$v: 32 MiB written to pod$v's volume and synced" "$v" \
@@ -346,17 +450,6 @@ if [ "$BADCONF" != only ]; then
 fi
 
 # ------------------------------------------------- bad configuration --
-# node_poweroff I: systemctl poweroff through the agent (everything the
-# node wrote reaches its disk files), QEMU killed after 120 s.
-node_poweroff() {
-	local i=$1 end
-	end=$(($(date +%s) + 120))
-	printf 'off %s\n' "$(printf 'systemctl poweroff' | base64 -w0)" >&"${W[$i]}"
-	while kill -0 "${PID[$i]}" 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 1; done
-	kill -0 "${PID[$i]}" 2>/dev/null && echo "  node$i: not powered off in 120 s, killed"
-	node_kill "$i"
-}
-
 disk_sums() { (cd "$dir" && sha256sum "node$1".d*.img); }
 
 bad_run() {

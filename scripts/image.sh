@@ -5,7 +5,8 @@
 # would, from Debian packages and this repository only:
 #
 #   - a Debian 12 root made with mmdebstrap (systemd, udev, iproute2, the
-#     "stock" kernel of scripts/kernels.conf, exactly that version);
+#     "stock" kernel of scripts/kernels.conf, exactly that version), or with
+#     SUITE=trixie a Debian 13 root with the "trixie" kernel (6.12);
 #   - podkit installed into it with `make install DESTDIR=` (modules built
 #     for that kernel), depmod run for the image's kernel, the units enabled;
 #   - the node glue of Documentation/admin-guide/podkit-node.rst: per-node
@@ -30,20 +31,30 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${PODKIT_CACHE:-/var/cache/podkit}
 conf="$top/scripts/kernels.conf"
-SUITE=bookworm
 SIZE=${IMAGE_SIZE:-2G}
+
+# SUITE (environment, or make image SUITE=...): the Debian release of the
+# root and its kernel, the kernels.conf line of that release: bookworm
+# (Debian 12, the "stock" line, the default) or trixie (Debian 13, the
+# "trixie" line).
+SUITE=${SUITE:-bookworm}
+case "$SUITE" in
+bookworm) kline=stock ;;
+trixie) kline=trixie ;;
+*) echo "image: SUITE must be bookworm or trixie, not '$SUITE'" >&2; exit 2 ;;
+esac
 
 mode=build
 case "${1:-}" in
 --print) mode=print ;;
 --force) mode=force ;;
 "") ;;
-*) echo "usage: image.sh [--print|--force]" >&2; exit 2 ;;
+*) echo "usage: [SUITE=bookworm|trixie] image.sh [--print|--force]" >&2; exit 2 ;;
 esac
 
-read -r _ ksuite kver krel _ < <(awk '$1 == "stock"' "$conf")
+read -r _ ksuite kver krel _ < <(awk -v k=$kline '$1 == k' "$conf")
 if [ "$ksuite" != "$SUITE" ] || [ -z "$krel" ]; then
-	echo "image: the stock line of $conf is not a $SUITE kernel" >&2
+	echo "image: the $kline line of $conf is not a $SUITE kernel" >&2
 	exit 1
 fi
 
@@ -52,10 +63,13 @@ fi
 # kernels.conf; the rest come from the suite as it is on the day of the
 # build, and packages.txt records what was installed.
 # bird2, podman and containernetworking-plugins are what the cluster
-# (routing daemon, container runtime and its CNI plugins) runs on a node.
+# (routing daemon, container runtime and its CNI plugins) runs on a node;
+# busybox-static is the root of the container image make cluster imports (no
+# registry).  The libraries are those podnetctl and podvolctl link with.
 PKGS="systemd systemd-sysv udev kmod initramfs-tools linux-image-$krel=$kver
-iproute2 libmnl0 libjansson4 jq iputils-ping socat e2fsprogs procps
-bird2 podman containernetworking-plugins"
+iproute2 libmnl0 libjansson4 libfdisk1 libblkid1 libsmartcols1
+jq iputils-ping socat e2fsprogs procps
+bird2 podman containernetworking-plugins busybox-static"
 # The recipe of the Debian root: bump BASE_REV when step 1 changes.
 BASE_REV=1
 basehash=$(echo "$BASE_REV $SUITE $ksuite $kver $krel $PKGS" | sha256sum | cut -c1-12)
@@ -67,7 +81,7 @@ base="$cache/imagebase-$basehash"
 srcs="Kbuild Makefile compat drivers include tools scripts/compat.sh scripts/kver.sh"
 hash=$( {
 	cat "$0"
-	echo "$ksuite $kver $krel $PKGS"
+	echo "$SUITE $ksuite $kver $krel $PKGS"
 	# shellcheck disable=SC2086
 	git -C "$top" ls-files -z -- $srcs | (cd "$top" && xargs -0 sha256sum)
 } | sha256sum | cut -c1-12)
@@ -85,9 +99,20 @@ fi
 for c in mmdebstrap mkfs.ext4 qemu-img; do
 	command -v $c >/dev/null || { echo "image: $c missing (make packages)" >&2; exit 1; }
 done
-if [ ! -e "/lib/modules/$krel/build/Makefile" ]; then
-	echo "image: no headers for $krel on this machine (make packages installs linux-headers-$krel)" >&2
-	exit 1
+# The modules are built as make check builds them: against the stock
+# kernel's headers on this machine, or for Debian 13's kernel in the Debian
+# 13 root (scripts/kernel.sh), whose compiler and kbuild helpers it needs.
+if [ $kline = stock ]; then
+	kdir=/lib/modules/$krel/build
+	[ -e "$kdir/Makefile" ] || {
+		echo "image: no headers for $krel on this machine (make packages installs linux-headers-$krel)" >&2
+		exit 1
+	}
+else
+	kdir=$("$top/scripts/kernel.sh" kdir $kline) || {
+		echo "image: no build tree for the $kline kernel (scripts/kernel.sh kdir $kline)" >&2
+		exit 1
+	}
 fi
 
 mkdir -p "$cache"
@@ -147,8 +172,18 @@ src="$work/src"
 mkdir -p "$src"
 # shellcheck disable=SC2086
 (cd "$top" && git ls-files -z -- $srcs | xargs -0 cp --parents -t "$src")
-make -C "$src" KDIR="/lib/modules/$krel/build" install DESTDIR="$root" \
-	>>"$log" 2>&1 || fail "make install DESTDIR= failed"
+if [ $kline = stock ]; then
+	make -C "$src" KDIR="$kdir" KVER="$krel" install DESTDIR="$root" \
+		>>"$log" 2>&1 || fail "make install DESTDIR= failed"
+else
+	# (the Debian 13 root sees the cache, $src and $root with it, at the
+	# same paths)
+	"$top/scripts/kernel.sh" run make -C "$src" KDIR="$kdir" KVER="$krel" \
+		modules_install DESTDIR="$root" >>"$log" 2>&1 ||
+		fail "make modules_install DESTDIR= (in the Debian 13 root) failed"
+	make -C "$src" tools_install DESTDIR="$root" >>"$log" 2>&1 ||
+		fail "make tools_install DESTDIR= failed"
+fi
 chroot "$root" depmod -a "$krel" >>"$log" 2>&1 || fail "depmod failed"
 for m in podnet podvol; do
 	chroot "$root" modinfo -k "$krel" -F vermagic $m >>"$log" 2>&1 ||
@@ -286,6 +321,18 @@ RestartSec=1
 [Install]
 WantedBy=sysinit.target
 EOF
+# podman's containers go on the CNI network podnet-up writes from the
+# pod-cidr lines (podnet-cni(8)).  Debian 12's podman 4.3 has the CNI
+# backend; Debian 13's podman 5 uses netavark, for which podnet-cni writes
+# nothing yet, so the trixie image leaves podman as Debian ships it.
+if [ "$SUITE" = bookworm ]; then
+	install -d "$root/etc/containers/containers.conf.d"
+	cat >"$root/etc/containers/containers.conf.d/50-podkit-cni.conf" <<'EOF'
+# containers on the CNI network podnet-up writes (podnet-cni(8))
+[network]
+network_backend = "cni"
+EOF
+fi
 chmod 755 "$root"/usr/libexec/podkit-node/*
 echo "/dev/vda / ext4 rw,errors=remount-ro 0 1" >"$root/etc/fstab"
 echo podkit-node >"$root/etc/hostname"
