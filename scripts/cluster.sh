@@ -240,9 +240,12 @@ wait_hello() {
 # wait_up I POOLUNIT: podnet0 up, the pool running, the pod serving; prints
 # the guest's uptime when podnet0 and the pool were first seen both up.
 READY='
-pool=$(hostname); t=$(cat /run/podkit-ready 2>/dev/null)
+t=$(cat /run/podkit-ready 2>/dev/null)
 end=$((SECONDS + 240))
 while [ $SECONDS -lt $end ]; do
+	# (the node is named by podkit-node-config, perhaps after the agent
+	# started: ask each time)
+	pool=$(hostname)
 	if [ -z "$t" ] && ip link show podnet0 2>/dev/null | grep -qE "[<,]UP[,>]" &&
 	   podvolctl pool show "$pool" 2>/dev/null | grep -q "state running"; then
 		t=$(cut -d" " -f1 /proc/uptime)
