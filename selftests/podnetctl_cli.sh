@@ -313,6 +313,25 @@ t "monitor -j reports the route count after setconf" sh -c \
 has "monitor prints readable lines" "new route 10.244.2.0/24 via 192.168.0.3 dev podnet0" cat "$tmp/mon.txt"
 has "monitor prints deletions" "del route 10.244.2.0/24" cat "$tmp/mon.txt"
 
+# -4 and -6: the other family's routes left out, table events kept
+podnetctl -4 -j monitor >"$tmp/mon4.json" 2>&1 &
+monpid=$!
+podnetctl -6 -j monitor >"$tmp/mon6.json" 2>&1 &
+monpid="$monpid $!"
+sleep 1
+podnetctl route add 10.244.5.0/24 via 192.168.0.5 dev podnet0
+podnetctl route add fd00:244:5::/64 via 192.168.0.5 dev podnet0
+podnetctl route del fd00:244:5::/64 dev podnet0
+podnetctl route flush dev podnet0
+sleep 1
+kill $monpid
+wait $monpid 2>/dev/null
+monpid=
+t "monitor -4 -j: the IPv4 route's event and the flush, no IPv6 route" sh -c \
+	"[ \"\$(jq -r '[.event, .dst // \"-\"] | join(\" \")' '$tmp/mon4.json' | tr '\n' ',')\" = 'new 10.244.5.0/24,flush -,' ]"
+t "monitor -6 -j: the IPv6 route's two events and the flush, no IPv4 route" sh -c \
+	"[ \"\$(jq -r '[.event, .dst // \"-\"] | join(\" \")' '$tmp/mon6.json' | tr '\n' ',')\" = 'new fd00:244:5::/64,del fd00:244:5::/64,flush -,' ]"
+
 # --- cleanup -----------------------------------------------------------------
 echo "# cleanup (at ${SECONDS}s)"
 t "delete the devices" sh -c 'ip link del podnet0 && ip link del podnet6'
