@@ -65,8 +65,10 @@ fi
 # bird2, podman and containernetworking-plugins are what the cluster
 # (routing daemon, container runtime and its CNI plugins) runs on a node;
 # busybox-static is the root of the container image make cluster imports (no
-# registry).  The libraries are those podnetctl and podvolctl link with.
-PKGS="systemd systemd-sysv udev kmod initramfs-tools linux-image-$krel=$kver
+# registry); dbus, the system bus through which podman's runtime (crun)
+# asks systemd for each container's cgroup, as the kubelet's systemd cgroup
+# driver does.  The libraries are those podnetctl and podvolctl link with.
+PKGS="systemd systemd-sysv dbus udev kmod initramfs-tools linux-image-$krel=$kver
 iproute2 libmnl0 libjansson4 libfdisk1 libblkid1 libsmartcols1
 jq iputils-ping socat e2fsprogs procps
 bird2 podman containernetworking-plugins busybox-static"
