@@ -203,15 +203,20 @@ trap cleanup EXIT
 
 # call I TIMEOUT SCRIPT: run SCRIPT with bash on node I through its agent;
 # its output in OUT, its exit status returned (124 when no answer came).
-call() {
-	local i=$1 tmo=$2 id rid rc b64 end
-	id=c$RANDOM$RANDOM
+# call_send I SCRIPT and call_recv I TIMEOUT are its two halves, for
+# commands that run on several nodes at once.
+declare -A CALLID
+call_send() {
+	CALLID[$1]=c$RANDOM$RANDOM
+	printf '%s %s\n' "${CALLID[$1]}" "$(printf '%s' "$2" | base64 -w0)" >&"${W[$1]}"
+}
+call_recv() {
+	local i=$1 tmo=$2 rid rc b64 end
 	OUT=""
-	printf '%s %s\n' "$id" "$(printf '%s' "$3" | base64 -w0)" >&"${W[$i]}"
 	end=$(($(date +%s) + tmo))
 	while [ "$(date +%s)" -lt $end ]; do
 		if IFS=' ' read -r -t 5 -u "${R[$i]}" rid rc b64; then
-			if [ "$rid" = "$id" ]; then
+			if [ "$rid" = "${CALLID[$i]}" ]; then
 				OUT=$(printf '%s' "$b64" | base64 -d)
 				return "$rc"
 			fi
@@ -222,6 +227,10 @@ call() {
 	done
 	OUT="node$i: no answer in $tmo s"
 	return 124
+}
+call() {
+	call_send "$1" "$3"
+	call_recv "$1" "$2"
 }
 
 # wait_hello I: the agent announced itself (its unit runs early in boot).
@@ -312,17 +321,19 @@ stream_pair() {
 # wrote at boot from the node's pod-cidr (/etc/cni/net.d/podnet.conflist,
 # podnet-cni(8)).  Its image is a busybox root made with podman import (no
 # registry); it serves 1 MiB of random data over HTTP.
-CTR='set -e
-if ! podman image exists localhost/podkit-bb; then
+IMPORT='if ! podman image exists localhost/podkit-bb; then
 	r=$(mktemp -d)
 	mkdir -p "$r/bin" "$r/www"
 	cp /bin/busybox "$r/bin/"
 	for a in sh ping wget httpd sha256sum dd mv sleep; do ln -s busybox "$r/bin/$a"; done
 	tar -C "$r" -c . | podman import -q - localhost/podkit-bb >/dev/null
 	rm -rf "$r"
-fi
+fi'
+CTR='set -e
 podman rm -f c%s >/dev/null 2>&1 || true
-podman run -d --name c%s --network podnet localhost/podkit-bb sh -c \
+# (NET_RAW: busybox ping needs a raw socket, which podman does not grant by
+# default; a Kubernetes pod under containerd has it)
+podman run -d --name c%s --network podnet --cap-add NET_RAW localhost/podkit-bb sh -c \
 	"dd if=/dev/urandom of=/www/b.tmp bs=64k count=16 2>/dev/null && mv /www/b.tmp /www/blob && exec httpd -f -p 80 -h /www" >/dev/null
 for _ in $(seq 100); do podman exec c%s test -s /www/blob && break; sleep 0.3; done
 echo "$(podman inspect -f "{{.NetworkSettings.Networks.podnet.IPAddress}}" c%s) $(podman exec c%s sha256sum /www/blob | cut -c1-64)"'
@@ -330,9 +341,18 @@ declare -A CIP CSUM
 containers() {
 	local i j ip sum
 	echo "  containers: podman on every node, CNI network podnet (podnet-cni, written by podnet-up at boot)"
+	# (on every node at once, in two steps each within the agent's 300 s:
+	# an image import and a first container take minutes under TCG)
+	for i in $(seq "$N"); do call_send "$i" "$IMPORT"; done
+	for i in $(seq "$N"); do
+		call_recv "$i" 300 || { fail "node$i: podman import of a busybox root"; echo "$OUT" | tail -8 | sed 's/^/        /'; }
+	done
 	for i in $(seq "$N"); do
 		# shellcheck disable=SC2059
-		if call "$i" 280 "$(printf "$CTR" "$i" "$i" "$i" "$i" "$i")" &&
+		call_send "$i" "$(printf "$CTR" "$i" "$i" "$i" "$i" "$i")"
+	done
+	for i in $(seq "$N"); do
+		if call_recv "$i" 300 &&
 		   read -r ip sum < <(echo "$OUT" | tail -1) && [[ $ip == 10.244.$i.* ]] &&
 		   [ ${#sum} = 64 ]; then
 			CIP[$i]=$ip CSUM[$i]=$sum
