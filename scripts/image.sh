@@ -94,6 +94,7 @@ if [ $mode = print ]; then
 	exit 0
 fi
 if [ $mode = build ] && [ -f "$out/.done" ]; then
+	touch "$out"	# used now (see prune)
 	echo "$out"
 	exit 0
 fi
@@ -162,11 +163,13 @@ else
 		--customize-hook='chroot "$1" apt-get clean' \
 		"$SUITE" "$base.tmp/root" "deb $mirror $SUITE main" "deb $mirror $SUITE-updates main" \
 		"deb $secmirror $SUITE-security main" >>"$log" 2>&1 || fail "mmdebstrap failed"
+	echo "$SUITE" >"$base.tmp/suite"
 	mv "$base.tmp" "$base"
 	touch "$base/.done"
 	echo "image: Debian root made in $(($(date +%s) - tb)) s" >&2
 fi
 cp -a "$base/root" "$root" || fail "copying the Debian root failed"
+touch "$base"	# used now (see prune)
 
 # 2. podkit, as an image builder installs it.  The tree is built in a copy
 #    so that the checkout's own build/ and tool objects are left alone.
@@ -358,8 +361,34 @@ mkfs.ext4 -q -L podkit-root -E root_owner=0:0 -d "$root" "$work/root.raw" "$SIZE
 qemu-img convert -O qcow2 "$work/root.raw" "$work/root.qcow2" >>"$log" 2>&1 ||
 	fail "qemu-img convert failed"
 rm -rf "$work/root.raw" "$root" "$src"
+echo "$SUITE" >"$work/suite"
 mv "$work" "$out"
 touch "$out/.done"
+
+# Each change to podkit's sources makes a new image (and make check builds
+# one per suite): of this suite's images and Debian roots, the three most
+# recently made or used are kept (another checkout may be booting one), the
+# older ones removed.  One made before the suite file is this suite's if it
+# holds this suite's kernel.
+ours() {	# ours DIR
+	if [ -f "$1/suite" ]; then
+		[ "$(cat "$1/suite")" = "$SUITE" ]
+	else
+		grep -qs "^linux-image-$krel " "$1/packages.txt" || [ -e "$1/root/boot/vmlinuz-$krel" ]
+	fi
+}
+prune() {	# prune image|imagebase
+	local d n=0
+	# shellcheck disable=SC2045 # (the cache's names have no blanks)
+	for d in $(ls -dt "$cache/$1"-*/ 2>/dev/null); do
+		d=${d%/}
+		[ -f "$d/.done" ] && ours "$d" || continue
+		n=$((n + 1))
+		[ $n -le 3 ] || rm -rf --one-file-system "$d" "$d.log"
+	done
+}
+prune image
+prune imagebase
 echo "image: built $out in $(($(date +%s) - t0)) s" \
 	"($(wc -l <"$out/packages.txt") packages, $(du -h "$out/root.qcow2" | cut -f1) qcow2)" >&2
 echo "$out"
