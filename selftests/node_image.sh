@@ -40,7 +40,7 @@ work=$top/build/node_image-$kernel
 mkdir -p "$work"
 
 t0=$(date +%s)
-img=$(SUITE=$suite "$top/scripts/image.sh" 2>"$work/image.log")
+img=$(SUITE=$suite timeout 1800 "$top/scripts/image.sh" 2>"$work/image.log")
 rc=$?
 report $rc "image: SUITE=$suite node image built or cached ($(($(date +%s) - t0)) s)" \
 	"$(tail -20 "$work/image.log")"
