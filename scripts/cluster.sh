@@ -335,7 +335,7 @@ podman rm -f c%s >/dev/null 2>&1 || true
 # default; a Kubernetes pod under containerd has it)
 podman run -d --name c%s --network podnet --cap-add NET_RAW localhost/podkit-bb sh -c \
 	"dd if=/dev/urandom of=/www/b.tmp bs=64k count=16 2>/dev/null && mv /www/b.tmp /www/blob && exec httpd -f -p 80 -h /www" >/dev/null
-for _ in $(seq 100); do podman exec c%s test -s /www/blob && break; sleep 0.3; done
+for _ in $(seq 60); do podman exec c%s sh -c "[ -s /www/blob ]" && break; sleep 1; done
 echo "$(podman inspect -f "{{.NetworkSettings.Networks.podnet.IPAddress}}" c%s) $(podman exec c%s sha256sum /www/blob | cut -c1-64)"'
 declare -A CIP CSUM
 containers() {
