@@ -45,7 +45,11 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}
 case "$N" in [2-8]) ;; *) echo "cluster: NODES must be 2-8, not '$N'" >&2; exit 2 ;; esac
 BADCONF=${CLUSTER_BADCONF:-1}
 case "$BADCONF" in 0|1|only) ;; *) echo "cluster: CLUSTER_BADCONF must be 0, 1 or only, not '$BADCONF'" >&2; exit 2 ;; esac
-PODMAN=${CLUSTER_PODMAN:-1}
+# (Debian 13's podman 5 has no CNI backend, and podnet-cni writes CNI only:
+# no containers on the trixie image unless asked for)
+podman_default=1
+[ "${SUITE:-bookworm}" != trixie ] || podman_default=0
+PODMAN=${CLUSTER_PODMAN:-$podman_default}
 case "$PODMAN" in 0|1) ;; *) echo "cluster: CLUSTER_PODMAN must be 0 or 1, not '$PODMAN'" >&2; exit 2 ;; esac
 SMOKE=${CLUSTER_SMOKE:-0}
 case "$SMOKE" in 0|1) ;; *) echo "cluster: CLUSTER_SMOKE must be 0 or 1, not '$SMOKE'" >&2; exit 2 ;; esac
@@ -423,7 +427,11 @@ if [ "$BADCONF" != only ] && [ "$SMOKE" = 0 ]; then
 		[ "$i" = "$j" ] || stream_pair "$i" "$j"
 	done; done
 
-	[ "$PODMAN" = 0 ] || containers
+	if [ "$PODMAN" = 1 ]; then
+		containers
+	else
+		echo "  containers: left out (CLUSTER_PODMAN=0; the default on SUITE=trixie, whose podman has no CNI backend)"
+	fi
 
 	v=$VICTIM
 	expect "node$v: 32 MiB written to pod$v's volume and synced" "$v" \
