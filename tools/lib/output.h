@@ -67,8 +67,9 @@ void prom_sample(FILE *f, const char *name, const char *const *labels,
 #define TABLE_MAX_SEL 32
 
 /*
- * A table is printed with libsmartcols (the library behind lsblk and
- * findmnt) once all its rows are known.  Columns whose heading starts with
+ * A table is printed once all its rows are known, with libsmartcols (the
+ * library behind lsblk and findmnt), or, aligned or raw with only
+ * printable ASCII in its cells, by output.c in the same bytes.  Columns whose heading starts with
  * a '>' are right-aligned (numbers); the '>' is not part of the name.
  * Aligned output separates columns by two blanks and pads every column to
  * its widest cell but the last, whatever the terminal's width.
@@ -116,6 +117,14 @@ int table_add(struct table *t, const char *const *row);
  * stderr); -1 if memory ran out or the write failed.
  */
 int table_print(const struct table *t, FILE *f);
+/*
+ * table_print() with libsmartcols for every table (smartcols), for the
+ * tests: aligned and raw tables whose cells are printable ASCII without
+ * blanks are otherwise printed by output.c itself, the same bytes faster.
+ */
+int table_print_with(const struct table *t, FILE *f, bool smartcols);
+/* How many tables output.c printed itself (for the tests). */
+extern unsigned long table_plain_prints;
 /*
  * 0 if --output names only columns of a table with these headings, else
  * TABLE_BAD_COLUMNS and the message: for commands that check before they
