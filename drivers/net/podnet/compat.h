@@ -19,6 +19,38 @@
 #include <net/udp_tunnel.h>
 #include <podkit_compat.h>
 
+/* Before 6.10 each IP layer of GRO moved skb->network_header to its own
+ * header, so past a tunnel it pointed at the inner one; yet
+ * udp4/6_gro_complete() read the outer addresses through it to find the
+ * tunnel's socket.  For a socket bound to its local address, as podnet's
+ * is, that lookup failed and the aggregate went up as plain UDP GSO, to be
+ * segmented again before podnet saw it: podnet's packets were never
+ * aggregated (geneve's, bound to the wildcard address, were).  6.10 keeps
+ * each header's offset in NAPI_GRO_CB() instead.  On older kernels podnet
+ * puts the outer header back after the inner layers' gro_receive, and
+ * points at the inner one only around their gro_complete.
+ */
+#ifdef PODKIT_HAVE_GRO_NETWORK_OFFSETS
+static inline u16 pn_compat_gro_nh(const struct sk_buff *skb)
+{
+	return 0;
+}
+
+static inline void pn_compat_gro_set_nh(struct sk_buff *skb, u16 nh)
+{
+}
+#else
+static inline u16 pn_compat_gro_nh(const struct sk_buff *skb)
+{
+	return skb->network_header;
+}
+
+static inline void pn_compat_gro_set_nh(struct sk_buff *skb, u16 nh)
+{
+	skb->network_header = nh;
+}
+#endif
+
 /* 6.15 moved the netdev instance lock helpers, netdev_lockdep_set_classes()
  * among them, out of netdevice.h into a header of their own.
  */

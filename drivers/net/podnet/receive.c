@@ -16,6 +16,7 @@
 #include <net/ip_tunnels.h>
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
+#include "compat.h"
 #include "podnet.h"
 
 static inline struct pn_genevehdr *pn_hdr(const struct sk_buff *skb)
@@ -206,6 +207,7 @@ struct sk_buff *pn_gro_receive(struct sock *sk, struct list_head *head,
 	const struct packet_offload *ptype;
 	unsigned int hlen, gh_len, off;
 	struct pn_genevehdr *gh, *gh2;
+	u16 outer_nh = pn_compat_gro_nh(skb);
 	struct sk_buff *pp = NULL;
 	struct sk_buff *p;
 	int flush = 1;
@@ -240,6 +242,7 @@ struct sk_buff *pn_gro_receive(struct sock *sk, struct list_head *head,
 	if (!ptype)
 		goto out;
 	pp = call_gro_receive(ptype->callbacks.gro_receive, head, skb);
+	pn_compat_gro_set_nh(skb, outer_nh);
 	flush = 0;
 out:
 	skb_gro_flush_final(skb, pp, flush);
@@ -250,12 +253,16 @@ int pn_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff)
 {
 	struct pn_genevehdr *gh = (struct pn_genevehdr *)(skb->data + nhoff);
 	int gh_len = sizeof(*gh) + gh->opt_len * 4;
+	u16 outer_nh = pn_compat_gro_nh(skb);
 	struct packet_offload *ptype;
 	int err = -EOPNOTSUPP;
 
 	ptype = gro_find_complete_by_type(gh->proto_type);
-	if (ptype)
+	if (ptype) {
+		pn_compat_gro_set_nh(skb, skb_headroom(skb) + nhoff + gh_len);
 		err = ptype->callbacks.gro_complete(skb, nhoff + gh_len);
+		pn_compat_gro_set_nh(skb, outer_nh);
+	}
 	skb_set_inner_mac_header(skb, nhoff + gh_len);
 	return err;
 }
