@@ -46,6 +46,8 @@ topo_up() {
 		nsx pod$n ip route add default via 10.244.$n.1
 	done
 	nsx pod2 iperf3 -s -D -p 5201 >/dev/null 2>&1
+	# udp64's own server, pinned (see run_test)
+	nsx pod2 $PIN_SRV iperf3 -s -D -p 5202 >/dev/null 2>&1
 	nsx pod2 sockperf sr --tcp -i $SRV -p 11111 >/dev/null 2>&1 &
 	echo $! > "$BENCH_WORK/sockperf.pid"
 	sleep 0.5
@@ -175,7 +177,7 @@ run_test() {
 		nsx pod1 timeout $((T + 20)) iperf3 -c $SRV -p 5201 -t "$T" -O $OMIT -P "$P" -J >"$out" 2>&1
 		;;
 	udp64)
-		nsx pod1 timeout $((T + 20)) iperf3 -c $SRV -p 5201 -u -l 64 -b 0 -t "$T" -J >"$out" 2>&1
+		nsx pod1 $PIN_CLI timeout $((T + 20)) iperf3 -c $SRV -p 5202 -u -l 64 -b 0 -t "$T" -J >"$out" 2>&1
 		;;
 	rr)
 		nsx pod1 timeout $((T + 20)) sockperf pp --tcp -i $SRV -p 11111 -m 64 -t "$T" >"$out" 2>&1

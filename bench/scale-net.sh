@@ -74,7 +74,7 @@ topo_up() {
 	done
 	nsx node2 podnetctl route add 10.244.1.0/24 via 192.168.0.1 dev pn0 || return 1
 	nsx fib ip link add d0 type dummy && nsx fib ip link set d0 up || return 1
-	nsx pod2 iperf3 -s -D -p 5201 >/dev/null 2>&1
+	nsx pod2 $PIN_SRV iperf3 -s -D -p 5201 >/dev/null 2>&1
 	sleep 0.5
 }
 
@@ -115,7 +115,7 @@ empty_table() {
 # udp_kpps: received 64-byte packets per second pod1 -> pod2, in thousands.
 udp_kpps() {
 	f="$BENCH_WORK/scale-udp.json"
-	nsx pod1 timeout $((BENCH_SCALE_PPS_TIME + 20)) iperf3 -c $SRV -p 5201 -u -l 64 -b 0 \
+	nsx pod1 $PIN_CLI timeout $((BENCH_SCALE_PPS_TIME + 20)) iperf3 -c $SRV -p 5201 -u -l 64 -b 0 \
 		-t "$BENCH_SCALE_PPS_TIME" -J >"$f" 2>&1
 	jq -e '.end.sum_received as $rx | if .error then error(.error) else
 		($rx.bytes / 64 / $rx.seconds / 1e3) end' "$f" 2>&1
