@@ -350,11 +350,15 @@ int table_columns_valid(unsigned int ncols, const char *const *head)
 
 unsigned long table_plain_prints;
 
-/* Printable ASCII but the blank: a cell both printers print as it is. */
+/*
+ * Printable ASCII but the blank and the backslash (libsmartcols escapes it
+ * in raw mode and takes "\\x" for an escape when it measures a cell): a
+ * cell both printers print as it is.
+ */
 static bool plain_cell(const char *s)
 {
 	for (; *s; s++)
-		if (*s <= ' ' || *s > '~')
+		if (*s <= ' ' || *s > '~' || *s == '\\')
 			return false;
 	return true;
 }

@@ -69,8 +69,9 @@ void prom_sample(FILE *f, const char *name, const char *const *labels,
 /*
  * A table is printed once all its rows are known, with libsmartcols (the
  * library behind lsblk and findmnt), or, aligned or raw with only
- * printable ASCII in its cells, by output.c in the same bytes.  Columns whose heading starts with
- * a '>' are right-aligned (numbers); the '>' is not part of the name.
+ * printable ASCII in its cells, by output.c in the same bytes.  Columns
+ * whose heading starts with a '>' are right-aligned (numbers); the '>' is
+ * not part of the name.
  * Aligned output separates columns by two blanks and pads every column to
  * its widest cell but the last, whatever the terminal's width.
  */

@@ -99,14 +99,19 @@ static char *table_with(const char *cols, enum table_mode mode, bool nohead,
  * Random tables printed by output.c's own printer and by libsmartcols
  * must be the same bytes, in aligned and raw mode, with and without
  * headings and --output.  Cells are mostly plain (the fast path), some
- * empty or with a blank or a non-ASCII byte (libsmartcols prints those).
+ * empty or with a blank, a backslash or a non-ASCII byte (libsmartcols
+ * prints those).
  */
 static void same_as_smartcols(void)
 {
 	static const char *const hd[] = { "DEV", ">TX", "PREFIX", ">RX_BYTES",
 					  "VIA" };
 	static const char *const sels[] = { NULL, "via,tx", "+dev", "rx_bytes" };
-	static const char alpha[] = "0123456789abcdef.:/-_";
+	/* every printable ASCII byte but the backslash, some more often */
+	static const char alpha[] = "0123456789abcdef.:/-_0123456789abcdef.:/-_"
+				    "!\"#$%&'()*+,;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "[]^`ghijklmnopqrstuvwxyz{|}~";
+	static const char odd_bytes[] = " \xe9\\";
 	unsigned int seed = 1, k, bad = 0, plain = 0;
 	unsigned long before;
 	char cell[5 * 40][24], *a, *b;
@@ -125,7 +130,7 @@ static void same_as_smartcols(void)
 			for (i = 0; i < len; i++)
 				cell[r][i] = alpha[rand_r(&seed) % (sizeof(alpha) - 1)];
 			if (odd && len && !(rand_r(&seed) % 8))
-				cell[r][rand_r(&seed) % len] = rand_r(&seed) % 2 ? ' ' : '\xe9';
+				cell[r][rand_r(&seed) % len] = odd_bytes[rand_r(&seed) % 3];
 			cell[r][len] = 0;
 			cells[r] = cell[r];
 		}
